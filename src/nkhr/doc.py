@@ -1,0 +1,53 @@
+"""One ingested article as plain Python data: what every per-source stage reads.
+
+Per-source stages (quotes, mentions, themes, frames) take a :class:`Doc` and
+return plain column lists; the pipeline turns them into typed tables. Keeping
+the per-source unit free of pandas makes it cheap to send to a worker process
+or a dask cluster and to cache on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Doc:
+    source_id: str
+    text: str                       # the cleaned text; every offset points into it
+    meta: dict = field(default_factory=dict)  # outlet, published, title, url, author, ...
+    # paragraphs, in order
+    para_start: list[int] = field(default_factory=list)
+    para_end: list[int] = field(default_factory=list)
+    para_kind: list[str] = field(default_factory=list)  # title, heading, body, caption
+    para_raw_start: list[int] = field(default_factory=list)
+    para_raw_end: list[int] = field(default_factory=list)
+    # sentences, in order; sent_para[i] is the index of sentence i's paragraph
+    sent_start: list[int] = field(default_factory=list)
+    sent_end: list[int] = field(default_factory=list)
+    sent_para: list[int] = field(default_factory=list)
+    sent_lang: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def para_id(i: int) -> str:
+        return f"p{i + 1:04d}"
+
+    @staticmethod
+    def sent_id(i: int) -> str:
+        return f"s{i + 1:04d}"
+
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence containing (or, in a gap, preceding) `offset`; -1 if none."""
+        return int(np.searchsorted(self.sent_start, offset, side="right")) - 1
+
+    def sentences_at(self, offsets) -> np.ndarray:
+        """Vectorized :meth:`sentence_at`."""
+        return np.searchsorted(self.sent_start, offsets, side="right") - 1
+
+    def paragraph_at(self, offset: int) -> int:
+        return int(np.searchsorted(self.para_start, offset, side="right")) - 1
+
+    def is_body_sentence(self, i: int) -> bool:
+        return self.para_kind[self.sent_para[i]] == "body"
