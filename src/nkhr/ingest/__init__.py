@@ -1,0 +1,196 @@
+"""Ingest: raw articles -> sources, paragraphs, sentences (+ ingest_report).
+
+``load_corpus(path)`` reads every ``*.txt``/``*.html`` below `path` (never
+writing there), decodes it, cleans page furniture off it, cuts it into
+paragraphs and sentences, and takes metadata from ``catalog.csv`` (in the
+folder or its parent) or, failing that, from what the text itself states.
+A file that cannot be ingested is reported in ``ingest_report`` and the rest
+of the corpus goes through.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from .. import schemas
+from ..doc import Doc
+from ..errors import NkhrError
+from ..tables import Tables
+from . import segment
+from .clean import clean, load_furniture
+from .read import Problem, RawText, discover, read_catalog, read_raw
+
+__all__ = ["load_corpus", "ingest_text", "docs_to_tables", "read_corpus", "summarize_report"]
+
+
+def find_catalog(folder: Path, catalog: str | os.PathLike | None) -> Path | None:
+    if catalog is not None:
+        return Path(catalog)
+    for candidate in (folder / "catalog.csv", folder.parent / "catalog.csv"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_corpus(path, catalog=None, max_mb: float = 10.0) -> tuple[list[RawText], dict, list[Problem]]:
+    """Read and decode every raw file; return (texts, catalog rows, problems). Nothing is parsed yet."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise NkhrError(f"{folder}: not a folder of raw articles")
+    problems: list[Problem] = []
+    cat_path = find_catalog(folder, catalog)
+    rows: dict = {}
+    if cat_path is not None:
+        if not cat_path.is_file():
+            raise NkhrError(f"{cat_path}: catalog file not found")
+        rows, cat_problems = read_catalog(cat_path)
+        problems += cat_problems
+    texts: list[RawText] = []
+    seen: dict[str, str] = {}
+    seen_ids: dict[str, str] = {}
+    for f in discover(folder):
+        got = read_raw(f, folder, int(max_mb * 1e6))
+        if isinstance(got, Problem):
+            problems.append(got)
+            continue
+        problems += got.problems
+        if got.sha256 in seen:
+            problems.append(Problem(got.path, "warning", "duplicate",
+                                    f"same content as {seen[got.sha256]}; kept that one, skipped this"))
+            continue
+        if got.source_id in seen_ids:
+            problems.append(Problem(got.path, "error", "duplicate_id",
+                                    f"source id {got.source_id!r} already used by {seen_ids[got.source_id]}; "
+                                    "rename one of the files"))
+            continue
+        seen[got.sha256] = got.path
+        seen_ids[got.source_id] = got.path
+        if rows and got.source_id not in rows:
+            problems.append(Problem(got.path, "warning", "not_in_catalog",
+                                    f"{cat_path.name} has no row for {got.source_id!r}; "
+                                    "metadata taken from the text"))
+        texts.append(got)
+    for sid in rows:
+        if sid not in seen_ids:
+            problems.append(Problem(f"{cat_path.name}", "warning", "missing_file",
+                                    f"catalog row {sid!r} has no file {sid}.txt in {folder}"))
+    return texts, rows, problems
+
+
+def ingest_text(raw: RawText, catalog_row: dict | None = None, furniture=None) -> Doc:
+    """One decoded raw text -> a :class:`Doc` (cleaned text, paragraphs, sentences, metadata)."""
+    paras, stated = clean(raw.text, furniture)
+    doc = Doc(raw.source_id, "")
+    pieces = []
+    pos = 0
+    for p in paras:
+        if pieces:
+            pieces.append("\n\n")
+            pos += 2
+        doc.para_start.append(pos)
+        pieces.append(p.text)
+        pos += len(p.text)
+        doc.para_end.append(pos)
+        doc.para_kind.append(p.kind)
+        doc.para_raw_start.append(p.raw_start)
+        doc.para_raw_end.append(p.raw_end)
+    doc.text = "".join(pieces)
+    has_hangul = segment._HANGUL.search(doc.text) is not None
+    for i, (ps, pe) in enumerate(zip(doc.para_start, doc.para_end, strict=True)):
+        for s, e in segment.split(doc.text[ps:pe], ps):
+            doc.sent_start.append(s)
+            doc.sent_end.append(e)
+            doc.sent_para.append(i)
+            doc.sent_lang.append(segment.language(doc.text[s:e]) if has_hangul else "en")
+    meta = {k: v for k, v in stated.items() if v}
+    for k, v in (catalog_row or {}).items():
+        if v:
+            meta[k] = v
+    if isinstance(meta.get("published"), str):
+        meta["published"] = date.fromisoformat(meta["published"])
+    meta.update(sha256=raw.sha256, path=raw.path, encoding=raw.encoding,
+                language=segment.language(doc.text) if has_hangul else ("en" if doc.text else "und"))
+    doc.meta = meta
+    return doc
+
+
+def docs_to_tables(docs: list[Doc], problems: list[Problem] = ()) -> Tables:
+    """Build the sources, paragraphs, sentences and ingest_report tables."""
+    src = {c: [] for c in schemas.SOURCES.names}
+    par = {c: [] for c in schemas.PARAGRAPHS.names}
+    sen = {c: [] for c in schemas.SENTENCES.names}
+    for d in docs:
+        m = d.meta
+        for col in ("outlet", "published", "title", "url", "author"):
+            src[col].append(m.get(col))
+        src["source_id"].append(d.source_id)
+        src["language"].append(m.get("language", "und"))
+        src["n_chars"].append(len(d.text))
+        src["sha256"].append(m["sha256"])
+        src["path"].append(m["path"])
+        src["encoding"].append(m["encoding"])
+        src["text"].append(d.text)
+        n = len(d.para_start)
+        par["source_id"] += [d.source_id] * n
+        par["para_id"] += [Doc.para_id(i) for i in range(n)]
+        par["start"] += d.para_start
+        par["end"] += d.para_end
+        par["text"] += [d.text[s:e] for s, e in zip(d.para_start, d.para_end, strict=True)]
+        par["kind"] += d.para_kind
+        par["is_caption"] += [k == "caption" for k in d.para_kind]
+        par["raw_start"] += d.para_raw_start
+        par["raw_end"] += d.para_raw_end
+        k = len(d.sent_start)
+        sen["source_id"] += [d.source_id] * k
+        sen["sent_id"] += [Doc.sent_id(i) for i in range(k)]
+        sen["para_id"] += [Doc.para_id(p) for p in d.sent_para]
+        sen["start"] += d.sent_start
+        sen["end"] += d.sent_end
+        sen["text"] += [d.text[s:e] for s, e in zip(d.sent_start, d.sent_end, strict=True)]
+        sen["language"] += d.sent_lang
+        sen["kind"] += [d.para_kind[p] for p in d.sent_para]
+        sen["is_caption"] += [d.para_kind[p] == "caption" for p in d.sent_para]
+    rep = {"path": [p.path for p in problems], "severity": [p.severity for p in problems],
+           "problem": [p.problem for p in problems], "message": [p.message for p in problems]}
+    return Tables({
+        "sources": schemas.frame("sources", src),
+        "paragraphs": schemas.frame("paragraphs", par),
+        "sentences": schemas.frame("sentences", sen),
+        "ingest_report": schemas.frame("ingest_report", rep),
+    })
+
+
+def load_docs(path, catalog=None, max_mb: float = 10.0, furniture=None) -> tuple[list[Doc], list[Problem]]:
+    texts, rows, problems = read_corpus(path, catalog, max_mb)
+    fur = furniture or load_furniture()
+    docs = []
+    for raw in texts:
+        doc = ingest_text(raw, rows.get(raw.source_id), fur)
+        if not doc.sent_start:
+            problems.append(Problem(raw.path, "error", "no_text",
+                                    "nothing left after removing page furniture; skipped"))
+            continue
+        docs.append(doc)
+    return docs, problems
+
+
+def load_corpus(path, catalog=None, max_mb: float = 10.0) -> Tables:
+    """Raw folder -> Tables(sources, paragraphs, sentences, ingest_report)."""
+    docs, problems = load_docs(path, catalog, max_mb)
+    tables = docs_to_tables(docs, problems)
+    tables.meta = {"corpus": str(path), "furniture_sha256": load_furniture().sha256}
+    return tables
+
+
+def summarize_report(tables: Tables) -> str:
+    """A short human summary of what was skipped or changed, and why."""
+    rep = tables.ingest_report
+    lines = [f"ingested {len(tables.sources)} source(s)"]
+    for sev in ("error", "warning", "info"):
+        rows = rep[rep.severity == sev]
+        if len(rows):
+            lines.append(f"{len(rows)} {sev}(s){' (skipped)' if sev == 'error' else ''}:")
+            lines += [f"  {r.path}: {r.message}" for r in rows.itertuples()]
+    return "\n".join(lines)

@@ -1,0 +1,245 @@
+"""Cleaning page furniture off a copied web page and cutting it into paragraphs.
+
+Input is the decoded raw text; output is a list of :class:`Para` (text, kind,
+and where its lines stood in the raw text) and the metadata the text states
+(title, author, published date, outlet). The rules come from the furniture
+codebook (``furniture.yml``): lines dropped wherever they stand (rules, share
+bars, breadcrumbs, e-mail lines), lines that end the article (comment boxes,
+copyright), bylines and Published/Updated lines (kept as metadata), and photo
+credits, which mark a line as a caption. On top of those, a few structural
+rules that hold for any outlet:
+
+- a photo credit glued onto a sentence with no space marks a caption and is cut off;
+- an image's alt text (a line that the next caption line starts with) is dropped;
+- a line that repeats the title, a heading or a caption, or the line just before it, is dropped;
+- the first line is the title when it reads as a headline; later short
+  lines without closing punctuation are headings;
+- a hard-wrapped line (no closing punctuation, the next line starting in
+  lower case or Hangul) is joined with the next one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from ..codebooks import load_yaml, locate
+from ..errors import CodebookError
+
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_TERMINAL = re.compile(r"[.!?…。！？:;]$")
+_CLOSERS = "\"'”’)]」』»"
+_WORD = re.compile(r"\S+")
+_STARTS_LOWER = re.compile(r"^[a-z\uac00-\ud7a3]")
+_BULLET = re.compile(r"^[◆■▲▶●○◇□▷►•※#*>-]\s*")
+
+
+@dataclass
+class Para:
+    text: str
+    kind: str  # title | heading | body | caption
+    raw_start: int
+    raw_end: int
+    blank_before: bool = False
+
+
+@dataclass(frozen=True)
+class Furniture:
+    drop_lines: re.Pattern
+    share_words: frozenset
+    end_markers: re.Pattern
+    bylines: tuple[re.Pattern, ...]
+    dates: tuple[re.Pattern, ...]
+    outlets: tuple[re.Pattern, ...]
+    caption_credits: re.Pattern
+    glued_credits: re.Pattern
+    sha256: str
+    path: str
+
+
+def _compile_list(path, data, key, join=True):
+    items = data.get(key) or []
+    lines = getattr(items, "item_lines", [None] * len(items))
+    compiled = []
+    for pattern, line in zip(items, lines, strict=False):
+        try:
+            compiled.append(re.compile(pattern, re.IGNORECASE))
+        except re.error as e:
+            raise CodebookError(path, f"{key}: invalid regex {pattern!r}: {e}", line) from None
+    if join:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in compiled) or r"(?!)", re.IGNORECASE)
+    return tuple(compiled)
+
+
+@cache
+def load_furniture(path: str | None = None) -> Furniture:
+    p = locate("furniture", path)
+    data, digest = load_yaml(p)
+    if not isinstance(data, dict):
+        raise CodebookError(str(p), "expected a mapping of rule lists")
+    return Furniture(
+        drop_lines=_compile_list(str(p), data, "drop_lines"),
+        share_words=frozenset(str(w).lower() for w in data.get("share_words") or []),
+        end_markers=_compile_list(str(p), data, "end_markers"),
+        bylines=_compile_list(str(p), data, "bylines", join=False),
+        dates=_compile_list(str(p), data, "dates", join=False),
+        outlets=_compile_list(str(p), data, "outlets", join=False),
+        caption_credits=_compile_list(str(p), data, "caption_credits"),
+        glued_credits=_compile_list(str(p), data, "glued_credits"),
+        sha256=digest, path=str(p),
+    )
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_DATE_FORMS = (
+    re.compile(r"(?P<y>\d{4})[-./년]\s*(?P<m>\d{1,2})[-./월]\s*(?P<d>\d{1,2})"),
+    re.compile(r"(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})"),
+    re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})"),
+)
+
+
+def parse_date(text: str) -> date | None:
+    """A date stated in `text` (ISO, 2024.07.11, July 11, 2024, 15 Dec. 2025, 2024년 7월 11일)."""
+    for form in _DATE_FORMS:
+        m = form.search(text)
+        if not m:
+            continue
+        parts = m.groupdict()
+        month = int(parts["m"]) if parts.get("m") else _MONTHS.get((parts.get("mon") or "")[:3].lower())
+        try:
+            return date(int(parts["y"]), month, int(parts["d"])) if month else None
+        except ValueError:
+            continue
+    return None
+
+
+def _is_headline(text: str) -> bool:
+    stripped = text.rstrip(_CLOSERS)
+    if not stripped or _TERMINAL.search(stripped) or stripped.endswith(","):
+        return False
+    n_words = len(_WORD.findall(text))
+    hangul = sum("\uac00" <= ch <= "\ud7a3" for ch in text[:200])
+    return n_words <= (10 if hangul > len(text) / 3 else 20)
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_TERMINAL.search(text.rstrip(_CLOSERS))) or text.rstrip().endswith(tuple(_CLOSERS))
+
+
+def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], dict]:
+    """Decoded raw text -> (paragraphs, metadata stated in the text)."""
+    fur = furniture or load_furniture()
+    meta: dict = {}
+    paras: list[Para] = []
+    pos = 0
+    blank = True
+    for raw_line in text.split("\n"):
+        start, end = pos, pos + len(raw_line)
+        pos = end + 1
+        line = _WS.sub(" ", raw_line).strip()
+        if not line:
+            blank = True
+            continue
+        low = line.lower()
+        if fur.end_markers.search(low) and paras:
+            break
+        if _take_metadata(line, fur, meta):
+            continue
+        if fur.drop_lines.search(line) or _only_share_words(low, fur.share_words):
+            continue
+        kind = "body"
+        glued = fur.glued_credits.search(line)
+        if glued and glued.start() > 0:
+            line, kind = line[: glued.start()].rstrip(), "caption"
+        else:
+            credit = fur.caption_credits.search(line)
+            if credit and credit.start() > 0:
+                line, kind = line[: credit.start()].rstrip(), "caption"
+        paras.append(Para(line, kind, start, end, blank))
+        blank = False
+    paras = _structure(paras)
+    if paras and paras[0].kind == "title":
+        meta.setdefault("title", paras[0].text)
+    return paras, meta
+
+
+def _only_share_words(low: str, words: frozenset) -> bool:
+    tokens = low.replace("|", " ").split()
+    return bool(tokens) and len(tokens) <= 12 and all(t in words for t in tokens)
+
+
+def _take_metadata(line: str, fur: Furniture, meta: dict) -> bool:
+    """If `line` is a byline, a date line or an outlet line, record it and return True."""
+    if len(line) > 160:
+        return False
+    taken = False
+    for pattern in fur.bylines:
+        m = pattern.search(line)
+        if m and m.start() == 0:
+            meta.setdefault("author", m.group("author").strip())
+            taken = True
+            break
+    for pattern in fur.dates:
+        m = pattern.search(line)
+        if m and (taken or m.start() == 0):
+            parsed = parse_date(m.group("date"))
+            if parsed:
+                meta.setdefault("published", parsed)
+                taken = True
+                break
+    for pattern in fur.outlets:
+        m = pattern.search(line)
+        if m:
+            meta.setdefault("outlet", m.group("outlet").strip())
+            return True
+    return taken
+
+
+def _key(text: str) -> str:
+    return text.rstrip(".").casefold()
+
+
+def _is_alt_text(line: str, caption: str) -> bool:
+    """Is `line` the image's alt text, repeated (perhaps shortened) by the `caption` after it?"""
+    if _key(caption).startswith(_key(line)):
+        return True
+    words = set(_WORD.findall(line.casefold()))
+    if len(words) > 15 or _ends_sentence(line):
+        return False
+    return len(words & set(_WORD.findall(caption.casefold().rstrip(".")))) >= 0.6 * len(words)
+
+
+def _structure(paras: list[Para]) -> list[Para]:
+    # 1. drop alt text: a line that the following caption starts with
+    kept: list[Para] = []
+    for p in paras:
+        if p.kind == "caption" and kept and kept[-1].kind != "caption" and _is_alt_text(kept[-1].text, p.text):
+            kept.pop()
+        kept.append(p)
+    # 2. join hard-wrapped lines
+    joined: list[Para] = []
+    for p in kept:
+        prev = joined[-1] if joined else None
+        if (prev and not p.blank_before and prev.kind == "body" and p.kind == "body"
+                and len(prev.text) >= 40 and not _ends_sentence(prev.text)
+                and _STARTS_LOWER.match(p.text) and not _BULLET.match(p.text)):
+            prev.text = f"{prev.text} {p.text}"
+            prev.raw_end = p.raw_end
+            continue
+        joined.append(p)
+    # 3. title, headings, repeats
+    out: list[Para] = []
+    seen_furniture: set[str] = set()
+    for i, p in enumerate(joined):
+        key = _key(p.text)
+        if key in seen_furniture or (out and _key(out[-1].text) == key):
+            continue
+        if p.kind == "body" and _is_headline(p.text):
+            p.kind = "title" if i == 0 else "heading"
+        if p.kind != "body":
+            seen_furniture.add(key)
+        out.append(p)
+    return out

@@ -1,0 +1,175 @@
+"""Reading raw files: discovery, size and binary checks, decoding, the catalog.
+
+Nothing here writes anything: the raw folder is only ever read.
+
+Decoding tries, in order: UTF-8 (a BOM is stripped and reported), CP949 (a
+superset of EUC-KR, accepted only when most non-ASCII characters it yields are
+Hangul), then CP1252 and Latin-1 (which never fail). Line ends are normalized
+to ``\\n``. HTML files (``*.html``, ``*.htm``) are reduced to their visible text,
+one block element per line.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..provenance import sha256_bytes
+
+SUFFIXES = (".txt", ".html", ".htm")
+CATALOG_COLUMNS = ("source_id", "outlet", "published", "title", "url")
+
+
+@dataclass
+class Problem:
+    path: str
+    severity: str  # error | warning | info
+    problem: str
+    message: str
+
+
+@dataclass
+class RawText:
+    source_id: str
+    path: str          # relative to the corpus folder
+    sha256: str
+    encoding: str
+    text: str          # decoded, line ends normalized
+    problems: list[Problem] = field(default_factory=list)
+
+
+def discover(folder: Path) -> list[Path]:
+    """Raw article files below `folder`, in a stable order (hidden files skipped)."""
+    files = [p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+             and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
+
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    return b"\x00" in head or len(_CONTROL.findall(head)) > max(8, len(head) // 100)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode raw bytes; return (text, encoding name)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp949")
+        non_ascii = len(_NON_ASCII.findall(text))
+        if non_ascii and len(_HANGUL.findall(text)) >= 0.5 * non_ascii:
+            return text, "cp949"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _TextExtractor(HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+             "article", "header", "footer", "figcaption", "blockquote", "title", "dt", "dd"}
+    SKIP = {"script", "style", "noscript", "template", "svg", "nav"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def html_to_text(markup: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
+    return html.unescape("\n".join(line for line in lines if line))
+
+
+def read_raw(path: Path, root: Path, max_bytes: int) -> RawText | Problem:
+    """Read one raw file. Return its text, or the Problem that stops it being ingested."""
+    rel = path.relative_to(root).as_posix()
+    size = path.stat().st_size
+    if size > max_bytes:
+        return Problem(rel, "error", "too_large",
+                       f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+                       "for one article; split it, or raise --max-mb")
+    data = path.read_bytes()
+    if not data.strip():
+        return Problem(rel, "error", "empty", "file is empty (or only white space); skipped")
+    if looks_binary(data):
+        return Problem(rel, "error", "binary",
+                       "file holds binary data (NUL or control bytes), not text; skipped")
+    text, encoding = decode(data)
+    problems = []
+    if encoding == "utf-8-sig":
+        problems.append(Problem(rel, "info", "bom", "UTF-8 byte-order mark stripped"))
+    elif encoding != "utf-8":
+        problems.append(Problem(rel, "warning", "encoding",
+                                f"not UTF-8; decoded as {encoding}. Check the text, and save "
+                                "the file as UTF-8 to silence this"))
+    if "\r" in text:
+        problems.append(Problem(rel, "info", "line_ends", "CRLF/CR line ends normalized to LF"))
+        text = normalize_newlines(text)
+    if path.suffix.lower() in (".html", ".htm"):
+        text = html_to_text(text)
+    if "\ufffd" in text:
+        problems.append(Problem(rel, "warning", "replacement_chars",
+                                "text contains undecodable bytes (shown as U+FFFD)"))
+    return RawText(path.stem, rel, sha256_bytes(data), encoding, text, problems)
+
+
+def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
+    """Read catalog.csv: source_id -> metadata. Problems name the row."""
+    problems: list[Problem] = []
+    try:
+        text, _ = decode(path.read_bytes())
+    except OSError as e:
+        return {}, [Problem(path.name, "error", "catalog", f"cannot read catalog: {e.strerror}")]
+    reader = csv.DictReader(io.StringIO(normalize_newlines(text)))
+    if not reader.fieldnames or "source_id" not in reader.fieldnames:
+        return {}, [Problem(path.name, "error", "catalog",
+                            f"catalog has no 'source_id' column; expected {list(CATALOG_COLUMNS)}")]
+    rows: dict[str, dict] = {}
+    for lineno, row in enumerate(reader, start=2):
+        sid = (row.get("source_id") or "").strip()
+        if not sid:
+            problems.append(Problem(f"{path.name}:{lineno}", "warning", "catalog_row",
+                                    "catalog row without source_id; ignored"))
+            continue
+        rows[sid] = {k: (row.get(k) or "").strip() or None for k in CATALOG_COLUMNS[1:]}
+    return rows, problems
