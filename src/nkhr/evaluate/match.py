@@ -45,7 +45,7 @@ def names_match(a: str | None, b: str | None, aliases: dict[str, set[str]] | Non
     `aliases` maps a canonical name to its alias set (from a gold speakers.csv);
     then a name matches a canonical name when it equals any of its aliases.
     """
-    if not a or not b:
+    if not isinstance(a, str) or not isinstance(b, str) or not a or not b:
         return False
     ka, kb = name_key(a), name_key(b)
     if ka == kb and ka:

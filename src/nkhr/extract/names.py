@@ -1,0 +1,240 @@
+"""Person mentions: telling names from other capitalized words, and name keys.
+
+No statistical NER is available offline for this, so mentions come from a
+transparent rule set over runs of capitalized words, driven by the ``names``
+and ``cues`` codebooks:
+
+- a run is cut at words that never belong to a name (places, peoples,
+  organizations' head words, months: ``not_name_words``); titles before the
+  name (``Seoul Mayor``, ``Ambassador to the UN``) become the mention's
+  *pre-title*;
+- a Korean name (a family name from ``korean_surnames`` with a given name,
+  in either order, hyphenated or spaced) is a person on its own;
+- any other run of two to four name words is a person when the text gives
+  evidence: a title before it, an apposition after it (``Greg X, president
+  of ...``), a speech verb next to it, or another mention of the same name
+  in the article with such evidence;
+- a single name word (``Oh``, ``Turner``) is a mention only when it is the
+  family name of a person already named in the article (resolved later).
+
+Name keys make spelling variants equal: Korean family names are mapped to
+one romanization and given names folded (``Il-hyuk``/``Il-hyeok``,
+``Young-ho``/``Yung-ho``), and name order does not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..codebooks import load_yaml, locate
+from ..errors import CodebookError
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    surnames: dict            # lower-case spelling -> canonical family name
+    folds: tuple              # (from, to) pairs for Korean given names
+    not_name: frozenset
+    titles: frozenset
+    speech_verbs: frozenset
+    speech_nouns: frozenset
+    title_markers: tuple
+    pronouns: dict
+    verb_re: re.Pattern
+    noun_re: re.Pattern
+    hashes: dict = field(default_factory=dict)
+
+
+def _need(data, key, path, kind):
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, kind):
+        raise CodebookError(str(path), f"'{key}' must be a {kind.__name__}",
+                            getattr(data, "key_lines", {}).get(key))
+    return value
+
+
+@cache
+def load_lexicon(names_path: str | None = None, cues_path: str | None = None) -> Lexicon:
+    npath, cpath = locate("names", names_path), locate("cues", cues_path)
+    names, nhash = load_yaml(npath)
+    cues, chash = load_yaml(cpath)
+    surnames = {}
+    for canon, variants in _need(names, "korean_surnames", npath, dict).items():
+        for v in [canon, *(variants or [])]:
+            surnames[str(v).lower()] = str(canon)
+    folds = tuple((str(a), str(b)) for a, b in _need(names, "given_name_folds", npath, list))
+    verbs = frozenset(str(v).lower() for v in _need(cues, "speech_verbs", cpath, list))
+    verb_re = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, verbs), key=len, reverse=True)),
+                         re.IGNORECASE)
+    nouns = frozenset(str(w).lower() for w in _need(cues, "speech_nouns", cpath, list))
+    noun_re = re.compile(r"\b(?:%s)s?\b" % "|".join(map(re.escape, sorted(nouns))), re.IGNORECASE)
+    return Lexicon(
+        surnames=surnames, folds=folds,
+        not_name=frozenset(str(w).lower() for w in _need(names, "not_name_words", npath, list)),
+        titles=frozenset(str(w).lower() for w in _need(names, "person_titles", npath, list)),
+        speech_verbs=verbs,
+        speech_nouns=nouns,
+        title_markers=tuple(str(w).lower() for w in _need(cues, "title_markers", cpath, list)),
+        pronouns={str(k).lower(): str(v) for k, v in _need(cues, "pronouns", cpath, dict).items()},
+        verb_re=verb_re,
+        noun_re=noun_re,
+        hashes={"names": nhash, "cues": chash},
+    )
+
+
+_RUN = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*(?:[ \u00a0][A-Z][\w’'.-]*)*")
+_TOKEN = re.compile(r"\S+")
+_HYPHENATED = re.compile(r"^[A-Z][a-z]+-[A-Za-z][a-z]+$")
+_SYLLABLE = re.compile(r"^[A-Z][a-z]{1,6}$")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str              # the name as written (without possessive)
+    tokens: tuple          # name tokens
+    kind: str              # name | surname | title | pronoun
+    pre_title: str = ""    # "Seoul Mayor", "Ambassador"
+    strong: bool = False   # person evidence on its own
+    korean: tuple | None = None  # (canonical surname, given name) for Korean names
+    cluster: int = -1      # local person id after resolution
+    role_text: str = ""    # apposition / title text that describes the person
+    modifier: bool = False # "the Kim Jong-un regime": a name used as a modifier
+    short_role: str = ""   # the apposition's role, shortest form
+    in_quote: bool = False
+    in_caption: bool = False
+
+
+def clean_token(tok: str) -> str:
+    tok = _POSSESSIVE.sub("", tok)
+    return tok.rstrip(".,;:") if not re.fullmatch(r"(?:[A-Z]\.)+", tok) else tok
+
+
+def korean_parts(tokens: tuple, lex: Lexicon) -> tuple | None:
+    """(canonical surname, given name) when `tokens` form a Korean name, else None."""
+    n = len(tokens)
+    if n < 2 or n > 3:
+        return None
+    first, last = tokens[0].lower(), tokens[-1].lower()
+    rest = tokens[1:]
+    if first in lex.surnames and (
+            (len(rest) == 1 and (_HYPHENATED.match(rest[0]) or _SYLLABLE.match(rest[0])))
+            or (len(rest) == 2 and all(_SYLLABLE.match(t) for t in rest))):
+        return lex.surnames[first], "-".join(rest)
+    if last in lex.surnames and n == 2 and _HYPHENATED.match(tokens[0]):
+        return lex.surnames[last], tokens[0]
+    return None
+
+
+def fold_given(given: str, lex: Lexicon) -> str:
+    s = given.lower().replace("-", "").replace(" ", "")
+    for a, b in lex.folds:
+        s = s.replace(a, b)
+    return s
+
+
+def name_key(m: Mention, lex: Lexicon) -> tuple:
+    """Key equal for spelling variants of the same full name."""
+    if m.korean:
+        return ("ko", m.korean[0].lower(), fold_given(m.korean[1], lex))
+    return ("w",) + tuple(sorted(t.lower() for t in m.tokens))
+
+
+def surname_of(m: Mention) -> str:
+    if m.korean:
+        return m.korean[0].lower()
+    return m.tokens[-1].lower()
+
+
+def find_mentions(text: str, start: int, end: int, lex: Lexicon) -> list[Mention]:
+    """Candidate person mentions in text[start:end] (a paragraph)."""
+    out = []
+    for run in _RUN.finditer(text, start, end):
+        toks = [(t.start() + run.start(), t.end() + run.start(), t.group())
+                for t in _TOKEN.finditer(run.group())]
+        i = 0
+        while i < len(toks):
+            j = i
+            while j < len(toks) and _is_name_word(toks[j][2], lex) and j - i < 4:
+                j += 1
+                if _POSSESSIVE.search(toks[j - 1][2]):
+                    break
+            if j == i:
+                i += 1
+                continue
+            names = tuple(clean_token(t[2]) for t in toks[i:j])
+            s, e = toks[i][0], toks[j - 1][0] + len(clean_token(toks[j - 1][2]))
+            pre = _pre_title(text, start, s, lex)
+            m = Mention(s, e, text[s:e], names, "name" if len(names) > 1 else "surname", pre)
+            m.korean = korean_parts(names, lex)
+            out.append(m)
+            i = j
+    return out
+
+
+def _is_name_word(tok: str, lex: Lexicon) -> bool:
+    word = clean_token(tok)
+    low = word.lower()
+    if not word or not word[0].isupper() or low in lex.not_name or low in lex.titles:
+        return False
+    if "." in word:
+        return False  # U.N., Dr.
+    return not any(ch.isdigit() for ch in word)
+
+
+_CONNECTORS = frozenset(["of", "to", "the", "for", "on", "at", "in", "former", "then"])
+
+
+def _pre_title(text: str, floor: int, s: int, lex: Lexicon) -> str:
+    """The title words standing right before a name ("Seoul Mayor", "Ambassador to the UN")."""
+    base = max(floor, s - 120)
+    words = list(re.finditer(r"[\w’'.-]+", text[base:s]))
+    keep = None
+    gap_end = s - base
+    for w in reversed(words):
+        tok = w.group()
+        if text[base + w.end():base + gap_end].strip():
+            break  # punctuation between the words: the title ended there
+        if tok[0].isupper() or tok.lower() in _CONNECTORS or tok.lower() in lex.titles:
+            keep = w.start() + base
+            gap_end = w.start()
+            continue
+        break
+    if keep is None:
+        return ""
+    pre = text[keep:s].strip(" ,")
+    pre = re.sub(r"^(?:(?:of|to|the|for|on|at|in)\s+)+", "", pre, flags=re.IGNORECASE)
+    low_words = {w.strip(".’'s").lower() for w in pre.split()}
+    return pre if low_words & lex.titles else ""
+
+
+_APPOSITION = re.compile(
+    r"\s*,\s*((?:(?:a|an|the)\s+)?[^,;:\"“”]{3,160}?)(?=,|;|\s+(?:who|which|speaks|spoke|said|says|told|is|was|were|are|has|had)\b|(?<![A-Z])\.\s|$)")
+_NOT_ROLE = re.compile(r"(?:and|or|but|as|who|which|both|including|are|is|was|were|has|have|had|will|would|can|could|also|not|to|in|on|at|with|along|from|by|after|before|during|while|when|where)\b", re.I)
+_LAST_TWO = re.compile(r"(\S+)\s+(\S+)$")
+_WHO = re.compile(r"\s*,?\s*who\s+([^,;\"“”]{3,200})")
+
+
+def apposition(text: str, end: int, limit: int, lex: Lexicon) -> tuple[str, str]:
+    """(short role, longer role evidence) from the apposition after a name ending at `end`."""
+    m = _APPOSITION.match(text, end, limit)
+    if not m:
+        who = _WHO.match(text, end, limit)
+        return "", who.group(1) if who else ""
+    role = m.group(1).strip()
+    last_two = _LAST_TWO.search(role)
+    ends_with_name = last_two and all(_is_name_word(t, lex) for t in last_two.groups())
+    if _NOT_ROLE.match(role) or ends_with_name:
+        return "", ""  # a list of names or a predicate, not an apposition
+    if re.fullmatch(r"[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2}", role):
+        return "", ""  # "Kim, Lee and Park" is a list; "Jang, Representative of ..." a role
+    evidence = role
+    rest = text[m.end():limit]
+    who = _WHO.match(rest)
+    if who:
+        evidence += "; " + who.group(1)
+    return re.sub(r"^(?:a|an|the)\s+", "", role, flags=re.I), evidence

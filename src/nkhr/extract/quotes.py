@@ -1,0 +1,477 @@
+"""Quotes and who said them, within one article.
+
+What counts as a quote follows ``tests/gold/GUIDELINES.md``: a span inside
+double quotation marks (straight, curly, guillemets, corner brackets), or
+single ones when they enclose attributed speech, that reports what a person
+said or wrote. How it is found, in one pass over each body paragraph:
+
+1. **Spans.** Quotation marks are paired left to right (straight marks by
+   context). A paragraph that opens a quote and does not close it is a
+   multi-paragraph quote when the paragraph starts with the mark or the next
+   one reopens it (the news convention); otherwise the mark is unbalanced and
+   the span is skipped. Single quotes inside double ones are part of the
+   outer quote. Titles, headings and captions are never searched.
+2. **Not speech.** A span in Title Case (``"Resistance Not to Forget"``) or
+   right after a title marker (``themed``, ``titled``, ``dubbed``...: the
+   ``cues`` codebook) names something; it is not a quote.
+3. **Kind.** ``full`` when the span opens a paragraph or follows a colon or
+   comma and starts in upper case; otherwise ``partial`` (woven into the
+   reporter's sentence).
+4. **Attribution**, first rule that applies: a name or pronoun and a speech
+   verb right after the closing mark (``," Oh said`` / ``," said Oh``); a
+   speaker and a speech verb (or a colon, or ``according to``) right before
+   the opening mark; a name or pronoun with a speech verb later in the same
+   sentence; the sentence's subject (the first person named before the
+   quote); for a multi-paragraph quote, the attribution of the paragraph
+   that closes it; else the previous quote's speaker (``carried``).
+   Pronouns resolve to the person most recently named in the body (not in
+   quotes or captions); surnames and titled surnames (``Minister Kim``) to
+   the person of that family name most recently named, preferring one whose
+   title matches.
+5. A span repeated verbatim later in the article is one quote: the first
+   occurrence is kept with the best attribution of all occurrences.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from ..doc import Doc
+from .names import Lexicon, Mention, apposition, find_mentions, name_key, surname_of
+
+_MARKS = re.compile(r"[“”\"«»„「」『』]")
+_OPENERS = "“«„「『"
+_CLOSERS = "”»」』"
+_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
+_WORDS = re.compile(r"[^\W\d_][\w’'-]*")
+_LEAD = re.compile(r"[\s,.;:!?—–-]*")
+_ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|would|will|had|previously|earlier|repeatedly|recently)\s+)*", re.I)
+_ACCORDING = re.compile(r"according to\s*$", re.I)
+_PRONOUN = re.compile(r"\b(he|she)\b", re.I)
+_SUBJECT_PRONOUN = re.compile(r"(?:[A-Z][\w ,’'-]{0,40},\s*)?(he|she)\b", re.I)
+_MODIFIED = re.compile(r"\s*(?:['’]s\s+)?(?:regime|government|administration|dynasty|family|era|rule|doctrine|statue|portrait|badge)\b", re.I)
+
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added)\s*$")
+_TITLE_WORDS = re.compile(r"(?:the\s+|(?:[A-Z][\w.’'-]*|of|to|the|for|on)\s+){1,8}")
+
+CONFIDENCE = {"name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85,
+              "pronoun": 0.8, "subject": 0.7, "chain": 0.8, "carried": 0.6,
+              "repeat": 0.75, "none": 0.0}
+
+
+@dataclass
+class Quote:
+    para: int
+    open: int            # position of the opening mark
+    start: int           # content start
+    end: int             # content end
+    close: int           # position after the closing mark (== end when unclosed)
+    closed: bool
+    single: bool
+    kind: str = "full"
+    cluster: int = -1
+    cue: str | None = None
+    method: str = "none"
+    pronoun: Mention | None = None
+    chain_next: bool = False  # a multi-paragraph quote continues in the next paragraph
+
+
+@dataclass
+class Person:
+    key: tuple
+    mentions: list
+    surname: str
+    titles: set
+    roles: list          # (short role, evidence) pairs
+    names: list          # surface forms of full names
+
+
+@dataclass
+class DocPeople:
+    quotes: list
+    mentions: list       # resolved Mention objects (cluster >= 0), incl. attribution pronouns
+    persons: list        # Person, indexed by cluster id
+
+
+def extract(doc: Doc, lex: Lexicon) -> DocPeople:
+    """Quotes, person mentions and the article's people, for one Doc."""
+    text = doc.text
+    body = [i for i, k in enumerate(doc.para_kind) if k == "body"]
+    quotes: list[Quote] = []
+    for i in body:
+        quotes += _spans(text, i, doc.para_start[i], doc.para_end[i])
+    _mark_chains(doc, quotes)
+    quote_ranges = [(q.open, q.close) for q in quotes]
+    mentions = []
+    for i, kind in enumerate(doc.para_kind):
+        if kind in ("body", "caption"):
+            mentions += find_mentions(text, doc.para_start[i], doc.para_end[i], lex)
+    persons = _cluster(doc, text, mentions, quote_ranges, lex)
+    quotes = [q for q in quotes if _is_speech(text, q, doc, lex)]
+    for q in quotes:
+        q.kind = _kind(text, q, doc)
+    _attribute(doc, text, quotes, mentions, lex)
+    quotes = _merge_repeats(text, quotes)
+    used = [m for m in mentions if m.cluster >= 0]
+    used += [q.pronoun for q in quotes if q.pronoun is not None]
+    used.sort(key=lambda m: m.start)
+    return DocPeople(quotes, used, persons)
+
+
+# ---------------------------------------------------------------- spans
+
+def _spans(text: str, para: int, ps: int, pe: int) -> list[Quote]:
+    out: list[Quote] = []
+    open_at = -1
+    for m in _MARKS.finditer(text, ps, pe):
+        ch, pos = m.group(), m.start()
+        if open_at < 0:
+            if ch in _CLOSERS:
+                continue  # a stray closing mark
+            if ch == '"' and pos + 1 < pe and text[pos + 1].isspace() and pos > ps:
+                continue  # a straight mark followed by a space cannot open
+            open_at = pos
+        elif ch in _CLOSERS or ch == '"':
+            out.append(_make(text, para, open_at, pos, closed=True))
+            open_at = -1
+    if open_at >= 0:
+        q = _make(text, para, open_at, pe, closed=False)
+        out.append(q)
+    # single quotes outside double ones: candidates, kept only with explicit attribution
+    taken = [(q.open, q.close) for q in out]
+    for m in _SINGLE.finditer(text, ps, pe):
+        if any(a <= m.start() < b for a, b in taken) or len(_WORDS.findall(m.group(1))) < 2:
+            continue
+        q = _make(text, para, m.start(), m.end() - 1, closed=True)
+        q.single = True
+        out.append(q)
+    out.sort(key=lambda q: q.open)
+    return [q for q in out if q.end > q.start]
+
+
+def _make(text, para, open_at, close_at, closed) -> Quote:
+    start, end = open_at + 1, close_at
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Quote(para, open_at, start, end, close_at + 1 if closed else close_at, closed, False)
+
+
+def _mark_chains(doc: Doc, quotes: list[Quote]) -> None:
+    """Keep an unclosed span only when it is a multi-paragraph quote."""
+    starts_with_mark = {i for i in range(len(doc.para_start))
+                        if doc.text[doc.para_start[i]:doc.para_start[i] + 1] in _OPENERS + '"'}
+    keep = []
+    for q in quotes:
+        if not q.closed:
+            nxt = q.para + 1
+            q.chain_next = nxt in starts_with_mark and doc.para_kind[nxt] == "body" if nxt < len(doc.para_kind) else False
+            if not (q.chain_next or q.open == doc.para_start[q.para]):
+                continue  # unbalanced mark: skip the span
+        keep.append(q)
+    quotes[:] = keep
+
+
+# ---------------------------------------------------------------- speech or not
+
+def _is_speech(text: str, q: Quote, doc: Doc, lex: Lexicon) -> bool:
+    content = text[q.start:q.end]
+    words = _WORDS.findall(content)
+    if not words:
+        return False
+    long_words = [w for w in words if len(w) >= 4] or words
+    capitalized = sum(w[0].isupper() for w in long_words)
+    ends = content.rstrip("”’\"'").rstrip()[-1:] in ".!?"
+    if len(words) <= 14 and not ends and capitalized >= 0.75 * len(long_words) and words[0][0].isupper():
+        return False  # a title or name in Title Case
+    before = text[max(doc.para_start[q.para], q.open - 40):q.open].lower().rstrip(" ,:")
+    return not any(before.endswith(marker) for marker in lex.title_markers)
+
+
+def _kind(text: str, q: Quote, doc: Doc) -> str:
+    first = text[q.start:q.start + 1]
+    if not (first.isupper() or first.isdigit()):
+        return "partial"
+    ps = doc.para_start[q.para]
+    lead = text[ps:q.open].rstrip()
+    if not lead or lead[-1] in ",:;.!?—–" or lead.endswith(("”", '"')):
+        return "full"
+    return "partial"
+
+
+# ---------------------------------------------------------------- people in the article
+
+def _cluster(doc: Doc, text: str, mentions: list[Mention], quote_ranges, lex: Lexicon) -> list[Person]:
+    caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
+    for m in mentions:
+        para = doc.paragraph_at(m.start)
+        m.in_quote = any(a < m.start < b for a, b in quote_ranges)
+        m.in_caption = para in caption
+        m.modifier = bool(_MODIFIED.match(text, m.end))
+        role, evidence = apposition(text, m.end, doc.para_end[para], lex)
+        m.role_text = evidence
+        m.short_role = role
+        after = text[m.end:m.end + 40]
+        verb_next = lex.verb_re.match(_ADVERBS.sub("", _LEAD.sub("", after, count=1), count=1))
+        verb_before = _SAID_BEFORE.search(text, max(0, m.start - 12), m.start)
+        m.strong = bool(m.korean or m.pre_title or (role and len(m.tokens) > 1) or
+                        (len(m.tokens) > 1 and (verb_next or verb_before)))
+    persons: list[Person] = []
+    by_key: dict = {}
+    full = [m for m in mentions if len(m.tokens) > 1]
+    strong_keys = {name_key(m, lex) for m in full if m.strong}
+    for m in full:
+        key = name_key(m, lex)
+        if key not in strong_keys:
+            continue
+        if key not in by_key:
+            by_key[key] = len(persons)
+            persons.append(Person(key, [], surname_of(m), set(), [], []))
+        p = persons[by_key[key]]
+        m.cluster = by_key[key]
+        m.kind = "name"
+        p.mentions.append(m)
+        p.names.append(" ".join(m.tokens) if not m.korean else m.text)
+        if m.pre_title:
+            p.titles.update(w.lower().strip(".’'s") for w in m.pre_title.split())
+            p.roles.append((m.pre_title, m.pre_title))
+        if m.role_text:
+            p.roles.append((m.short_role or "", m.role_text))
+    # surnames and titled surnames
+    last_by_surname: dict[str, int] = {}
+    first_by_surname: dict[str, int] = {}
+    for idx, p in enumerate(persons):
+        first_by_surname.setdefault(p.surname, idx)
+    for m in mentions:
+        eligible = not (m.in_caption or m.in_quote or m.modifier)
+        if m.cluster >= 0:
+            if eligible:
+                last_by_surname[persons[m.cluster].surname] = m.cluster
+            continue
+        if len(m.tokens) != 1:
+            continue
+        tok = m.tokens[0].lower()
+        surname = lex.surnames.get(tok, tok).lower()
+        candidates = [i for i, p in enumerate(persons) if p.surname == surname]
+        if not candidates:
+            continue
+        chosen = None
+        if m.pre_title:
+            title_words = {w.lower().strip(".’'s") for w in m.pre_title.split()} & lex.titles
+            titled = [i for i in candidates if persons[i].titles & title_words
+                      or any(t in r[1].lower() for r in persons[i].roles for t in title_words)]
+            if titled:
+                chosen = max(titled, key=lambda i: (i == last_by_surname.get(surname), -i))
+        if chosen is None:
+            chosen = last_by_surname.get(surname, first_by_surname.get(surname))
+        m.cluster = chosen
+        m.kind = "title" if m.pre_title else "surname"
+        persons[chosen].mentions.append(m)
+        if eligible:
+            last_by_surname[surname] = chosen
+    return persons
+
+
+# ---------------------------------------------------------------- attribution
+
+def _antecedents(mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if m.cluster >= 0 and not m.in_quote and not m.in_caption
+            and not m.modifier]
+
+
+def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention], lex: Lexicon) -> None:
+    ante = _antecedents(mentions)
+    starts = [m.start for m in ante]
+
+    def mention_at(pos: int, end: int) -> Mention | None:
+        i = bisect.bisect_left(starts, pos)
+        return ante[i] if i < len(ante) and ante[i].start < end else None
+
+    def pronoun_at(pos: int, end: int) -> Mention | None:
+        m = _PRONOUN.match(text, pos, end)
+        if not m:
+            return None
+        i = bisect.bisect_left(starts, m.start()) - 1
+        if i < 0:
+            return None
+        p = Mention(m.start(), m.end(), m.group(), (m.group(),), "pronoun")
+        p.cluster = ante[i].cluster
+        return p
+
+    def who_at(pos: int, end: int):
+        m = mention_at(pos, end)
+        if m is not None and (m.start == pos or _TITLE_WORDS.fullmatch(text, pos, m.start)):
+            return m, m.end, m.kind if m.kind != "name" else "name"
+        p = pronoun_at(pos, end)
+        if p is not None:
+            return p, p.end, "pronoun"
+        return None, pos, None
+
+    def verb_at(pos: int, end: int):
+        pos = _ADVERBS.match(text, pos, end).end()
+        v = lex.verb_re.match(text, pos, end)
+        return v
+
+    opens_in_para: dict[int, list[int]] = {}
+    for q in quotes:
+        opens_in_para.setdefault(q.para, []).append(q.open)
+    prev_close: dict[int, int] = {}
+    for q in quotes:
+        ps, pe = doc.para_start[q.para], doc.para_end[q.para]
+        s_idx = doc.sentence_at(q.open)
+        s_start = max(doc.sent_start[s_idx], ps) if s_idx >= 0 else ps
+        next_open = min([o for o in opens_in_para[q.para] if o > q.open] + [pe])
+        found = None
+        if q.closed:
+            # A: '," Oh said' / '," the minister said' ;  B: '," said Oh'
+            pos = _LEAD.match(text, q.close, next_open).end()
+            who, after_who, method = who_at(pos, next_open)
+            if who is not None:
+                if getattr(who, "role_text", "") and text[after_who:after_who + 1] == ",":
+                    skip = re.match(r",[^,]{0,160},", text[after_who:next_open])
+                    after_who += skip.end() if skip else 0
+                v = verb_at(_LEAD.match(text, after_who, next_open).end(), next_open)
+                if v:
+                    found = (who, v.group(), method)
+            else:
+                v = verb_at(pos, next_open)
+                if v:
+                    who, _, method = who_at(_LEAD.match(text, v.end(), next_open).end(), next_open)
+                    if who is not None:
+                        found = (who, v.group(), method)
+        if found is None:
+            # C: 'Oh said, "' / 'Oh said: "' / 'according to Oh, "'
+            lo = max(s_start, prev_close.get(q.para, ps))
+            before = text[lo:q.open]
+            tail = re.search(r"(\b[\w-]+\b)?\s*[,:]?\s*(?:that\s*)?$", before)
+            verb = lex.verb_re.fullmatch(tail.group(1)) if tail and tail.group(1) else None
+            colon = before.rstrip().endswith(":")
+            according = _ACCORDING.search(before.rstrip(" ,"))
+            if verb or colon or according:
+                cands = [m for m in ante if lo <= m.start < q.open]
+                prons = [p for p in (pronoun_at(x.start(), q.open) for x in _PRONOUN.finditer(text, lo, q.open)) if p]
+                pool = sorted(cands + prons, key=lambda m: m.start)
+                if according:
+                    pool = [m for m in pool if m.start >= lo + according.start()] or pool
+                if pool:
+                    who = pool[-1] if (verb or according) else pool[0]
+                    cue = verb.group() if verb else ("according to" if according else ":")
+                    found = (who, cue, "pronoun" if who.kind == "pronoun" else who.kind)
+        if found is None and q.closed:
+            # E: a name or pronoun with a speech verb later in the sentence
+            s_end = doc.sent_end[s_idx] if s_idx >= 0 else pe
+            seg_end = min(next_open, max(s_end, q.close))
+            for x in re.finditer(r"\b", text[q.close:seg_end]):
+                pos = q.close + x.start()
+                who, after_who, method = who_at(pos, seg_end)
+                if who is None:
+                    continue
+                v = verb_at(_LEAD.match(text, after_who, seg_end).end(), seg_end)
+                if v:
+                    found = (who, v.group(), method)
+                    break
+        if found is None and q.kind == "partial":
+            # D: the sentence's subject
+            subj = [m for m in ante if s_start <= m.start < q.open]
+            if subj:
+                v = lex.verb_re.search(text, subj[0].end, q.open)
+                found = (subj[0], v.group() if v else None, "subject")
+        if found is not None:
+            who, cue, method = found
+            q.cluster, q.cue = who.cluster, cue
+            q.method = "apposition" if method == "name" and getattr(who, "role_text", "") and \
+                text[who.end:who.end + 1] == "," else method
+            if who.kind == "pronoun":
+                q.pronoun = who
+        prev_close[q.para] = q.close
+    # multi-paragraph quotes take the attribution of the paragraph that closes them
+    for i in range(len(quotes) - 2, -1, -1):
+        q, nxt = quotes[i], quotes[i + 1]
+        if q.chain_next and q.method == "none" and nxt.para == q.para + 1 and nxt.cluster >= 0 \
+                and nxt.open == doc.para_start[nxt.para]:
+            q.cluster, q.cue, q.method = nxt.cluster, nxt.cue, "chain"
+    # a quote in a sentence that continues the previous sentence's reported speech
+    for q in quotes:
+        s_idx = doc.sentence_at(q.open)
+        if q.method == "none" and s_idx > 0 and doc.sent_para[s_idx - 1] == q.para:
+            who = reporting_subject(doc, s_idx - 1, ante, lex)
+            if who >= 0:
+                q.cluster, q.method = who, "carried"
+    # carried over from the previous quote (same or neighbouring paragraph)
+    for i, q in enumerate(quotes):
+        if q.method == "none" and i and quotes[i - 1].cluster >= 0 and q.para - quotes[i - 1].para <= 2:
+            q.cluster, q.method = quotes[i - 1].cluster, "carried"
+    # single-quoted spans count only with an explicit attribution
+    quotes[:] = [q for q in quotes if not q.single or q.method in ("name", "apposition", "title", "surname", "pronoun")]
+
+
+def _merge_repeats(text: str, quotes: list[Quote]) -> list[Quote]:
+    seen: dict[str, Quote] = {}
+    out = []
+    for q in quotes:
+        key = " ".join(_WORDS.findall(text[q.start:q.end].lower()))
+        first = seen.get(key)
+        if first is None:
+            seen[key] = q
+            out.append(q)
+            continue
+        if CONFIDENCE[q.method] > CONFIDENCE[first.method]:
+            first.cluster, first.cue = q.cluster, q.cue
+            first.method = "repeat"
+    return out
+
+
+def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon) -> list[int]:
+    """For each sentence, the local person whose speech it is or reports (-1: the narrator).
+
+    A sentence that overlaps a quote belongs to the quote's speaker (the quote
+    covering most of it). Otherwise a body sentence whose subject is a person
+    (named or a pronoun, within its first words) and which has a speech verb
+    or noun reports that person's speech ("Salmon stressed that ...",
+    "He made a series of proposals ...").
+    """
+    n = len(doc.sent_start)
+    owner = [-1] * n
+    best = [0] * n
+    for q in people.quotes:
+        if q.cluster < 0:
+            continue
+        first, last = doc.sentence_at(q.start), doc.sentence_at(max(q.start, q.end - 1))
+        for s in range(max(first, 0), last + 1):
+            overlap = min(q.end, doc.sent_end[s]) - max(q.start, doc.sent_start[s])
+            if overlap > best[s]:
+                owner[s], best[s] = q.cluster, overlap
+    ante = _antecedents(people.mentions)
+    for s in range(n):
+        if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body":
+            owner[s] = reporting_subject(doc, s, ante, lex)
+    return owner
+
+
+def reporting_subject(doc: Doc, s: int, ante: list[Mention], lex: Lexicon) -> int:
+    """The person whose speech sentence `s` reports ("Salmon stressed that ...",
+    "He made a series of proposals"): a person named (or a pronoun) among the
+    sentence's first words, before any speech verb, with a speech verb or noun
+    after it. -1 when there is none."""
+    starts = [m.start for m in ante]
+    ss, se = doc.sent_start[s], doc.sent_end[s]
+    head_end = min(se, ss + 80)
+    i = bisect.bisect_left(starts, ss)
+    subject = ante[i] if i < len(ante) and ante[i].start < head_end else None
+    if subject is not None and lex.verb_re.search(doc.text, ss, subject.start):
+        subject = None  # the name is an object, not the subject
+    if subject is None:
+        p = _SUBJECT_PRONOUN.match(doc.text, ss, head_end)
+        if p:
+            j = bisect.bisect_left(starts, p.start(1)) - 1
+            subject = ante[j] if j >= 0 else None
+    if subject is None:
+        return -1
+    rest = max(subject.end, ss)
+    if lex.verb_re.search(doc.text, rest, se) or lex.noun_re.search(doc.text, rest, se):
+        return subject.cluster
+    return -1
+

@@ -1,0 +1,183 @@
+"""Speakers across the corpus: one row per real person.
+
+The per-article step (:mod:`nkhr.extract.quotes`) finds each article's
+people; this step joins them across articles by their name key (Korean
+family names mapped to one romanization, given names folded, order and
+hyphens ignored), never by a family name alone. The speaker registry
+(``speakers.yml``) is applied on top: an entry's aliases join every person
+they name into one, and its name, role and category win.
+
+Role categories come from the ``roles`` codebook: its rules are tried in
+order against everything the articles say about the person (titles before the
+name, appositions after it, ``who ...`` clauses); a person described as a
+defector anywhere is a defector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from ..codebooks import load_yaml, locate
+from ..errors import CodebookError
+from .names import Lexicon, Mention, clean_token, korean_parts, name_key
+
+CATEGORIES = ("defector", "government", "un", "ngo", "diplomat", "dprk", "expert", "other")
+
+
+@dataclass(frozen=True)
+class Roles:
+    rules: tuple  # (category, compiled pattern)
+    sha256: str
+
+
+@cache
+def load_roles(path: str | None = None) -> Roles:
+    p = locate("roles", path)
+    data, digest = load_yaml(p)
+    rules = []
+    for i, rule in enumerate((data or {}).get("rules") or []):
+        line = getattr(data["rules"], "item_lines", [None] * (i + 1))[i]
+        cat = rule.get("category") if isinstance(rule, dict) else None
+        if cat not in CATEGORIES:
+            raise CodebookError(str(p), f"unknown role category {cat!r}; use one of {CATEGORIES}", line)
+        for pattern in rule.get("patterns") or []:
+            try:
+                rules.append((cat, re.compile(pattern, re.IGNORECASE)))
+            except re.error as e:
+                raise CodebookError(str(p), f"invalid regex {pattern!r}: {e}", line) from None
+    return Roles(tuple(rules), digest)
+
+
+@dataclass(frozen=True)
+class Registry:
+    entries: tuple  # dicts: name, aliases, role, role_category, affiliation
+    sha256: str
+
+
+@cache
+def load_registry(path: str | None = None) -> Registry:
+    p = locate("speakers", path)
+    data, digest = load_yaml(p)
+    entries = (data or {}).get("speakers") or []
+    if not isinstance(entries, list):
+        raise CodebookError(str(p), "'speakers' must be a list of entries")
+    lines = getattr(entries, "item_lines", [None] * len(entries))
+    out = []
+    for entry, line in zip(entries, lines, strict=False):
+        if not isinstance(entry, dict) or not entry.get("name"):
+            raise CodebookError(str(p), "each speaker needs a 'name'", line)
+        cat = entry.get("role_category")
+        if cat is not None and cat not in CATEGORIES:
+            raise CodebookError(str(p), f"unknown role_category {cat!r}; use one of {CATEGORIES}", line)
+        out.append(dict(entry))
+    return Registry(tuple(out), digest)
+
+
+def key_of_name(name: str, lex: Lexicon) -> tuple:
+    """The name key of a name written as text ("Oh Se-hoon", "Julie Turner")."""
+    tokens = tuple(clean_token(t) for t in name.split() if t.lower() not in lex.titles)
+    m = Mention(0, len(name), name, tokens, "name")
+    m.korean = korean_parts(tokens, lex)
+    return name_key(m, lex)
+
+
+def role_category(texts: list[str], roles: Roles) -> str:
+    texts = [t for t in texts if t]
+    for cat, pattern in roles.rules:
+        if any(pattern.search(t) for t in texts):
+            return cat
+    return "other"
+
+
+_AFFILIATION = re.compile(r"\b(?:of|at|for|from)\s+(?:the\s+)?([A-Z][\w’'&.-]*(?:\s+(?:of|for|on|in|and|the|[A-Z][\w’'&().-]*))*)")
+
+
+def affiliation(role: str) -> str | None:
+    m = _AFFILIATION.search(role or "")
+    return m.group(1).strip() if m else None
+
+
+def speaker_id(key: tuple) -> str:
+    return "sp_" + hashlib.sha1("|".join(key).encode()).hexdigest()[:10]
+
+
+def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
+    """Join the articles' people into speakers.
+
+    `people` maps source_id -> DocPeople. Returns (speakers columns,
+    {(source_id, local cluster): speaker_id}, {speaker_id: name}).
+    """
+    parent: dict = {}
+
+    def find(k):
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    reg_of_key = {}
+    for i, entry in enumerate(registry.entries):
+        rk = ("registry", str(i))
+        find(rk)
+        for alias in [entry["name"], *(entry.get("aliases") or [])]:
+            k = key_of_name(str(alias), lex)
+            if len(k) > 2 or k[0] == "ko":  # a full name, not a bare surname
+                union(rk, k)
+                reg_of_key[k] = i
+    for sid in sorted(people):
+        for p in people[sid].persons:
+            find(p.key)
+    groups: dict = {}
+    for sid in sorted(people):
+        for local, p in enumerate(people[sid].persons):
+            groups.setdefault(find(p.key), []).append((sid, local, p))
+    rows = []
+    local_map, names = {}, {}
+    for root, members in groups.items():
+        entry = None
+        for _, _, p in members:
+            if p.key in reg_of_key:
+                entry = registry.entries[reg_of_key[p.key]]
+        surface = Counter()
+        order = {}
+        aliases = set()
+        role_pairs = []
+        sources = set()
+        for sid, _local, p in members:
+            for n in p.names:
+                surface[n] += 1
+                order.setdefault(n, len(order))
+            for m in p.mentions:
+                aliases.add(m.text if m.kind != "title" else f"{m.pre_title.split()[-1]} {m.text}")
+                sources.add(sid)
+            role_pairs += p.roles
+        if not surface:
+            continue
+        name = entry["name"] if entry else max(surface, key=lambda n: (surface[n], -order[n]))
+        key = find(root) if entry is None else key_of_name(name, lex)
+        sid_ = speaker_id(key if isinstance(key, tuple) else (str(key),))
+        short = [r for r, _ in role_pairs if r]
+        role = (entry or {}).get("role") or (min(short, key=len) if short else None)
+        category = (entry or {}).get("role_category") or role_category([e for _, e in role_pairs], roles)
+        aliases |= set(surface)
+        aliases |= set((entry or {}).get("aliases") or [])
+        rows.append({
+            "speaker_id": sid_, "name": name, "role_category": category, "role": role,
+            "affiliation": (entry or {}).get("affiliation") or affiliation(role or ""),
+            "aliases": "|".join(sorted(aliases)),
+            "n_quotes": 0, "n_sources": len(sources),
+        })
+        names[sid_] = name
+        for sid, local, _ in members:
+            local_map[(sid, local)] = sid_
+    rows.sort(key=lambda r: r["speaker_id"])
+    return rows, local_map, names
