@@ -51,7 +51,7 @@ _ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|wo
 _ACCORDING = re.compile(r"according to\s*$", re.I)
 _PRONOUN = re.compile(r"\b(he|she)\b", re.I)
 _SUBJECT_PRONOUN = re.compile(r"(?:[A-Z][\w ,’'-]{0,40},\s*)?(he|she)\b", re.I)
-_MODIFIED = re.compile(r"\s*(?:['’]s\s+)?(?:regime|government|administration|dynasty|family|era|rule|doctrine|statue|portrait|badge)\b", re.I)
+_MODIFIED = re.compile(r"\s*(?:['’]s\s+)?(?:regime|government|administration|dynasty|family|era|rule|doctrine|statue|portrait|badge|square|street|university|stadium|memorial|prize|award|bridge|airport|station|hospital|school|foundation|institute|center|centre|park)\b", re.I)
 
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added)\s*$")
 _TITLE_WORDS = re.compile(r"(?:the\s+|(?:[A-Z][\w.’'-]*|of|to|the|for|on)\s+){1,8}")
@@ -206,9 +206,11 @@ def _kind(text: str, q: Quote, doc: Doc) -> str:
 
 def _cluster(doc: Doc, text: str, mentions: list[Mention], quote_ranges, lex: Lexicon) -> list[Person]:
     caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
+    opens = [a for a, _ in quote_ranges]
     for m in mentions:
         para = doc.paragraph_at(m.start)
-        m.in_quote = any(a < m.start < b for a, b in quote_ranges)
+        k = bisect.bisect_left(opens, m.start) - 1
+        m.in_quote = k >= 0 and m.start < quote_ranges[k][1]
         m.in_caption = para in caption
         m.modifier = bool(_MODIFIED.match(text, m.end))
         role, evidence = apposition(text, m.end, doc.para_end[para], lex)
@@ -323,7 +325,9 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
         ps, pe = doc.para_start[q.para], doc.para_end[q.para]
         s_idx = doc.sentence_at(q.open)
         s_start = max(doc.sent_start[s_idx], ps) if s_idx >= 0 else ps
-        next_open = min([o for o in opens_in_para[q.para] if o > q.open] + [pe])
+        para_opens = opens_in_para[q.para]
+        k = bisect.bisect_right(para_opens, q.open)
+        next_open = para_opens[k] if k < len(para_opens) else pe
         found = None
         if q.closed:
             # A: '," Oh said' / '," the minister said' ;  B: '," said Oh'
@@ -351,7 +355,7 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
             colon = before.rstrip().endswith(":")
             according = _ACCORDING.search(before.rstrip(" ,"))
             if verb or colon or according:
-                cands = [m for m in ante if lo <= m.start < q.open]
+                cands = ante[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, q.open)]
                 prons = [p for p in (pronoun_at(x.start(), q.open) for x in _PRONOUN.finditer(text, lo, q.open)) if p]
                 pool = sorted(cands + prons, key=lambda m: m.start)
                 if according:
@@ -375,7 +379,7 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
                     break
         if found is None and q.kind == "partial":
             # D: the sentence's subject
-            subj = [m for m in ante if s_start <= m.start < q.open]
+            subj = ante[bisect.bisect_left(starts, s_start):bisect.bisect_left(starts, q.open)]
             if subj:
                 v = lex.verb_re.search(text, subj[0].end, q.open)
                 found = (subj[0], v.group() if v else None, "subject")

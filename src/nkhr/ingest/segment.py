@@ -18,6 +18,8 @@ an opening quote or bracket, Hangul) and the period does not end:
 - a dotted acronym (``U.S.``, ``U.N.``) unless a typical sentence opener follows.
 
 Paragraph ends are always boundaries (the caller segments paragraph by paragraph).
+A sentence's span starts at its first word: an opening quotation mark in front
+of it is left outside (``"Silence is complicity," she said.`` starts at ``Silence``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ _CANDIDATE = re.compile(
 _NEXT_START = re.compile(r"""\s*[\"“‘'(\[«「]*[A-Z0-9\uac00-\ud7a3\u3131-\u318e]""")
 _PREV_WORD = re.compile(r"(\S+)$")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_OPENING_QUOTES = "\"“‘'«「『"
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -57,7 +60,16 @@ def split(text: str, offset: int = 0) -> list[tuple[int, int]]:
         start = nxt
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
-    return [(s + offset, e + offset) for s, e in spans]
+    # a sentence row starts at its first word: an opening quotation mark stays
+    # outside, as annotators write sentence starts ("Young North Korean ...")
+    return [(s + offset + _lead_quotes(text, s, e), e + offset) for s, e in spans]
+
+
+def _lead_quotes(text: str, s: int, e: int) -> int:
+    k = 0
+    while s + k < e - 1 and text[s + k] in _OPENING_QUOTES:
+        k += 1
+    return k
 
 
 def _is_boundary(text: str, m: re.Match) -> bool:
@@ -78,11 +90,11 @@ def _is_boundary(text: str, m: re.Match) -> bool:
                     or after[:1] in "\"“‘([")
     if mark != "." or m.group().startswith("..") or m.group().startswith("…"):
         return True
-    word_m = _PREV_WORD.search(text, 0, pos)
+    word_m = _PREV_WORD.search(text, max(0, pos - 64), pos)
     if not word_m:
         return True
     word = word_m.group(1).lstrip("\"“‘'([«「")
-    if word.isdigit() and not text[:word_m.start()].strip():
+    if word.isdigit() and word_m.start() < 64 and not text[:word_m.start()].strip():
         return False  # a list number opening the paragraph: "1. We will ..."
 
     low = word.lower()

@@ -1,0 +1,181 @@
+"""Ingest on the bundled articles and on hostile files, one fixture per behaviour."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import nkhr
+from nkhr import schemas
+from nkhr.cli import main
+from nkhr.ingest import segment
+from nkhr.ingest.clean import parse_date
+
+from .conftest import FIXTURES, GOLD, RAW
+
+
+def _tree_hash(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(folder).as_posix().encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+def test_tables_follow_their_schemas(corpus):
+    for name in ("sources", "paragraphs", "sentences", "ingest_report"):
+        schemas.check(corpus[name], name)
+    assert corpus.sources.text.dtype == schemas.STR
+    assert list(corpus.sources.source_id) == sorted(p.stem for p in RAW.glob("*.txt"))
+
+
+def test_offsets_are_exact_on_every_row(corpus):
+    text = dict(zip(corpus.sources.source_id, corpus.sources.text, strict=True))
+    for name in ("paragraphs", "sentences"):
+        df = corpus[name]
+        assert all(text[s][a:b] == t for s, a, b, t in zip(df.source_id, df.start, df.end, df.text, strict=True))
+    sents, paras = corpus.sentences, corpus.paragraphs.set_index(["source_id", "para_id"])
+    for r in sents.itertuples():
+        p = paras.loc[(r.source_id, r.para_id)]
+        assert p.start <= r.start < r.end <= p.end  # a sentence never crosses a paragraph
+
+
+def test_metadata_from_catalog_and_from_the_text(corpus, tmp_path):
+    src = corpus.sources.set_index("source_id")
+    assert src.at["004_1ece434d463d2cfa", "outlet"] == "The Korea Herald"
+    assert str(src.at["004_1ece434d463d2cfa", "published"]) == "2024-07-11"
+    # without a catalog: what the text states, and nothing guessed
+    bare = tmp_path / "raw"
+    bare.mkdir()
+    for p in RAW.glob("*.txt"):
+        shutil.copy(p, bare / p.name)
+    t = nkhr.load_corpus(bare).sources.set_index("source_id")
+    assert str(t.at["004_1ece434d463d2cfa", "published"]) == "2024-07-11"
+    assert t.at["004_1ece434d463d2cfa", "author"] == "Ji Da-gyum"
+    assert t.at["001_0eb2353e931d2e9e", "author"] == "CDI Staff"
+    assert t.at["003_cbdecfae3fb7fe4c", "title"].startswith("Defectors, activists, supporters")
+    assert pd.isna(t.at["000_29de344ddb13f9c4", "published"])
+    assert pd.isna(t.at["002_f6eff297e78b40c2", "title"])
+
+
+def test_page_furniture_is_removed(corpus):
+    text = "\n".join(corpus.sources.text)
+    for furniture in ("Photo courtesy of", "Log in to Twitter", "print dictionary print",
+                      "Home > National", "Was this article helpful", "Related Article",
+                      "Published :", "By CDI Staff", "lock icon", "Standards Board Policy"):
+        assert furniture not in text, furniture
+    paras = corpus.paragraphs
+    caption = paras[paras.is_caption]
+    assert caption.text.str.contains("video messages.", regex=False).any()  # credit cut off, caption kept
+    # captions never mix into body sentences, and are not repeated
+    assert not corpus.sentences[~corpus.sentences.is_caption].text.str.contains(r"\[YONHAP\]").any()
+    assert (paras.groupby("source_id").text.apply(lambda s: s.duplicated().sum()) == 0).all()
+
+
+def test_every_gold_sentence_start_begins_a_sentence(corpus):
+    gold = pd.read_csv(GOLD / "frames.csv")
+    sents = corpus.sentences
+    for g in gold.itertuples():
+        starts = sents[sents.source_id == g.source_id].text
+        assert starts.str.startswith(g.sentence_start).any(), g.sentence_start
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The U.S. and South Korea met. Then they left.", ["The U.S. and South Korea met.", "Then they left."]),
+    ("Mr. Kim arrived on Dec. 15 at No. 1 Street. He spoke.", ["Mr. Kim arrived on Dec. 15 at No. 1 Street.", "He spoke."]),
+    ("George W. Bush met N. Korean envoys. It was brief.", ["George W. Bush met N. Korean envoys.", "It was brief."]),
+    ('"We will not forget. We will act," she said. "Never again."',
+     ['We will not forget.', 'We will act," she said.', 'Never again."']),
+    ('"Is it over?" he asked. Nobody knew.', ['Is it over?" he asked.', "Nobody knew."]),
+    ("It was in the U.S. The talks ended.", ["It was in the U.S.", "The talks ended."]),
+    ("존엄은 중요하다. 희망은 중요하다.자유는 중요하다.", ["존엄은 중요하다.", "희망은 중요하다.", "자유는 중요하다."]),
+    ("They sent video messages.Photo courtesy of X.", ["They sent video messages.", "Photo courtesy of X."]),
+    ("The price rose 3.5 percent in 2024. Analysts, e.g. Lee, agreed.", ["The price rose 3.5 percent in 2024.", "Analysts, e.g. Lee, agreed."]),
+    ("1. We will work together.", ["1. We will work together."]),
+])
+def test_segmentation_rules(text, expected):
+    assert [text[a:b] for a, b in segment.split(text)] == expected
+
+
+def test_sentence_ids_are_stable_when_text_is_unchanged(tmp_path):
+    a = nkhr.load_corpus(RAW).sentences
+    b = nkhr.load_corpus(RAW).sentences
+    pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Published : July 11, 2024 - 18:07", "2024-07-11"), ("Published: 15 Dec. 2025", "2025-12-15"),
+    ("Updated 2024.07.11", "2024-07-11"), ("입력 2024년 7월 11일", "2024-07-11"), ("no date here", None)])
+def test_parse_date(text, iso):
+    d = parse_date(text)
+    assert (d.isoformat() if d else None) == iso
+
+
+def _hostile_corpus(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in (FIXTURES / "ingest").iterdir():
+        shutil.copy(f, raw / f.name)
+    shutil.copy(RAW / "004_1ece434d463d2cfa.txt", raw)
+    (raw / "huge.txt").write_bytes(b"word " * (50 * 1024 * 1024 // 5 + 1))  # a 50 MB file
+    (raw / "catalog.csv").write_text(
+        "source_id,outlet,published,title,url\n004_1ece434d463d2cfa,The Korea Herald,2024-07-11,,\n"
+        "ghost,Nowhere Daily,,,\n", encoding="utf-8")
+    return raw
+
+
+def test_bad_inputs_are_reported_and_the_rest_goes_through(tmp_path, capsys):
+    raw = _hostile_corpus(tmp_path)
+    before = _tree_hash(raw)
+    out = tmp_path / "out"
+    code = main(["ingest", str(raw), "--out", str(out)])
+    assert code == 0
+    assert _tree_hash(raw) == before  # nothing under the input folder is written or changed
+    report = pd.read_csv(out / "ingest_report.csv")
+    problems = report.groupby("path").problem.apply(set).to_dict()
+    assert problems["empty.txt"] == {"empty"}
+    assert problems["binary.txt"] == {"binary"}
+    assert problems["huge.txt"] == {"too_large"}
+    assert "encoding" in problems["cp949.txt"] and "encoding" in problems["latin1.txt"]
+    assert "bom" in problems["bom.txt"] and "line_ends" in problems["crlf.txt"]
+    assert report.message.str.contains("huge.txt|over the 10 MB limit").any()
+    assert set(report[report.path == "copy_of_004.txt"].problem) == {"duplicate"}
+    assert "missing_file" in set(report.problem) and "not_in_catalog" in set(report.problem)
+    sources = pd.read_parquet(out / "sources.parquet").set_index("source_id")
+    assert "북한 인권" in sources.at["cp949", "text"]
+    assert "café in Zürich" in sources.at["latin1", "text"]
+    assert sources.at["bom", "text"].startswith("A forum")
+    assert "\r" not in sources.at["crlf", "text"]
+    assert "copy_of_004" not in sources.index and "004_1ece434d463d2cfa" in sources.index
+    printed = capsys.readouterr().out
+    assert "huge.txt" in printed and "skipped" in printed
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "strict"), "--strict"]) == 1
+
+
+def test_nothing_ingested_is_a_failure(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "empty.txt").write_bytes(b"")
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "o")]) == 1
+
+
+def test_ingest_twice_gives_byte_identical_files(tmp_path):
+    for run in ("a", "b"):
+        assert main(["ingest", str(RAW), "--out", str(tmp_path / run)]) == 0
+    for f in sorted((tmp_path / "a").iterdir()):
+        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
+
+
+def test_html_input(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.html").write_text(
+        "<html><head><script>var x = 1;</script><title>Forum in Seoul</title></head><body>"
+        "<nav>Home | World</nav><p>The forum opened on Monday.</p><p>&ldquo;We must act,&rdquo; "
+        "Mayor Oh Se-hoon said.</p></body></html>", encoding="utf-8")
+    t = nkhr.load_corpus(raw)
+    assert "var x" not in t.sources.text[0] and "“We must act,” Mayor Oh Se-hoon said." in t.sources.text[0]
