@@ -78,13 +78,14 @@ def _source_index(tables: Mapping) -> dict[str, dict]:
 
 
 def cite(source: Mapping) -> str:
-    """Markdown citing one source row: outlet, date, a link to the article and its source id.
+    """Markdown citing one source row: outlet, title, date, a link to the article, its source id.
 
     Every part is escaped; the link is made only for an http(s) URL (see
     :func:`nkhr.report.markdown.link`). Missing parts are said, not hidden:
     "undated", "no link recorded".
     """
     outlet = md.escape(source.get("outlet")) or "Unknown outlet"
+    title = md.escape(source.get("title"))
     date = md.escape(_date(source.get("published"))) or "undated"
     url = source.get("url")
     if md.safe_url(url):
@@ -94,7 +95,24 @@ def cite(source: Mapping) -> str:
     else:
         where = "no link recorded"
     sid = md.escape(source.get("source_id"))
-    return f"{outlet}, {date}, {where} (source {sid})"
+    titled = f"{outlet}, “{title}”" if title else outlet
+    return f"{titled}, {date}, {where} (source {sid})"
+
+
+def sources_table(tables: Mapping, limit: int = 40) -> str:
+    """The articles behind the brief: outlet, date, title (linked when the URL is http(s)), id."""
+    src = _table(tables, "sources")
+    if src.empty:
+        return "No article."
+    rows = []
+    for r in src.sort_values(["outlet", "published", "source_id"], na_position="last").head(limit).itertuples():
+        title = r.title if isinstance(r.title, str) and r.title.strip() else "(no title recorded)"
+        shown = md.link(title, r.url) if md.safe_url(r.url) else title
+        rows.append((r.outlet if isinstance(r.outlet, str) else "", _date(r.published) or "undated",
+                     shown, r.source_id))
+    note = f" (the first {limit} of {len(src):,})" if len(src) > limit else ""
+    return md.table(["Outlet", "Published", "Title", "Source id"], rows,
+                    caption=f"Articles analyzed{note}; titles link to the article when its address is recorded.")
 
 
 # --------------------------------------------------------------------------- scope
@@ -468,61 +486,44 @@ def korean_passages(tables: Mapping, n: int = 4) -> str:
 # --------------------------------------------------------------------------- methods
 
 def _codebook_rows(meta: Mapping) -> list[tuple[str, str, str]]:
-    """(codebook, version, sha256) from a Tables' meta, whatever shape the pipeline recorded."""
+    """(codebook, version, sha256) for every codebook recorded in a Tables' meta.
+
+    Reads ``meta["codebooks"]`` (name -> sha256, or name -> {version, sha256})
+    and ``meta["codebook_versions"]`` (name -> version).
+    """
+    books = meta.get("codebooks") or {}
+    known = meta.get("codebook_versions") or {}
     rows = []
-    books = meta.get("codebooks")
-    if isinstance(books, Mapping):
-        for name in sorted(books):
-            info = books[name]
-            if isinstance(info, Mapping):
-                rows.append((name, str(info.get("version", "")), str(info.get("sha256", ""))))
-            else:
-                rows.append((name, "", str(info)))
-    for key in sorted(meta):
-        if key.endswith("_sha256") and not isinstance(meta[key], Mapping):
-            name = key[: -len("_sha256")]
-            if name not in {r[0] for r in rows}:
-                version = meta.get(f"{name}_version", "")
-                rows.append((name, str(version), str(meta[key])))
+    for name in sorted(books):
+        info = books[name]
+        if isinstance(info, Mapping):
+            version, sha = info.get("version"), info.get("sha256")
+        else:
+            version, sha = known.get(name), info
+        rows.append((str(name), "" if version is None else str(version), str(sha or "")))
     return rows
 
 
-def _flatten(scores, prefix: str = "") -> list[tuple[str, object]]:
-    """Nested dict -> [("a b", value)] with keys joined by spaces, sorted."""
-    if not isinstance(scores, Mapping):
-        return [(prefix, scores)]
-    out = []
-    for k in sorted(scores, key=str):
-        out += _flatten(scores[k], f"{prefix} {k}".strip())
-    return out
-
-
 def scores_table(scores: Mapping) -> str:
-    """`nkhr evaluate` scores as a table: one row per task, columns per metric.
+    """`nkhr evaluate` scores as a table: precision, recall and F1 per task, then accuracies.
 
-    `scores` is the dict :func:`nkhr.evaluate` returns: task -> metric -> value
-    (deeper nesting is flattened into the task name).
+    `scores` is the dict :func:`nkhr.evaluate` returns: a task maps to a dict
+    with ``precision``/``recall``/``f1`` (``tp``/``fp``/``fn`` give the gold
+    count), a measure maps to a number; error lists are left out.
     """
-    rows: dict[str, dict[str, object]] = {}
-    metrics: list[str] = []
-    for task in sorted(scores):
-        val = scores[task]
-        if not isinstance(val, Mapping):
-            rows.setdefault("overall", {})[task] = val
-            metrics += [task] if task not in metrics else []
-            continue
-        for metric, v in _flatten(val):
-            rows.setdefault(task, {})[metric] = v
-            if metric not in metrics:
-                metrics.append(metric)
-
-    def fmt(v):
-        if isinstance(v, float):
-            return f"{v:.2f}"
-        return "" if v is None else v
-
-    return md.table(["Task"] + metrics, [[t] + [fmt(rows[t].get(m)) for m in metrics] for t in rows],
-                    align=["l"] + ["r"] * len(metrics))
+    rows = []
+    for key in sorted(scores):
+        val = scores[key]
+        if isinstance(val, Mapping) and "f1" in val:
+            n_gold = val.get("tp", 0) + val.get("fn", 0) if "tp" in val else ""
+            rows.append((key.replace("_", " "), f"{val.get('precision', 0):.2f}",
+                         f"{val.get('recall', 0):.2f}", f"{val['f1']:.2f}", n_gold))
+    for key in sorted(scores):
+        val = scores[key]
+        if isinstance(val, int | float) and not isinstance(val, bool):
+            rows.append((key.replace("_", " "), "", "", f"{val:.2f}", ""))
+    return md.table(["Measure", "Precision", "Recall", "F1 / accuracy", "Gold items"], rows,
+                    align=["l", "r", "r", "r", "r"])
 
 
 def methods(tables: Mapping, scores: Mapping | None = None, gold_name: str | None = None) -> str:

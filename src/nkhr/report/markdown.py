@@ -40,6 +40,14 @@ _SPACE = re.compile(r"\s+")
 _URL_SAFE = "/:?#[]@!$&*+,;=%-._~"
 
 
+class Markup(str):
+    """Markdown already built from escaped parts: :func:`escape` passes it through unchanged.
+
+    :func:`link`, :func:`emphasis` and :func:`strong` return Markup, so their
+    results can be table cells or parts of other Markup.
+    """
+
+
 def _clean(text: object) -> str:
     if text is None:
         return ""
@@ -66,6 +74,8 @@ def escape(text: object) -> str:
     paragraph, a heading, a list item, a block quote line, a pipe-table cell
     (``|`` is escaped too), a link's text.
     """
+    if isinstance(text, Markup):
+        return str(text)
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in _clean(text))
 
 
@@ -93,20 +103,20 @@ def link(text: object, url: object) -> str:
     label = escape(text) or escape(url)
     target = safe_url(url)
     if target is None:
-        return label
-    return f"[{label}](<{target}>)"
+        return Markup(label)
+    return Markup(f"[{label}](<{target}>)")
 
 
 def emphasis(text: object) -> str:
     """Literal `text` in italics (empty text gives "")."""
     e = escape(text)
-    return f"*{e}*" if e else ""
+    return Markup(f"*{e}*" if e else "")
 
 
 def strong(text: object) -> str:
     """Literal `text` in bold (empty text gives "")."""
     e = escape(text)
-    return f"**{e}**" if e else ""
+    return Markup(f"**{e}**" if e else "")
 
 
 def blockquote(text: object, attribution: str = "") -> str:
@@ -127,14 +137,14 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
     """A pipe table; every header and cell is escaped as literal text.
 
     `align` holds one of ``"l"``, ``"r"``, ``"c"`` per column (default left).
-    `caption` is escaped too. An empty `rows` still gives the header row.
+    `caption` is escaped too; a :class:`Markup` cell is kept as it is. An empty `rows` still gives the header row.
     Pandoc sizes the columns of a wide pipe table by the dashes of the rule
     line, so each column gets dashes in proportion to its longest cell
     (between 3 and 40).
     """
     align = list(align or ["l"] * len(header))
-    raw = [[_clean(c) for c in row] for row in rows]
-    widths = [max([len(_clean(h)) + 2, *(len(r[i]) for r in raw)]) for i, h in enumerate(header)]
+    raw = [[c if isinstance(c, Markup) else _clean(c) for c in row] for row in rows]
+    widths = [max([len(_clean(h)) + 2, *(_width(r[i]) for r in raw)]) for i, h in enumerate(header)]
     marks = {"l": (":", ""), "r": ("", ":"), "c": (":", ":")}
     rule = ["{}{}{}".format(marks[a][0], "-" * min(40, max(5, w)), marks[a][1])
             for a, w in zip(align, widths, strict=True)]
@@ -145,6 +155,14 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
     if caption:
         out += f"\n\n: {escape(caption)}"
     return out
+
+
+def _width(cell: str) -> int:
+    """Characters a cell shows (for Markup: its text without the link target and escapes)."""
+    if isinstance(cell, Markup):
+        cell = re.sub(r"\]\(<[^>]*>\)", "]", cell).replace("\\", "")
+        return len(cell.strip("[]*"))
+    return len(cell)
 
 
 def heading(text: object, level: int = 2) -> str:

@@ -56,9 +56,9 @@ PROJECT_FILES = ("_quarto.yml", "styles", "typst", "filters")
 KEEP_MIME = ("text/markdown", "image/svg+xml", "image/png")
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 # Options of _quarto.yml's format.html that become Pandoc flags (the rest are Quarto's own).
-_HTML_FLAGS = {"toc", "number-sections", "css", "embed-resources", "standalone"}
+_HTML_FLAGS = {"toc", "number-sections", "css", "embed-resources", "standalone", "filters"}
 # Options of format.typst that are Quarto's own (the rest become Pandoc metadata).
-_TYPST_QUARTO_ONLY = {"template-partials", "keep-typ", "font-paths"}
+_TYPST_QUARTO_ONLY = {"template-partials", "keep-typ", "font-paths", "filters"}
 
 
 # --------------------------------------------------------------------------- locating
@@ -259,7 +259,8 @@ def pandoc_args(options: dict, front: dict, to: str, build: Path) -> list[str]:
 
     Top-level options (``lang``) and the format's options become metadata
     (written to ``meta-<to>.json`` in `build`); the front matter wins over
-    both. ``css``, ``toc``, ``number-sections`` become flags; Quarto-only
+    both. ``css``, ``filters`` (Lua, after the notebook filter), ``toc``,
+    ``number-sections`` become flags; Quarto-only
     options are ignored; the Typst template is ``typst/template.typ`` with the
     shared partials.
     """
@@ -268,6 +269,9 @@ def pandoc_args(options: dict, front: dict, to: str, build: Path) -> list[str]:
             if k not in ("project", "format", "execute", "echo", "warning", "error")}
     args = ["--from", "ipynb", "--standalone", "--fail-if-warnings",
             "--lua-filter", str(build / "filters" / "notebook.lua")]
+    filters = fmt.get("filters") or []
+    for f in [filters] if isinstance(filters, str) else filters:
+        args += ["--lua-filter", str(build / f)]
     if fmt.get("toc"):
         args.append("--toc")
     if fmt.get("number-sections"):

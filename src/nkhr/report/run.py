@@ -1,0 +1,90 @@
+"""``nkhr run``: from raw articles to ``brief.html`` and ``brief.pdf`` in one command.
+
+Steps, each named in the error it raises:
+
+1. **analyze** the corpus once (:func:`nkhr.analyze`) and write the tables to
+   ``OUT/tables`` (Parquet + CSV + meta.json);
+2. **batch**: run the default batch ``reports/batch.yml`` with
+   :func:`nkhr.run_batch` into ``OUT/runs``, every notebook reading the
+   analyzed tables (``corpus=OUT/tables``); the ``brief`` run also gets
+   ``gold`` and ``corpus_name``;
+3. **render** the executed ``OUT/runs/brief/brief.ipynb`` with
+   :func:`nkhr.report.render.render` into ``OUT/brief.html`` and ``OUT/brief.pdf``.
+
+With no arguments it uses the bundled corpus (``data/raw`` of the project) and
+writes to ``reports/_build``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import RenderError
+from .render import render, reports_dir
+
+BRIEF_RUN = "brief"
+
+
+def corpus_name(corpus: Path) -> str:
+    """How the brief names `corpus`: its path inside the project (``data/raw``), else its folder name."""
+    from ..params import project_root
+
+    root = project_root()
+    try:
+        if root:
+            return corpus.resolve().relative_to(root).as_posix()
+    except ValueError:
+        pass
+    return corpus.name or str(corpus)
+
+
+def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | None = None,
+        progress: bool = True) -> dict[str, Path]:
+    """Analyze `corpus`, run the default batch, render the brief; return {"html": ..., "pdf": ...}.
+
+    corpus: a folder of raw articles (default: the project's bundled ``data/raw``).
+    out: the output folder (default ``reports/_build``): ``tables/``, ``runs/``,
+        ``brief.html``, ``brief.pdf``.
+    gold: a gold folder; its ``nkhr evaluate`` scores go into the brief's Methods.
+    engine: "auto", "quarto" or "embedded" (see :func:`nkhr.render`).
+    workers: notebooks run at a time (default: the batch spec's, else one per CPU).
+    progress: show the batch's progress bar on stderr.
+
+    Raises :class:`RenderError` naming the failed step (for the batch, with the
+    summary of the failed runs); errors of analysis (bad codebook) and of the
+    batch spec keep their own types.
+    """
+    from ..batch import run_batch
+    from ..params import default_corpus
+    from ..pipeline import analyze
+
+    corpus = Path(corpus).expanduser().resolve() if corpus else default_corpus()
+    if not corpus.is_dir():
+        raise RenderError(f"analyze: corpus {corpus} is not a folder of raw articles")
+    out = Path(out).expanduser().resolve() if out else reports_dir() / "_build"
+    if gold:
+        gold = Path(gold).expanduser().resolve()
+        if not gold.is_dir():
+            raise RenderError(f"gold: {gold} is not a folder (sources.csv, speakers.csv, "
+                              "quotes.csv, frames.csv)")
+
+    tables_dir = out / "tables"
+    tables = analyze(corpus)
+    if tables["sources"].empty:
+        raise RenderError(f"analyze: no article could be read from {corpus}; "
+                          "see the ingest report (`nkhr ingest`)")
+    tables.write(tables_dir)
+
+    spec = reports_dir() / "batch.yml"
+    parameters = {"corpus": str(tables_dir), "gold": str(gold) if gold else "",
+                  "corpus_name": corpus_name(corpus)}
+    result = run_batch(spec, output=out / "runs", parameters=parameters, workers=workers,
+                       progress=progress)
+    if not result.ok:
+        raise RenderError(f"batch: some notebooks failed, so no brief was rendered\n"
+                          f"{result.summary()}")
+    executed = out / "runs" / BRIEF_RUN / "brief.ipynb"
+    if not executed.is_file():
+        raise RenderError(f"batch: {spec} has no run named {BRIEF_RUN!r} writing {executed}")
+    return render(executed, out_dir=out, engine=engine)
+

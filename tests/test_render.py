@@ -1,0 +1,176 @@
+"""nkhr render: the embedded engine on small executed notebooks (tests/fixtures/render/)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from nkhr.errors import RenderError
+from nkhr.report import render as r
+
+FIX = Path(__file__).parent / "fixtures" / "render"
+EPOCH = "1720656000"  # 2024-07-11
+
+
+def _pdftotext(pdf: Path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return " ".join(out.stdout.split())
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """executed.ipynb rendered once with the embedded engine."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path_factory.mktemp("render")
+    paths = r.render(FIX / "executed.ipynb", out_dir=out, engine="embedded")
+    mp.undo()
+    return paths
+
+
+def test_render_writes_html_and_pdf_named_after_the_notebook(rendered):
+    assert set(rendered) == {"html", "pdf"}
+    assert rendered["html"].name == "executed.html" and rendered["pdf"].name == "executed.pdf"
+    assert rendered["pdf"].read_bytes().startswith(b"%PDF-")
+    # nothing but the two files is left in the output folder (the build folder is gone)
+    assert sorted(p.name for p in rendered["html"].parent.iterdir()) == ["executed.html",
+                                                                          "executed.pdf"]
+
+
+def test_html_is_self_contained_and_shows_only_the_brief(rendered):
+    page = rendered["html"].read_text(encoding="utf-8")
+    assert "<h1 class=\"title\">Fixture brief</h1>" in page
+    assert "존엄은 중요하다." in page
+    assert "<strong>Bold</strong>" in page                      # our own Markdown is Markdown
+    assert "src=\"data:image/png;base64," in page               # the figure is embedded
+    assert "<caption>A small table.</caption>" in page
+    assert "<script" not in page                                # no script of any origin
+    for hidden in ("SECRET_CODE_SOURCE", "STREAM_STDOUT_TEXT", "STREAM_STDERR_TEXT",
+                   "HTML_OUTPUT", "PLAIN_REPR_TEXT", "EXECUTE_RESULT_REPR", "papermill",
+                   "2024-01-01T00:00:00"):
+        assert hidden not in page, hidden
+    assert "NanumGothic Brief" in page and "data:font/woff;base64," in page  # Hangul font subset
+
+
+def test_pdf_has_the_text_and_embeds_its_fonts(rendered):
+    text = _pdftotext(rendered["pdf"])
+    assert "Fixture brief" in text and "존엄은 중요하다." in text and "A small table." in text
+    assert "SECRET_CODE_SOURCE" not in text and "STREAM_STDOUT_TEXT" not in text
+    fonts = subprocess.run(["pdffonts", str(rendered["pdf"])], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all("NanumGothic" in line for line in fonts)
+    assert all(line.split()[-5] == "yes" for line in fonts)     # the "emb" column
+
+
+def test_two_renders_with_the_same_epoch_are_identical(rendered, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    again = r.render(FIX / "executed.ipynb", out_dir=tmp_path, engine="embedded")
+    assert again["html"].read_bytes() == rendered["html"].read_bytes()
+    assert again["pdf"].read_bytes() == rendered["pdf"].read_bytes()
+
+
+def test_markdown_outputs_cannot_smuggle_markup(tmp_path):
+    """A notebook that forgot to escape: raw HTML/Typst, local images, javascript: links are text."""
+    out = r.render(FIX / "smuggling.ipynb", out_dir=tmp_path, engine="embedded")
+    page = out["html"].read_text(encoding="utf-8")
+    body = page[page.index("<body>"):]
+    assert "<script" not in page and "<img" not in body and "javascript:" not in body
+    assert "&lt;script&gt;" in body and "onerror" in body      # shown, as text
+    assert '<a href="https://example.org/">ok</a>' in body
+    text = _pdftotext(out["pdf"])
+    assert '#read("/etc/passwd")' in text and '#read("/etc/hostname")' in text
+    hostname = Path("/etc/hostname")
+    if hostname.is_file() and hostname.read_text().strip():
+        assert hostname.read_text().strip() not in text.replace('#read("/etc/hostname")', "")
+
+
+@pytest.mark.parametrize("fixture, step, words", [
+    ("error_output.ipynb", "stage", "cell 3 failed when the notebook ran"),
+    ("unexecuted.ipynb", "stage", "has no outputs"),
+    ("missing_glyph.ipynb", "typst", "no glyph for U+0E2A"),
+])
+def test_a_failure_names_its_step_and_leaves_the_old_brief_alone(tmp_path, fixture, step, words):
+    stem = Path(fixture).stem
+    (tmp_path / f"{stem}.html").write_text("old brief")
+    with pytest.raises(RenderError) as err:
+        r.render(FIX / fixture, out_dir=tmp_path, engine="embedded")
+    assert str(err.value).startswith(f"{step}:") and words in str(err.value)
+    assert (tmp_path / f"{stem}.html").read_text() == "old brief"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{stem}.html"]
+
+
+def test_typst_warnings_are_errors(tmp_path):
+    (tmp_path / "w.typ").write_text('#set text(font: "No Such Font")\nHello\n', encoding="utf-8")
+    with pytest.raises(RenderError, match=r"(?s)^typst: warnings are errors.*unknown font family"):
+        r.compile_pdf(tmp_path / "w.typ", tmp_path / "w.pdf", tmp_path)
+    assert not (tmp_path / "w.pdf").exists()
+
+
+def test_typst_cannot_read_outside_the_build_folder(tmp_path):
+    build = tmp_path / "build"
+    build.mkdir()
+    (tmp_path / "secret.txt").write_text("SECRET")
+    (build / "r.typ").write_text('#read("../secret.txt")\n', encoding="utf-8")
+    with pytest.raises(RenderError, match="^typst:"):
+        r.compile_pdf(build / "r.typ", build / "r.pdf", build)
+
+
+def test_clean_notebook_keeps_only_display_outputs():
+    nb = json.loads((FIX / "executed.ipynb").read_text(encoding="utf-8"))
+    clean = r.clean_notebook(nb)
+    kinds = [c["cell_type"] for c in clean["cells"]]
+    assert kinds[0] == "raw" and "markdown" in kinds
+    for cell in clean["cells"]:
+        assert cell["metadata"] == {}
+        if cell["cell_type"] == "code":
+            assert cell["source"] == "" and cell["execution_count"] is None
+            for out in cell["outputs"]:
+                assert out["output_type"] == "display_data"
+                assert list(out["data"]) in (["text/markdown"], ["image/png"])
+    assert "papermill" not in json.dumps(clean)
+    assert r.front_matter(nb) == {"title": "Fixture brief", "subtitle": "Rendering tests", "lang": "en"}
+
+
+def test_engine_and_format_arguments_are_checked(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no quarto on PATH
+    assert r.choose_engine("auto") == "embedded"
+    with pytest.raises(RenderError, match="^engine: quarto was requested but is not on PATH"):
+        r.render(FIX / "executed.ipynb", out_dir=tmp_path, engine="quarto")
+    with pytest.raises(RenderError, match="^engine:"):
+        r.choose_engine("latex")
+    with pytest.raises(RenderError, match="^formats:"):
+        r.render(FIX / "executed.ipynb", out_dir=tmp_path, formats=("docx",))
+    with pytest.raises(RenderError, match="^stage: .*no such notebook"):
+        r.render(tmp_path / "nope.ipynb", out_dir=tmp_path, engine="embedded")
+
+
+def test_html_only(tmp_path):
+    out = r.render(FIX / "executed.ipynb", out_dir=tmp_path, engine="embedded", formats=["html"])
+    assert list(out) == ["html"] and not (tmp_path / "executed.pdf").exists()
+
+
+def test_quarto_engine_gets_the_same_staged_project(tmp_path, monkeypatch):
+    """Quarto is not installable here: a stand-in `quarto` records what it is given."""
+    fake = tmp_path / "bin" / "quarto"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\n"
+        "ls > \"$NKHR_TEST_LOG.$4\"; echo \"$@\" >> \"$NKHR_TEST_LOG.$4\"\n"
+        "mkdir -p _out; ext=html; [ \"$4\" = typst ] && ext=pdf\n"
+        "echo fake > _out/brief.$ext\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    monkeypatch.setenv("NKHR_TEST_LOG", str(tmp_path / "log"))
+    out = r.render(FIX / "executed.ipynb", out_dir=tmp_path / "out")  # auto -> quarto
+    assert out["html"].read_text() == "fake\n" and out["pdf"].name == "executed.pdf"
+    for to in ("html", "typst"):
+        log = (tmp_path / f"log.{to}").read_text()
+        for staged in ("_quarto.yml", "brief.ipynb", "filters", "styles", "typst"):
+            assert staged in log
+        assert f"render brief.ipynb --to {to} --no-execute" in log
