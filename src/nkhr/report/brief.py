@@ -38,7 +38,7 @@ FRAMES = {
     "diversion": "Weapons come at the expense of the people",
     "root_cause": "Repression drives the threat",
     "military_abuse": "The military turned against people",
-    "counter_frame": "Human rights as a political weapon (counter-frame)",
+    "counter_frame": "Human rights as a political weapon",
 }
 #: Role categories, as a reader would name them.
 ROLES = {
@@ -405,6 +405,28 @@ def representative_rows(tables: Mapping, per_frame: int = 2) -> pd.DataFrame:
     return df.drop(columns=["_voiced", "_readable", "_rank_frame"]).reset_index(drop=True)
 
 
+_OPEN_CLOSE = (("\u201c", "\u201d"), ("\u2018", "\u2019"))
+
+
+def balance_quotes(text: str) -> str:
+    """`text` with a quotation mark opened at the start when the sentence closes one it never opened.
+
+    A sentence that starts inside a quotation ends with ``..."`` and has no
+    opening mark (the mark stands just before the sentence in the article);
+    shown alone it reads as a stray mark. Only the display changes.
+    """
+    if not text:
+        return text
+    if text.count('"') % 2 == 1 and text.rstrip().endswith(('"', '."', ',"', '?"', '!"')) \
+            and not text.lstrip().startswith('"'):
+        return '"' + text
+    for opening, closing in _OPEN_CLOSE[:1]:
+        first_close, first_open = text.find(closing), text.find(opening)
+        if first_close != -1 and (first_open == -1 or first_close < first_open):
+            return opening + text
+    return text
+
+
 def _speaker_label(tables: Mapping, name) -> str:
     if name == schemas.NARRATOR or name is None or pd.isna(name):
         return "the reporter"
@@ -429,15 +451,16 @@ def frame_quotes(tables: Mapping, per_frame: int = 2) -> str:
     counts = fr.groupby("frame", observed=True).agg(n=("sent_id", "size"),
                                                      n_src=("source_id", "nunique"))
     sources = _source_index(tables)
-    parts = []
+    parts = ["For each frame, the sentences that carry it best: those voiced by a named speaker "
+             "first, then those where more of the frame's cues fired; at most one per article."]
     for frame, group in rows.groupby("frame", sort=False, observed=True):
         c = counts.loc[frame]
-        parts.append(f"### {md.escape(FRAMES.get(frame, frame))} ({md.emphasis(frame)})")
-        parts.append(f"{_n(int(c.n), 'sentence')} in {_n(int(c.n_src), 'article')}.")
+        parts.append(f"### {md.escape(FRAMES.get(frame, frame))} ({md.emphasis(frame)}: "
+                     f"{_n(int(c.n), 'sentence')} in {_n(int(c.n_src), 'article')})")
         for _, r in group.iterrows():
             attribution = (f"{_speaker_label(tables, r['speaker'])}; "
                            f"{cite(sources.get(r['source_id'], {'source_id': r['source_id']}))}")
-            parts.append(md.blockquote(r["sentence"], attribution))
+            parts.append(md.blockquote(balance_quotes(r["sentence"]), attribution))
     return "\n\n".join(parts)
 
 

@@ -137,20 +137,30 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
     """A pipe table; every header and cell is escaped as literal text.
 
     `align` holds one of ``"l"``, ``"r"``, ``"c"`` per column (default left).
-    `caption` is escaped too; a :class:`Markup` cell is kept as it is. An empty `rows` still gives the header row.
-    Pandoc sizes the columns of a wide pipe table by the dashes of the rule
-    line, so each column gets dashes in proportion to its longest cell
-    (between 3 and 40).
+    `caption` is escaped too; a :class:`Markup` cell is kept as it is. An
+    empty `rows` still gives the header row. Pandoc sizes the columns of a
+    wide pipe table (a line over 72 characters) by the dashes of the rule
+    line, so each column then gets dashes in proportion to its longest cell
+    (at least its header's length + 4, at most 40); a narrow table keeps its
+    natural widths.
     """
     align = list(align or ["l"] * len(header))
     raw = [[c if isinstance(c, Markup) else _clean(c) for c in row] for row in rows]
-    widths = [max([len(_clean(h)) + 2, *(_width(r[i]) for r in raw)]) for i, h in enumerate(header)]
+    head = [escape(h) for h in header]
+    body = [[escape(c) or " " for c in row] for row in raw]
+    lines = ["| " + " | ".join(head) + " |"] + ["| " + " | ".join(row) + " |" for row in body]
+    if max(len(line) for line in lines) <= 72:
+        # Pandoc keeps a narrow pipe table at its natural column widths.
+        widths = [3] * len(header)
+    else:
+        # A wide one gets relative widths from the rule line's dashes: each column's
+        # dashes follow its longest cell, at least its header (+4) and at most 40.
+        widths = [min(40, max([len(_clean(h)) + 4, *(_width(r[i]) for r in raw)]))
+                  for i, h in enumerate(header)]
     marks = {"l": (":", ""), "r": ("", ":"), "c": (":", ":")}
-    rule = ["{}{}{}".format(marks[a][0], "-" * min(40, max(5, w)), marks[a][1])
+    rule = ["{}{}{}".format(marks[a][0], "-" * w, marks[a][1])
             for a, w in zip(align, widths, strict=True)]
-    lines = ["| " + " | ".join(escape(h) for h in header) + " |", "|" + "|".join(rule) + "|"]
-    for row in raw:
-        lines.append("| " + " | ".join(escape(c) or " " for c in row) + " |")
+    lines.insert(1, "|" + "|".join(rule) + "|")
     out = "\n".join(lines)
     if caption:
         out += f"\n\n: {escape(caption)}"
@@ -158,11 +168,11 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
 
 
 def _width(cell: str) -> int:
-    """Characters a cell shows (for Markup: its text without the link target and escapes)."""
+    """How wide a cell needs to be: the characters it shows (for Markup: without the link
+    target and escapes), a third more when it cannot wrap (no space: an id, a hash)."""
     if isinstance(cell, Markup):
-        cell = re.sub(r"\]\(<[^>]*>\)", "]", cell).replace("\\", "")
-        return len(cell.strip("[]*"))
-    return len(cell)
+        cell = re.sub(r"\]\(<[^>]*>\)", "]", cell).replace("\\", "").strip("[]*")
+    return len(cell) if " " in cell else (len(cell) * 4 + 2) // 3
 
 
 def heading(text: object, level: int = 2) -> str:
