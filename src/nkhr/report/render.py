@@ -6,7 +6,7 @@ steps, each named in the :class:`~nkhr.errors.RenderError` it raises:
 
 1. **stage**: a temporary build folder (inside the output folder) receives a
    copy of the Quarto project ``reports/`` (``_quarto.yml``, CSS, Typst
-   partials, the Lua filter) and a *clean* copy of the notebook: code removed
+   partials, the Lua filters) and a *clean* copy of the notebook: code removed
    (``echo: false``), only display outputs kept (``text/markdown`` made by
    :mod:`nkhr.report.brief`, and PNG/SVG figures; never ``text/html``,
    streams or plain-text reprs), execution metadata and timestamps dropped,
@@ -38,7 +38,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -217,6 +216,13 @@ def hangul_font_css(text: str) -> str:
     return "\n".join(rules) + "\n"
 
 
+def write_font_css(build: Path) -> None:
+    """Replace the staged ``styles/fonts.css`` with the Hangul font subset for the staged notebook."""
+    text = (build / "brief.ipynb").read_text(encoding="utf-8")
+    (build / "styles").mkdir(exist_ok=True)
+    (build / "styles" / "fonts.css").write_text(hangul_font_css(text), encoding="utf-8")
+
+
 def stage(source: Path, build: Path, project: Path | None = None) -> dict:
     """Fill `build` with the project files and the clean notebook; return the front matter."""
     project = project or reports_dir()
@@ -235,8 +241,6 @@ def stage(source: Path, build: Path, project: Path | None = None) -> dict:
     clean = clean_notebook(nb, str(source))
     text = json.dumps(clean, ensure_ascii=False, indent=1, sort_keys=True)
     (build / "brief.ipynb").write_text(text + "\n", encoding="utf-8")
-    (build / "styles").mkdir(exist_ok=True)
-    (build / "styles" / "fonts.css").write_text(hangul_font_css(text), encoding="utf-8")
     try:
         return front_matter(nb)
     except yaml.YAMLError as e:
@@ -353,26 +357,36 @@ def compile_pdf(typ: Path, pdf: Path, root: Path) -> None:
 
 
 def _embedded(build: Path, source: Path, front: dict, formats: tuple[str, ...]) -> dict[str, Path]:
+    """Pandoc to Typst and to HTML run as two processes; the font subset and the PDF are made
+    while they run."""
     options = quarto_options(build)
     procs = {}
     if "pdf" in formats:
         procs["pdf"] = _start_pandoc(pandoc_args(options, front, "typst", build), build, "brief.typ")
     if "html" in formats:
+        write_font_css(build)
         procs["html"] = _start_pandoc(pandoc_args(options, front, "html", build), build, "brief.html")
     out = {}
-    if "html" in procs:
-        _finish(procs["html"], "pandoc (HTML)", source)
-        out["html"] = build / "brief.html"
-    if "pdf" in procs:
-        _finish(procs["pdf"], "pandoc (Typst)", source)
-        compile_pdf(build / "brief.typ", build / "brief.pdf", build)
-        out["pdf"] = build / "brief.pdf"
+    try:
+        if "pdf" in procs:
+            _finish(procs["pdf"], "pandoc (Typst)", source)
+            compile_pdf(build / "brief.typ", build / "brief.pdf", build)
+            out["pdf"] = build / "brief.pdf"
+        if "html" in procs:
+            _finish(procs["html"], "pandoc (HTML)", source)
+            out["html"] = build / "brief.html"
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
     return out
 
 
 def _quarto(build: Path, source: Path, formats: tuple[str, ...]) -> dict[str, Path]:
     """Quarto on the staged project: the same notebook, _quarto.yml, CSS and Typst partials."""
     quarto = shutil.which("quarto")
+    write_font_css(build)
     out = {}
     for fmt, to in (("html", "html"), ("pdf", "typst")):
         if fmt not in formats:
@@ -435,9 +449,3 @@ def render(source=None, *, out_dir=None, engine: str = "auto",
             results[fmt] = final
     return results
 
-
-def timed_render(source, out_dir, engine: str = "embedded") -> tuple[dict[str, Path], float]:
-    """:func:`render` plus its wall time in seconds (for benchmarks)."""
-    t = time.perf_counter()
-    result = render(source, out_dir=out_dir, engine=engine)
-    return result, time.perf_counter() - t
