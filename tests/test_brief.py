@@ -240,3 +240,12 @@ def test_bundled_corpus_numbers_match_the_tables(bundled):
 ])
 def test_a_sentence_that_starts_inside_a_quotation_is_shown_opened(sentence, shown):
     assert brief.balance_quotes(sentence) == shown
+
+
+def test_bundled_corpus_methods_show_the_gold_scores(bundled):
+    gold = Path(__file__).parent / "gold" / "seeds"
+    scores = brief.gold_scores(gold, bundled)
+    text = _plain(brief.methods(bundled, scores))
+    assert "Scores of these tables against the hand-annotated gold set" in text
+    assert f"| quotes | {scores['quotes']['precision']:.2f} |" in text
+    assert brief.gold_scores("", bundled) is None

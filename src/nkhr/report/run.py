@@ -39,7 +39,7 @@ def corpus_name(corpus: Path) -> str:
 
 
 def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | None = None,
-        progress: bool = True) -> dict[str, Path]:
+        progress: bool = True, spec=None) -> dict[str, Path]:
     """Analyze `corpus`, run the default batch, render the brief; return {"html": ..., "pdf": ...}.
 
     corpus: a folder of raw articles (default: the project's bundled ``data/raw``).
@@ -49,6 +49,7 @@ def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | N
     engine: "auto", "quarto" or "embedded" (see :func:`nkhr.render`).
     workers: notebooks run at a time (default: the batch spec's, else one per CPU).
     progress: show the batch's progress bar on stderr.
+    spec: the batch spec (default ``reports/batch.yml``); it must have a run named "brief".
 
     Raises :class:`RenderError` naming the failed step (for the batch, with the
     summary of the failed runs); errors of analysis (bad codebook) and of the
@@ -75,7 +76,7 @@ def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | N
                           "see the ingest report (`nkhr ingest`)")
     tables.write(tables_dir)
 
-    spec = reports_dir() / "batch.yml"
+    spec = Path(spec) if spec else reports_dir() / "batch.yml"
     parameters = {"corpus": str(tables_dir), "gold": str(gold) if gold else "",
                   "corpus_name": corpus_name(corpus)}
     result = run_batch(spec, output=out / "runs", parameters=parameters, workers=workers,
