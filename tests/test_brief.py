@@ -132,7 +132,8 @@ def test_article_text_reaches_html_literally(t):
 
 def test_scope_counts_articles_outlets_and_dates(t):
     text = _plain(brief.scope(t, None, "data/raw", "2024-07-11"))
-    assert "3 articles of the **data/raw** corpus from 3 outlets" in text
+    assert text.startswith("This brief covers 3 articles from 3 outlets (Outlet **A** <b>, Outlet B")
+    assert "Corpus: **data/raw**. Parameters: all articles" in text
     assert "published on 2024-07-11; 2 articles carry no date" in text
     assert "Built on 2024-07-11." in text
 

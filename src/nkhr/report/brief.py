@@ -128,8 +128,7 @@ def scope(tables: Mapping, params=None, corpus_name: str | None = None,
     dates = src["published"].dropna()
     outlets = sorted(src["outlet"].dropna().unique())
     name = corpus_name or (params.corpus.name if params is not None else None) or "corpus"
-    parts = [f"This brief covers {_n(len(src), 'article')} of the {md.strong(name)} corpus "
-             f"from {_n(len(outlets), 'outlet')}"]
+    parts = [f"This brief covers {_n(len(src), 'article')} from {_n(len(outlets), 'outlet')}"]
     if outlets:
         parts[0] += " (" + ", ".join(md.escape(o) for o in outlets) + ")"
     if len(dates):
@@ -140,7 +139,7 @@ def scope(tables: Mapping, params=None, corpus_name: str | None = None,
     elif len(src):
         parts.append("none of them carries a publication date")
     text = "; ".join(parts) + "."
-    lines = [text, "", "Parameters: " + parameters_line(params) + "."]
+    lines = [text, "", f"Corpus: {md.strong(name)}. Parameters: {parameters_line(params)}."]
     if build_date:
         lines += ["", f"Built on {md.escape(build_date)}."]
     return "\n".join(lines)
