@@ -131,23 +131,18 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     book_hash = books.per_source_hash()
     cache = Path(cache_dir) if cache_dir else None
     results: dict[str, SourceResult] = {}
+    keys = {raw.source_id: _cache_key(raw.sha256, rows.get(raw.source_id), book_hash) for raw in texts}
     jobs = []
     for raw in texts:
-        row = rows.get(raw.source_id)
-        key = sha256_bytes(pickle.dumps((raw.sha256, sorted((row or {}).items()), book_hash,
-                                         __version__)))[:32]
-        hit = _cache_get(cache, raw.source_id, key)
+        hit = _cache_get(cache, raw.source_id, keys[raw.source_id])
         if hit is not None:
             results[raw.source_id] = hit
         else:
-            jobs.append((raw, row, books))
+            jobs.append((raw, rows.get(raw.source_id), books))
     for res in _map(jobs, workers, executor, scheduler):
         results[res.doc.source_id] = res
         if cache is not None:
-            raw = next(j[0] for j in jobs if j[0].source_id == res.doc.source_id)
-            key = sha256_bytes(pickle.dumps((raw.sha256, sorted((rows.get(raw.source_id) or {}).items()),
-                                             book_hash, __version__)))[:32]
-            _cache_put(cache, res.doc.source_id, key, res)
+            _cache_put(cache, res.doc.source_id, keys[res.doc.source_id], res)
     ordered = []
     for raw in texts:
         res = results[raw.source_id]
@@ -172,6 +167,12 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         "versions": versions(),
     }
     return tables
+
+
+def _cache_key(raw_sha256: str, catalog_row: dict | None, book_hash: str) -> str:
+    """What an article's map-step result depends on: its bytes, catalog row, codebooks, nkhr."""
+    parts = (raw_sha256, sorted((catalog_row or {}).items()), book_hash, __version__)
+    return sha256_bytes(repr(parts).encode())[:32]
 
 
 def _cache_get(cache: Path | None, source_id: str, key: str):

@@ -1,0 +1,134 @@
+"""Quotes, mentions and speakers: the dev-set bars, name variants and hostile articles."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+import nkhr
+from nkhr import schemas
+from nkhr.cli import main
+from nkhr.evaluate.match import names_match
+from nkhr.extract.names import load_lexicon
+from nkhr.extract.speakers import key_of_name
+
+from .conftest import FIXTURES, GOLD
+
+
+def test_tables_follow_their_schemas(analyzed):
+    for name in ("quotes", "mentions", "speakers"):
+        schemas.check(analyzed[name], name)
+
+
+def test_quote_offsets_point_at_the_quoted_text(analyzed):
+    text = dict(zip(analyzed.sources.source_id, analyzed.sources.text, strict=True))
+    for df in (analyzed.quotes, analyzed.mentions):
+        assert all(text[s][a:b] == t for s, a, b, t in zip(df.source_id, df.start, df.end, df.text, strict=True))
+
+
+def test_evaluate_on_the_dev_set_meets_the_bars(analyzed_dir, capsys):
+    assert main(["evaluate", "--gold", str(GOLD), "--pred", str(analyzed_dir), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["quotes"]["f1"] >= 0.92
+    assert scores["attribution_accuracy"] >= 0.90
+    assert scores["quotes_e2e"]["f1"] >= 0.85
+    assert scores["speaker_clustering"]["f1"] >= 0.95
+    assert scores["role_category_accuracy"] >= 0.85
+    main(["evaluate", "--gold", str(GOLD), "--pred", str(analyzed_dir)])
+    assert "attribution_accuracy" in capsys.readouterr().out
+
+
+def test_name_variants_are_one_person_across_sources(analyzed):
+    sp = analyzed.speakers.set_index("name")
+    oh = sp.loc["Se-hoon Oh"]
+    assert {"Oh Se-hoon", "Se-hoon Oh", "Mayor Oh"} <= set(oh.aliases.split("|")) and oh.n_sources == 2
+    assert "Kim Yung-ho" in sp.loc["Young-ho Kim"].aliases
+    assert {"Kim Il-hyuk", "Kim Il-hyeok"} <= set(sp.loc["Kim Il-hyuk"].aliases.split("|"))
+    # a shared surname never merges different people
+    kims = sp[sp.index.str.startswith("Kim ") | sp.index.str.endswith(" Kim")]
+    assert {"Kim Song", "Kim Eun-joo", "Young-ho Kim"} <= set(kims.index)
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Oh Se-hoon", "Se-hoon Oh", True), ("Kim Son Gyong", "Kim Son-gyong", True),
+    ("Kim Il-hyuk", "Kim Il-hyeok", True), ("Young-ho Kim", "Kim Yung-ho", True),
+    ("Choe Son-hui", "Choi Son-hui", True), ("Kim Song", "Kim Eun-joo", False),
+    ("Julie Turner", "Turner Julie", True), ("Kim Jong-un", "Kim Yo-jong", False)])
+def test_name_keys(a, b, same):
+    lex = load_lexicon()
+    assert (key_of_name(a, lex) == key_of_name(b, lex)) is same
+
+
+def test_roles_and_quote_counts(analyzed):
+    sp = analyzed.speakers.set_index("name")
+    assert sp.at["Kim Song", "role_category"] == "dprk"
+    assert sp.at["Hwang Joon-kook", "role_category"] == "diplomat"
+    assert sp.at["Elizabeth Salmon", "role_category"] == "un"
+    assert sp.at["Kim Eun-joo", "role_category"] == "defector"
+    q = analyzed.quotes
+    assert (sp.n_quotes.sum()) == q.speaker_id.notna().sum()
+
+
+def test_split_partial_and_carried_quotes(analyzed):
+    q = analyzed.quotes
+    heenan = q[q.speaker == "James Heenan"]
+    assert {"partial", "full"} <= set(heenan.kind)
+    # a quote split by its attribution is two rows; a repeated span is one
+    salmon = q[(q.source_id == "003_cbdecfae3fb7fe4c") & (q.speaker == "Elizabeth Salmon")]
+    assert len(salmon) == 3
+    assert (q.text.str.startswith("Silence is complicity")).sum() == 1
+    # titles and terms in quotes that nobody said are not quotes
+    assert not q.text.str.fullmatch(r"(Resistance Not to Forget|North Korean Defectors Day|Escapees’ Diaspora Forum),?").any()
+    assert set(q.method) <= {"name", "apposition", "title", "surname", "pronoun", "subject", "chain",
+                             "carried", "repeat", "none"}
+
+
+def test_mentions_include_titled_surnames_and_pronouns(analyzed):
+    m = analyzed.mentions
+    assert {"name", "surname", "title", "pronoun"} <= set(m.kind)
+    assert m[m.kind == "title"].text.isin(["Oh", "Kim"]).all()
+    assert m.speaker_id.notna().all()
+
+
+def test_registry_corrects_a_speaker(tmp_path):
+    reg = tmp_path / "speakers.yml"
+    reg.write_text("version: 1\nspeakers:\n  - name: Oh Se-hoon\n    aliases: [Se-hoon Oh, Mayor Oh]\n"
+                   "    role: Mayor of Seoul\n    role_category: government\n", encoding="utf-8")
+    t = nkhr.analyze(FIXTURES.parent.parent / "data" / "raw", speakers=reg)
+    row = t.speakers[t.speakers.name == "Oh Se-hoon"].iloc[0]
+    assert row.role == "Mayor of Seoul" and row.n_sources == 2
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    for f in (FIXTURES / "quotes").iterdir():
+        shutil.copy(f, raw / f.name)
+    base = (FIXTURES.parent.parent / "data" / "raw" / "003_cbdecfae3fb7fe4c.txt").read_text(encoding="utf-8")
+    words = " ".join(line.strip() for line in base.splitlines() if len(line) > 80).split()
+    (raw / "one_paragraph.txt").write_text(" ".join((words * (40000 // len(words) + 1))[:40000]), encoding="utf-8")
+    return nkhr.analyze(raw)
+
+
+def test_hostile_articles_give_sensible_results(hostile):
+    q, src = hostile.quotes, hostile.sources.set_index("source_id")
+    assert set(src.index) == {"korean", "no_quotes", "odd_quotes", "one_paragraph"}
+    assert q[q.source_id == "no_quotes"].empty
+    odd = q[q.source_id == "odd_quotes"]
+    assert len(odd) <= 2 and not odd.text.str.contains("\n").any()
+    ko = q[q.source_id == "korean"]
+    assert ko.text.str.contains("북한 인권 문제는").any()
+    assert src.at["korean", "language"] == "ko"
+    big = q[q.source_id == "one_paragraph"]
+    assert len(big) >= 20 and big.speaker.notna().mean() > 0.8  # repeats of one span are one quote
+
+
+def test_names_match_rules():
+    aliases = {"Se-hoon Oh": {"Mayor Oh", "Oh Se-hoon"}}
+    assert names_match("Oh Se-hoon", "Se-hoon Oh")
+    assert names_match("Mayor Oh", "Se-hoon Oh", aliases)
+    assert not names_match("Kim Song", "Kim Eun-joo")
+    assert not names_match(pd.NA, "Kim Song")
