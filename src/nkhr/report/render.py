@@ -321,14 +321,14 @@ def check_glyphs(typ: Path, font: Path | None = None) -> None:
     """
     font = font or fonts.hangul_font()
     cmap = _cmap(str(font))
-    missing: dict[str, int] = {}
-    for lineno, line in enumerate(typ.read_text(encoding="utf-8").splitlines(), 1):
-        for ch in line:
-            if ord(ch) > 0x7E and not ch.isspace() and ord(ch) not in cmap:
-                missing.setdefault(ch, lineno)
+    missing: dict[str, str] = {}
+    for line in typ.read_text(encoding="utf-8").splitlines():
+        for i, ch in enumerate(line):
+            if ord(ch) > 0x7E and not ch.isspace() and ord(ch) not in cmap and ch not in missing:
+                missing[ch] = line[max(0, i - 30): i + 30].strip()
     if missing:
-        shown = ", ".join(f"U+{ord(c):04X} {c!r} (brief.typ line {n})"
-                          for c, n in list(missing.items())[:10])
+        shown = "; ".join(f"U+{ord(c):04X} {c!r} in \"{where}\""
+                          for c, where in list(missing.items())[:10])
         raise RenderError(f"typst: the font {font.stem} has no glyph for {shown}; the PDF would "
                           "show empty boxes. Remove or replace these characters in the source text")
 
