@@ -13,6 +13,8 @@ is looked up in this order:
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -101,3 +103,672 @@ def load_yaml(path: str | os.PathLike) -> tuple[object, str]:
         problem = getattr(e, "problem", None) or str(e)
         raise CodebookError(str(path), f"invalid YAML: {problem}", line) from None
     return data, sha256_bytes(raw)
+
+
+# ---------------------------------------------------------------------------
+# Terms: the one syntax every dictionary codebook (themes, frame cues) shares
+# ---------------------------------------------------------------------------
+#
+# A term is written in one of these ways (the codebooks' headers repeat this):
+#
+# - a word or phrase, ``forced labor``: English terms match whole words,
+#   case-insensitively, with any run of whitespace between the words;
+# - a glob, ``repatriat*`` or ``wom?n``: ``*`` is any run of word characters
+#   (none included), ``?`` exactly one (quanteda's globs, within a word);
+# - a Korean term (any Hangul in it), ``강제북송`` or ``해외 노동자``: matches
+#   inside words, because Korean attaches particles (``인권을``, ``북한인권``);
+#   a space in it matches any whitespace or none;
+# - a regular expression, ``/at the (expense|cost) of/`` or the mapping
+#   ``{re: 'at the (expense|cost) of'}``: Python syntax, case-insensitive, no
+#   implicit word boundaries (write ``\b`` yourself). Numbered back-references
+#   and named groups are refused.
+#
+# Matching runs over the lower-cased text in very few regex passes: one over
+# the word starts for every term that begins with a literal word, one over the
+# characters that can begin a Korean or regex term, and one per regex term
+# without a literal beginning. Each candidate is confirmed by the term's own
+# compiled pattern, so a term matches exactly where ``re.finditer`` of its own
+# pattern over the text would. Within one category (a theme, a cue set) the
+# leftmost, then longest, match wins and overlapping matches of that category
+# are dropped; different categories never hide each other's matches.
+
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One compiled codebook term."""
+    category: str          # the theme (path joined by '/') or cue set it belongs to
+    text: str              # as written in the codebook
+    kind: str              # word, phrase, glob, korean or regex
+    pattern: re.Pattern    # applied to the lower-cased text
+    heads: tuple[tuple[str, bool], ...]  # (lower-cased literal beginning, at a word start)
+                                         # for the candidate passes; () = scan the whole text
+    exclude: bool = False  # an exception: its matches are dropped, with what they overlap
+    line: int | None = None
+    literal: bool = False  # a match is exactly its head (no glob, no regex)
+
+
+def _glob_piece(piece: str) -> str:
+    out = []
+    for ch in piece:
+        if ch == "*":
+            out.append(r"\w*")
+        elif ch == "?":
+            out.append(r"\w")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _literal_head(pieces: list[str]) -> str:
+    """The literal beginning of a glob term's words (up to the first * or ?)."""
+    head = []
+    for piece in pieces:
+        cut = min((i for i in (piece.find("*"), piece.find("?")) if i >= 0), default=-1)
+        if cut >= 0:
+            head.append(piece[:cut])
+            break
+        head.append(piece)
+    return " ".join(head).strip()
+
+
+def _structure(src: str):
+    """(index, char, depth before it) of each regex metacharacter ( ) | outside classes."""
+    depth, i, in_class = 0, 0, False
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if src[i + 1:i + 2] == "]":
+                i += 1
+        elif c in "()|":
+            yield i, c, depth
+            depth += 1 if c == "(" else -1 if c == ")" else 0
+        i += 1
+
+
+def _top_level_alternation(src: str) -> bool:
+    return any(c == "|" and depth == 0 for _, c, depth in _structure(src))
+
+
+def _split_group(s: str) -> tuple[list[str], str] | None:
+    """For `s` starting with ``(?:``: (its top-level alternatives, the text after it)."""
+    cut, alts = 3, []
+    for i, c, depth in _structure(s):
+        if c == ")" and depth == 1:
+            alts.append(s[cut:i])
+            return alts, s[i + 1:]
+        if c == "|" and depth == 1:
+            alts.append(s[cut:i])
+            cut = i + 1
+    return None
+
+
+def _literal_prefix(s: str, limit: int = 40) -> list[str] | None:
+    r"""The literal beginnings (lower-cased) every match of regex `s` starts with; None if unknown.
+
+    Follows literal characters, ``\s``/``\s+`` (as a space) and groups of
+    alternatives (``(?:only|just)`` gives one beginning per alternative), and
+    stops at anything else; a beginning only needs to be a prefix of the match.
+    """
+    heads, _ = _prefixes(s, limit)
+    heads = sorted({h.rstrip() for h in heads})
+    return None if not heads or any(not h for h in heads) else heads
+
+
+def _prefixes(s: str, limit: int) -> tuple[list[str], bool]:
+    if _top_level_alternation(s):
+        return [""], False
+    heads, i = [""], 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and s[i + 1:i + 2] == "b":
+            i += 2
+            continue
+        if c == "\\" and s[i + 1:i + 2] == "s":
+            ch, width = " ", 2
+        elif c == "\\" and s[i + 1:i + 2] in (".", "-", "'", "/", " "):
+            ch, width = s[i + 1], 2
+        elif c.isalnum() or c in " '-_":
+            ch, width = c.lower(), 1
+        elif s.startswith("(?:", i):
+            split = _split_group(s[i:])
+            if split is None or split[1][:1] in ("?", "*", "{"):
+                return heads, False
+            alts, rest = split
+            subs = [_prefixes(alt, limit) for alt in alts]
+            new = [h + p for h in heads for ps, _ in subs for p in ps]
+            if len(new) > limit or any(not p for ps, _ in subs for p in ps):
+                return heads, False
+            heads = new
+            if not all(done for _, done in subs) or rest[:1] == "+":
+                return heads, False
+            i = len(s) - len(rest)
+            continue
+        else:
+            return heads, False
+        after = s[i + width:i + width + 1]
+        if ch == " " and after == "+":  # a run of whitespace is one space in a beginning
+            width += 1
+            after = s[i + width:i + width + 1]
+        if after in ("?", "*", "{"):
+            return heads, False
+        heads = [h if ch == " " and h.endswith(" ") else h + ch for h in heads]
+        i += width
+        if after == "+":
+            return heads, False
+    return heads, True
+
+
+def _regex_heads(src: str) -> tuple[tuple[str, bool], ...]:
+    """(head, must start a word) for each literal text a match of regex `src` can begin with."""
+    s, bounded = src, False
+    for prefix in (r"\b", r"(?<!\w)"):
+        if s.startswith(prefix):
+            s, bounded = s[len(prefix):], True
+            break
+    heads = _literal_prefix(s)
+    if not heads:
+        return ()
+    return tuple((h, bounded and (h[0].isalnum() or h[0] == "_")) for h in heads)
+
+
+def compile_term(entry, category: str, path: str, line: int | None,
+                 exclude: bool = False) -> Term:
+    """Compile one codebook entry (a string, or ``{re: PATTERN}``); refuse a bad one.
+
+    Raises :class:`CodebookError` naming `path` and `line` for an empty term, a
+    glob that matches anything, an invalid or unsafe regex.
+    """
+    where = f"{category!r}"
+    if isinstance(entry, dict):
+        keys = set(entry)
+        if not keys or not keys <= {"re", "regex"} or len(keys) != 1:
+            raise CodebookError(path, f"term in {where}: a mapping term must be {{re: PATTERN}}, "
+                                      f"got keys {sorted(map(str, keys))}", getattr(entry, "line", line))
+        return _compile_regex(str(next(iter(entry.values()))), category, path,
+                              getattr(entry, "line", line), exclude)
+    if isinstance(entry, bool) or entry is None or isinstance(entry, list | dict):
+        raise CodebookError(path, f"term in {where}: expected a word, phrase, glob or regex, "
+                                  f"got {entry!r}", line)
+    text = str(entry).strip()
+    if len(text) > 2 and text.startswith("/") and text.endswith("/"):
+        return _compile_regex(text[1:-1], category, path, line, exclude, written=text)
+    if not text:
+        raise CodebookError(path, f"empty term in {where}", line)
+    if not re.search(r"[^\s*?]", text):
+        raise CodebookError(path, f"term {text!r} in {where} would match anything", line)
+    low = text.lower()
+    pieces = low.split()
+    if _HANGUL.search(text):
+        pattern = r"\s*".join(_glob_piece(p) for p in pieces)
+        head = _literal_head(pieces).split(" ")[0]
+        kind, bounded = "korean", False
+    else:
+        pattern = r"(?<!\w)" + r"\s+".join(_glob_piece(p) for p in pieces) + r"(?!\w)"
+        head = _literal_head(pieces)
+        kind = "glob" if ("*" in text or "?" in text) else ("phrase" if len(pieces) > 1 else "word")
+        bounded = bool(head) and (head[0].isalnum() or head[0] == "_")
+    heads = ((head, bounded),) if head else ()
+    literal = kind in ("word", "phrase") or (kind == "korean" and len(pieces) == 1
+                                             and "*" not in text and "?" not in text)
+    return Term(category, text, kind, re.compile(pattern), heads, exclude, line, literal)
+
+
+def _compile_regex(src: str, category: str, path: str, line: int | None, exclude: bool,
+                   written: str | None = None) -> Term:
+    written = written or f"/{src}/"
+    if not src.strip():
+        raise CodebookError(path, f"empty regex in {category!r}", line)
+    if _BACKREF.search(src):
+        raise CodebookError(path, f"regex {written} in {category!r}: back-references are not "
+                                  f"supported (terms are combined into one search)", line)
+    try:
+        pattern = re.compile(src, re.IGNORECASE)
+    except re.error as e:
+        raise CodebookError(path, f"invalid regex {written} in {category!r}: {e.msg}"
+                                  f" (at position {e.pos})", line) from None
+    if pattern.groupindex:
+        raise CodebookError(path, f"regex {written} in {category!r}: named groups are not "
+                                  f"supported; use (?:...)", line)
+    if pattern.fullmatch(""):
+        raise CodebookError(path, f"regex {written} in {category!r} matches the empty text; "
+                                  f"it would match everywhere", line)
+    return Term(category, written, "regex", pattern, _regex_heads(src), exclude, line)
+
+
+def _trie_regex(words) -> str:
+    """A regex matching any of `words` (longest first), written as a trie: fast in `re`."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node) -> str:
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(child)
+                for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+def sentence_hits(matcher: TermMatcher, doc, kinds) -> list[tuple[int, int, int, int]]:
+    """(start, end, term index, sentence index) of each match lying inside one sentence
+    of `doc` (a :class:`nkhr.doc.Doc`) whose paragraph kind is in `kinds`, in text order."""
+    if not doc.sent_start:
+        return []
+    hits = matcher.find(doc.text)
+    if not hits:
+        return []
+    sent = doc.sentences_at([h[0] for h in hits]).tolist()
+    sent_end, sent_para, para_kind = doc.sent_end, doc.sent_para, doc.para_kind
+    return [(start, end, ti, si) for (start, end, ti), si in zip(hits, sent, strict=True)
+            if si >= 0 and end <= sent_end[si] and para_kind[sent_para[si]] in kinds]
+
+
+def lower_text(text: str) -> str:
+    """`text` lower-cased with every character kept at its offset."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low
+
+
+class TermMatcher:
+    """Every term of a codebook compiled into a few combined passes (see above)."""
+
+    def __init__(self, terms: list[Term], categories: list[str]):
+        self.terms = terms
+        self.categories = categories
+        cat_index = {c: i for i, c in enumerate(categories)}
+        self.term_cat = [cat_index[t.category] for t in terms]
+        bounded = sorted({h for t in terms for h, b in t.heads if b})
+        free = sorted({h for t in terms for h, b in t.heads if not b})
+        self.scan_all = [i for i, t in enumerate(terms) if not t.heads]
+        self.word_re = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
+        self.free_re = None
+        if free:
+            by_first: dict[str, list[str]] = {}
+            for h in free:
+                by_first.setdefault(h[0], []).append(h[1:])
+            alts = [re.escape(c) + "(?=(" + _trie_regex(rests) + "))"
+                    for c, rests in sorted(by_first.items())]
+            self.free_re = re.compile("|".join(alts))
+        # head seen -> (term, the term is exactly this head) for the terms whose head begins it
+        self.by_head: dict[tuple[bool, str], list[tuple[int, bool]]] = {}
+        for b, heads in ((True, bounded), (False, free)):
+            for h in heads:
+                self.by_head[(b, h)] = self._prefixed(b, h)
+
+    def _prefixed(self, bounded: bool, head: str) -> list[tuple[int, bool]]:
+        return [(i, t.literal and t.heads[0][0] == head) for i, t in enumerate(self.terms)
+                if any(b == bounded and head.startswith(h) for h, b in t.heads)]
+
+    def _candidates(self, bounded: bool, head: str) -> list[tuple[int, bool]]:
+        key = (bounded, head)
+        found = self.by_head.get(key)
+        if found is None:  # a head the trie spelled with other whitespace
+            found = self.by_head[key] = self._prefixed(bounded, " ".join(head.split()))
+        return found
+
+    def find(self, text: str, low: str | None = None) -> list[tuple[int, int, int]]:
+        """(start, end, term index) of every match in `text`, sorted by start, end, term.
+
+        Within a category the leftmost-longest match wins; matches of an
+        ``exclude`` term are dropped together with the matches they hide.
+        """
+        low = lower_text(text) if low is None else low
+        terms, term_cat, cands = self.terms, self.term_cat, self._candidates
+        hits: list[tuple[int, int, int, int]] = []   # (category, start, -end, term)
+        add = hits.append
+        if self.word_re is not None:
+            padded = " " + low
+            for m in self.word_re.finditer(padded):
+                pos = m.start()  # the word start in `low` (the padding shifts by one)
+                head = m.group(1)
+                for ti, exact in cands(True, head):
+                    if exact:  # a literal term spelled out by the head: check its end only
+                        end = pos + len(head)
+                        nxt = low[end:end + 1]
+                        if not (nxt.isalnum() or nxt == "_"):
+                            add((term_cat[ti], pos, -end, ti))
+                        continue
+                    mm = terms[ti].pattern.match(low, pos)
+                    if mm is not None and mm.end() > pos:
+                        add((term_cat[ti], pos, -mm.end(), ti))
+        if self.free_re is not None:
+            for m in self.free_re.finditer(low):
+                pos = m.start()
+                head = low[pos] + m.group(m.lastindex)
+                for ti, exact in cands(False, head):
+                    if exact:
+                        add((term_cat[ti], pos, -(pos + len(head)), ti))
+                        continue
+                    mm = terms[ti].pattern.match(low, pos)
+                    if mm is not None and mm.end() > pos:
+                        add((term_cat[ti], pos, -mm.end(), ti))
+        for ti in self.scan_all:
+            cat = term_cat[ti]
+            hits += [(cat, m.start(), -m.end(), ti) for m in terms[ti].pattern.finditer(low)
+                     if m.end() > m.start()]
+        if not hits:
+            return []
+        hits.sort()
+        kept = []
+        last_cat, last_end = -1, -1
+        for cat, start, neg_end, ti in hits:
+            if cat != last_cat:
+                last_cat, last_end = cat, -1
+            if start >= last_end:
+                last_end = -neg_end
+                if not terms[ti].exclude:
+                    kept.append((start, last_end, ti))
+        kept.sort()
+        return kept
+
+
+# ---------------------------------------------------------------------------
+# The theme codebook
+# ---------------------------------------------------------------------------
+
+THEME_TOP_KEYS = {"version", "name", "description", "language", "themes"}
+SET_KEYS = {"description", "terms", "exclude"}
+
+
+@dataclass
+class ThemeCodebook:
+    """A theme codebook, validated and compiled: theme -> terms."""
+    path: Path
+    sha256: str
+    version: str
+    format: str                      # "nkhr" or "quanteda"
+    themes: list[str]                # in codebook order; nested categories joined by '/'
+    descriptions: dict[str, str]
+    terms: list[Term]
+    matcher: TermMatcher = field(repr=False)
+
+    def terms_of(self, theme: str) -> list[str]:
+        return [t.text for t in self.terms if t.category == theme and not t.exclude]
+
+
+def _line_of(mapping, key, default=None):
+    return getattr(mapping, "key_lines", {}).get(key, getattr(mapping, "line", default))
+
+
+def _term_list(value, category: str, path: str, line: int | None, exclude=False) -> list[Term]:
+    """Compile a YAML list (or a single string) of terms; refuse an empty one."""
+    if isinstance(value, str | dict) and not isinstance(value, list):
+        items, lines = [value], [line]
+    elif isinstance(value, list):
+        items = list(value)
+        lines = list(getattr(value, "item_lines", [])) or [line] * len(items)
+    elif value is None:
+        items, lines = [], []
+    else:
+        raise CodebookError(path, f"{category!r}: expected a list of terms, got {value!r}", line)
+    if not items and not exclude:
+        raise CodebookError(path, f"{category!r} has no terms", line)
+    return [compile_term(item, category, path, ln, exclude) for item, ln in zip(items, lines, strict=True)]
+
+
+def _check_keys(mapping, allowed, what: str, path: str, line: int | None) -> None:
+    """Refuse a key of `mapping` not in `allowed`, naming its line."""
+    bad = sorted(set(map(str, mapping)) - set(allowed))
+    if bad:
+        prefix = f"{what}: " if what else ""
+        raise CodebookError(path, f"{prefix}unknown key {bad[0]!r} (allowed: "
+                                  f"{', '.join(sorted(allowed))})", _line_of(mapping, bad[0], line))
+
+
+def _term_set(name: str, value, what: str, path: str, line: int | None) -> tuple[list[Term], str]:
+    """A theme or cue set: a list of terms, or {description, terms, exclude}."""
+    if not isinstance(value, dict):
+        return _term_list(value, name, path, line), ""
+    _check_keys(value, SET_KEYS, f"{what} {name!r}", path, line)
+    if "terms" not in value:
+        raise CodebookError(path, f"{what} {name!r} has no terms", line)
+    terms = _term_list(value["terms"], name, path, _line_of(value, "terms", line))
+    terms += _term_list(value.get("exclude"), name, path, _line_of(value, "exclude", line),
+                        exclude=True)
+    return terms, str(value.get("description") or "")
+
+
+def _quanteda_categories(data, path: str, prefix=()) -> list[tuple[str, object, int | None]]:
+    """(category path, list of terms, line) for every leaf of a quanteda YAML dictionary."""
+    out = []
+    for key, value in data.items():
+        name = "/".join((*prefix, str(key)))
+        line = _line_of(data, key)
+        if isinstance(value, dict):
+            if not value:
+                raise CodebookError(path, f"category {name!r} is empty", line)
+            out += _quanteda_categories(value, path, (*prefix, str(key)))
+        elif isinstance(value, list) and any(isinstance(v, dict) and not set(v) <= {"re", "regex"}
+                                             for v in value):
+            terms = [v for v in value if not isinstance(v, dict) or set(v) <= {"re", "regex"}]
+            if terms:
+                out.append((name, LineList(terms), line))
+            for v in value:
+                if isinstance(v, dict) and not set(v) <= {"re", "regex"}:
+                    out += _quanteda_categories(v, path, (*prefix, str(key)))
+        else:
+            out.append((name, value, line))
+    return out
+
+
+def load_themes(path: str | os.PathLike | None = None) -> ThemeCodebook:
+    """Read, validate and compile a theme codebook (ours or a quanteda YAML dictionary).
+
+    Our format::
+
+        version: 3
+        themes:
+          forced_repatriation:
+            description: ...
+            terms: [forced repatriation, repatriat*, 강제북송]
+            exclude: [repatriation of remains]     # optional exceptions
+          sanctions: [sanction*, ...]              # or just the list
+
+    Any other top-level mapping is read as a quanteda dictionary: nested
+    categories whose leaves are lists of terms; a theme is the category path
+    joined by '/'. A malformed codebook raises :class:`CodebookError` naming the
+    file, the line and the problem, before any text is read.
+    """
+    file = locate("themes", path)
+    data, digest = load_yaml(file)
+    where = str(file)
+    if not isinstance(data, dict) or not data:
+        raise CodebookError(where, "a theme codebook is a mapping: `themes:` (ours) or "
+                                   "categories (quanteda)", getattr(data, "line", 1))
+    terms: list[Term] = []
+    themes: list[str] = []
+    descriptions: dict[str, str] = {}
+    if "themes" in data:
+        fmt = "nkhr"
+        _check_keys(data, THEME_TOP_KEYS, "", where, 1)
+        if "version" not in data or data["version"] in (None, ""):
+            raise CodebookError(where, "missing `version:` (any number or text; change it when "
+                                       "you change the codebook)", 1)
+        version = str(data["version"])
+        block = data["themes"]
+        if not isinstance(block, dict) or not block:
+            raise CodebookError(where, "`themes:` must map each theme to its terms",
+                                _line_of(data, "themes"))
+        for theme, value in block.items():
+            name = str(theme)
+            found, descriptions[name] = _term_set(name, value, "theme", where, _line_of(block, theme))
+            terms += found
+            themes.append(name)
+    else:
+        fmt, version = "quanteda", "unversioned"
+        for name, value, line in _quanteda_categories(data, where):
+            terms += _term_list(value, name, where, line)
+            themes.append(name)
+    return ThemeCodebook(file, digest, version, fmt, themes, descriptions, terms,
+                         TermMatcher(terms, themes))
+
+
+# ---------------------------------------------------------------------------
+# The frame codebook
+# ---------------------------------------------------------------------------
+
+FRAME_LABELS = ("nexus", "funding", "diversion", "root_cause", "military_abuse", "counter_frame")
+FRAME_TOP_KEYS = {"version", "name", "description", "context", "cues", "frames"}
+FRAME_KEYS = {"definition", "rules"}
+RULE_KEYS = {"all", "unless", "note"}
+CONTEXT_KEYS = {"previous_sentence"}
+
+
+@dataclass(frozen=True)
+class Group:
+    """One condition of a rule: at least `at_least` distinct terms from any of `sets`."""
+    sets: tuple[str, ...]
+    at_least: int = 1
+
+
+@dataclass(frozen=True)
+class Rule:
+    groups: tuple[Group, ...]
+    unless: tuple[str, ...] = ()
+    line: int | None = None
+
+
+@dataclass
+class FrameCodebook:
+    """A frame codebook, validated and compiled: cue sets, and per frame its rules."""
+    path: Path
+    sha256: str
+    version: str
+    cue_sets: list[str]
+    cue_descriptions: dict[str, str]
+    frames: dict[str, list[Rule]]          # label -> rules, in codebook order
+    definitions: dict[str, str]
+    previous_sentence: bool                # the guideline's context rule
+    terms: list[Term]
+    matcher: TermMatcher = field(repr=False)
+
+
+def _group(item, sets: set[str], frame: str, path: str, line) -> Group:
+    if isinstance(item, str):
+        names, at_least = [item], 1
+    elif isinstance(item, list):
+        names, at_least = [str(x) for x in item], 1
+    elif isinstance(item, dict):
+        bad = sorted(set(map(str, item)) - {"any", "at_least"})
+        if bad or "any" not in item:
+            raise CodebookError(path, f"frame {frame!r}: a condition is a cue set, a list of cue "
+                                      f"sets, or {{any: [...], at_least: N}}", getattr(item, "line", line))
+        raw = item["any"]
+        names = [str(x) for x in (raw if isinstance(raw, list) else [raw])]
+        at_least = item.get("at_least", 1)
+        if not isinstance(at_least, int) or isinstance(at_least, bool) or at_least < 1:
+            raise CodebookError(path, f"frame {frame!r}: at_least must be a whole number >= 1",
+                                getattr(item, "line", line))
+    else:
+        raise CodebookError(path, f"frame {frame!r}: bad condition {item!r}", line)
+    if not names:
+        raise CodebookError(path, f"frame {frame!r}: an empty condition", line)
+    for n in names:
+        if n not in sets:
+            raise CodebookError(path, f"frame {frame!r}: unknown cue set {n!r} (defined: "
+                                      f"{', '.join(sorted(sets))})", line)
+    return Group(tuple(names), at_least)
+
+
+def load_frames(path: str | os.PathLike | None = None) -> FrameCodebook:
+    """Read, validate and compile a frame codebook.
+
+    Format::
+
+        version: 2
+        context: {previous_sentence: true}
+        cues:                       # named sets of terms (term syntax as for themes)
+          rights: {description: ..., terms: [human rights, 인권, ...], exclude: [...]}
+          link: [inseparable, two sides of the same coin, ...]
+        frames:
+          nexus:
+            definition: ...
+            rules:                  # a frame fires when any rule holds
+              - all: [link, rights, [security, weapons]]   # a list inside = any of
+                unless: [...]       # optional: cue sets that veto the rule
+              - all: [{any: [counter_weak], at_least: 2}, rights]
+
+    The labels must be among :data:`FRAME_LABELS`. A malformed codebook raises
+    :class:`CodebookError` naming the file, the line and the problem.
+    """
+    file = locate("frames", path)
+    data, digest = load_yaml(file)
+    where = str(file)
+    if not isinstance(data, dict):
+        raise CodebookError(where, "a frame codebook is a mapping with `version`, `cues` and "
+                                   "`frames`", getattr(data, "line", 1))
+    _check_keys(data, FRAME_TOP_KEYS, "", where, 1)
+    for key in ("version", "cues", "frames"):
+        if key not in data or data[key] in (None, ""):
+            raise CodebookError(where, f"missing `{key}:`", 1)
+    context = data.get("context") or {}
+    if not isinstance(context, dict) or set(map(str, context)) - CONTEXT_KEYS:
+        raise CodebookError(where, "`context:` takes only `previous_sentence: true|false`",
+                            _line_of(data, "context"))
+    cues = data["cues"]
+    if not isinstance(cues, dict) or not cues:
+        raise CodebookError(where, "`cues:` must map each cue set to its terms", _line_of(data, "cues"))
+    terms: list[Term] = []
+    descriptions: dict[str, str] = {}
+    for name, value in cues.items():
+        found, descriptions[str(name)] = _term_set(str(name), value, "cue set", where,
+                                                   _line_of(cues, name))
+        terms += found
+    sets = [str(n) for n in cues]
+    frames_block = data["frames"]
+    if not isinstance(frames_block, dict) or not frames_block:
+        raise CodebookError(where, "`frames:` must map each frame label to its rules",
+                            _line_of(data, "frames"))
+    frames: dict[str, list[Rule]] = {}
+    definitions: dict[str, str] = {}
+    for label, spec in frames_block.items():
+        label_s, line = str(label), _line_of(frames_block, label)
+        if label_s not in FRAME_LABELS:
+            raise CodebookError(where, f"unknown frame label {label_s!r} (the labels are "
+                                       f"{', '.join(FRAME_LABELS)})", line)
+        if not isinstance(spec, dict):
+            raise CodebookError(where, f"frame {label_s!r}: expected `definition` and `rules`", line)
+        _check_keys(spec, FRAME_KEYS, f"frame {label_s!r}", where, line)
+        rules_raw = spec.get("rules")
+        if not isinstance(rules_raw, list) or not rules_raw:
+            raise CodebookError(where, f"frame {label_s!r} has no rules", _line_of(spec, "rules", line))
+        rules = []
+        for r_item, r_line in zip(rules_raw, getattr(rules_raw, "item_lines", [line] * len(rules_raw)),
+                                  strict=True):
+            if not isinstance(r_item, dict) or "all" not in r_item:
+                raise CodebookError(where, f"frame {label_s!r}: a rule is a mapping with `all: "
+                                           f"[conditions]`", r_line)
+            _check_keys(r_item, RULE_KEYS, f"frame {label_s!r}, rule", where, r_line)
+            conds = r_item["all"]
+            conds = conds if isinstance(conds, list) else [conds]
+            if not conds:
+                raise CodebookError(where, f"frame {label_s!r}: a rule with no conditions", r_line)
+            groups = tuple(_group(c, set(sets), label_s, where, r_line) for c in conds)
+            unless_raw = r_item.get("unless") or []
+            unless = tuple(str(u) for u in (unless_raw if isinstance(unless_raw, list) else [unless_raw]))
+            for u in unless:
+                if u not in sets:
+                    raise CodebookError(where, f"frame {label_s!r}: unknown cue set {u!r} in "
+                                               f"`unless`", _line_of(r_item, "unless", r_line))
+            rules.append(Rule(groups, unless, r_line))
+        frames[label_s] = rules
+        definitions[label_s] = str(spec.get("definition") or "")
+    return FrameCodebook(file, digest, str(data["version"]), sets, descriptions, frames, definitions,
+                         bool(context.get("previous_sentence", True)), terms, TermMatcher(terms, sets))
