@@ -394,6 +394,11 @@ class TermMatcher:
         self.categories = categories
         cat_index = {c: i for i, c in enumerate(categories)}
         self.term_cat = [cat_index[t.category] for t in terms]
+        # ties (same category, start and end) go to an exception, then to the first term
+        self.unrank = sorted(range(len(terms)), key=lambda i: (not terms[i].exclude, i))
+        self.rank = [0] * len(terms)
+        for r, i in enumerate(self.unrank):
+            self.rank[i] = r
         bounded = sorted({h for t in terms for h, b in t.heads if b})
         free = sorted({h for t in terms for h, b in t.heads if not b})
         self.scan_all = [i for i, t in enumerate(terms) if not t.heads]
@@ -430,8 +435,8 @@ class TermMatcher:
         ``exclude`` term are dropped together with the matches they hide.
         """
         low = lower_text(text) if low is None else low
-        terms, term_cat, cands = self.terms, self.term_cat, self._candidates
-        hits: list[tuple[int, int, int, int]] = []   # (category, start, -end, term)
+        terms, term_cat, cands, rank = self.terms, self.term_cat, self._candidates, self.rank
+        hits: list[tuple[int, int, int, int]] = []   # (category, start, -end, term rank)
         add = hits.append
         if self.word_re is not None:
             padded = " " + low
@@ -443,36 +448,38 @@ class TermMatcher:
                         end = pos + len(head)
                         nxt = low[end:end + 1]
                         if not (nxt.isalnum() or nxt == "_"):
-                            add((term_cat[ti], pos, -end, ti))
+                            add((term_cat[ti], pos, -end, rank[ti]))
                         continue
                     mm = terms[ti].pattern.match(low, pos)
                     if mm is not None and mm.end() > pos:
-                        add((term_cat[ti], pos, -mm.end(), ti))
+                        add((term_cat[ti], pos, -mm.end(), rank[ti]))
         if self.free_re is not None:
             for m in self.free_re.finditer(low):
                 pos = m.start()
                 head = low[pos] + m.group(m.lastindex)
                 for ti, exact in cands(False, head):
                     if exact:
-                        add((term_cat[ti], pos, -(pos + len(head)), ti))
+                        add((term_cat[ti], pos, -(pos + len(head)), rank[ti]))
                         continue
                     mm = terms[ti].pattern.match(low, pos)
                     if mm is not None and mm.end() > pos:
-                        add((term_cat[ti], pos, -mm.end(), ti))
+                        add((term_cat[ti], pos, -mm.end(), rank[ti]))
         for ti in self.scan_all:
             cat = term_cat[ti]
-            hits += [(cat, m.start(), -m.end(), ti) for m in terms[ti].pattern.finditer(low)
+            hits += [(cat, m.start(), -m.end(), rank[ti]) for m in terms[ti].pattern.finditer(low)
                      if m.end() > m.start()]
         if not hits:
             return []
         hits.sort()
         kept = []
         last_cat, last_end = -1, -1
-        for cat, start, neg_end, ti in hits:
+        unrank = self.unrank
+        for cat, start, neg_end, r in hits:
             if cat != last_cat:
                 last_cat, last_end = cat, -1
             if start >= last_end:
                 last_end = -neg_end
+                ti = unrank[r]
                 if not terms[ti].exclude:
                     kept.append((start, last_end, ti))
         kept.sort()
