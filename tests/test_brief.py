@@ -173,13 +173,17 @@ def test_korean_passages_show_sentences_that_carry_themes(t):
     assert KO in _plain(brief.korean_passages(t))
 
 
-def test_matrices_follow_frame_order(t):
-    m = brief.speaker_frame_counts(t)
-    assert list(m.columns) == ["nexus", "funding"] and list(m.index) == [schemas.NARRATOR, "Jane Doe"]
-    r = brief.role_frame_counts(t)
-    assert list(r.index) == ["reporter", "un"] and int(r.loc["reporter"].sum()) == 2
-    o = brief.theme_outlet_counts(t)
-    assert list(o.columns) == ["rights", "freedom"] and int(o.values.sum()) == 4
+def test_speaker_frame_table_shows_only_frames_that_occur(t):
+    text = _plain(brief.speaker_frame_table(t))
+    assert text.splitlines()[0] == "| Speaker | nexus | funding | Total |"
+    assert "| Reporter (narration) | 1 | 1 | 2 |" in text and "| Jane Doe | 1 | · | 1 |" in text
+
+
+def test_notes_under_the_charts_name_the_leaders(t):
+    assert "Leading themes: *rights* (3 in 3 articles), *freedom* (1 in 1 article)" in _plain(
+        brief.themes_note(t))
+    assert "The reporters' own narration account for 67% of frame labels" in _plain(
+        brief.frames_note(t))
 
 
 def test_methods_list_codebooks_and_scores(t):

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .. import __version__, schemas
+from .. import __version__, aggregate, schemas
 from .. import provenance as prov
 from ..tables import Tables
 from . import markdown as md
@@ -189,19 +189,6 @@ def gold_scores(gold, tables: Mapping) -> dict | None:
 
 # --------------------------------------------------------------------------- findings
 
-def role_quote_counts(tables: Mapping) -> pd.DataFrame:
-    """Attributed quotes per role category: role_category, n_quotes, n_speakers (most quotes first)."""
-    q, sp = _table(tables, "quotes"), _table(tables, "speakers")
-    att = q.dropna(subset=["speaker_id"]).merge(sp[["speaker_id", "role_category"]],
-                                                on="speaker_id", how="left")
-    att["role_category"] = att["role_category"].fillna("other")
-    out = (att.groupby("role_category", observed=True)
-              .agg(n_quotes=("quote_id", "size"), n_speakers=("speaker_id", "nunique"))
-              .reset_index())
-    return out.sort_values(["n_quotes", "role_category"], ascending=[False, True],
-                           ignore_index=True)
-
-
 def key_findings(tables: Mapping) -> str:
     """Four to six sentences with the brief's headline numbers, as a bullet list."""
     src, q, sp = _table(tables, "sources"), _table(tables, "quotes"), _table(tables, "speakers")
@@ -212,7 +199,7 @@ def key_findings(tables: Mapping) -> str:
     out.append(f"The {_n(len(src), 'article')} carry {_n(len(q), 'quote')}; "
                f"{attributed:,} of them ({_pct(attributed, len(q))}) are attributed to "
                f"{_n(n_speakers, 'named speaker')}.")
-    roles = role_quote_counts(tables)
+    roles = aggregate.quotes_per_role(tables)
     if len(roles):
         top = roles.iloc[0]
         s = (f"{md.escape(ROLES.get(top.role_category, top.role_category))} are quoted most: "
@@ -293,18 +280,6 @@ def who_speaks(tables: Mapping, top: int = 12) -> str:
 
 # --------------------------------------------------------------------------- themes
 
-def theme_outlet_counts(tables: Mapping) -> pd.DataFrame:
-    """Theme matches per outlet (rows) and theme (columns), themes by total count."""
-    th, src = _table(tables, "themes"), _table(tables, "sources")
-    if th.empty:
-        return pd.DataFrame()
-    d = th.merge(src[["source_id", "outlet"]], on="source_id", how="left")
-    d["outlet"] = d["outlet"].fillna("Unknown outlet").astype(object)
-    m = pd.crosstab(d["outlet"], d["theme"].astype(object))
-    cols = m.sum().reset_index(name="n").sort_values(["n", "theme"], ascending=[False, True])
-    return m[list(cols["theme"])]
-
-
 def themes_note(tables: Mapping, top: int = 5) -> str:
     """A sentence under the themes chart: the leading themes with their counts."""
     th = _table(tables, "themes")
@@ -318,29 +293,17 @@ def themes_note(tables: Mapping, top: int = 5) -> str:
             f"{_n(th['theme'].nunique(), 'theme')}). Leading themes: {items}.")
 
 
-def role_frame_counts(tables: Mapping) -> pd.DataFrame:
-    """Framing sentences per role category (rows; the reporter is "reporter") and frame (columns)."""
-    fr, sp = _table(tables, "frames"), _table(tables, "speakers")
-    if fr.empty:
-        return pd.DataFrame()
-    roles = dict(zip(sp["name"], sp["role_category"], strict=False))
-    who = fr["speaker"].map(lambda s: "reporter" if s == schemas.NARRATOR else roles.get(s, "other"))
-    m = pd.crosstab(who.astype(object).rename("role_category"), fr["frame"].astype(object))
-    cols = [f for f in FRAMES if f in m.columns] + sorted(c for c in m.columns if c not in FRAMES)
-    order = m.sum(axis=1).reset_index(name="n").sort_values(["n", "role_category"],
-                                                              ascending=[False, True])
-    return m.loc[list(order["role_category"]), cols]
-
-
 def frames_note(tables: Mapping) -> str:
     """A sentence under the framing chart: who frames most, and how."""
     fr = _table(tables, "frames")
     if fr.empty:
         return "No sentence links human rights to weapons programs or security in these articles."
-    m = role_frame_counts(tables)
-    top = m.index[0]
-    label = "The reporters' own narration" if top == "reporter" else ROLES.get(top, top)
-    share = _pct(int(m.loc[top].sum()), int(m.values.sum()))
+    m = aggregate.frame_matrix(tables, by="role_category")
+    totals = m.sum(axis=1)
+    top = sorted(m.index, key=lambda r: (-int(totals[r]), str(r)))[0]
+    label = ("The reporters' own narration" if top == aggregate.NARRATOR_ROLE
+             else ROLES.get(top, top))
+    share = _pct(int(totals[top]), int(totals.sum()))
     frame = m.loc[top].idxmax()
     return (f"Framing sentences by who voices them. {md.escape(label)} account for {share} of "
             f"frame labels, most often {md.emphasis(frame)}. The table counts, for each speaker, "
@@ -349,26 +312,11 @@ def frames_note(tables: Mapping) -> str:
 
 # --------------------------------------------------------------------------- frames
 
-def speaker_frame_counts(tables: Mapping, top: int = 10) -> pd.DataFrame:
-    """Framing sentences per speaker (rows) and frame (columns); the reporter is one row.
-
-    Rows are the `top` speakers by framing sentences (ties by name); columns
-    follow :data:`FRAMES` order and only frames that occur.
-    """
-    fr = _table(tables, "frames")
-    if fr.empty:
-        return pd.DataFrame()
-    m = pd.crosstab(fr["speaker"].astype(object), fr["frame"].astype(object))
-    cols = [f for f in FRAMES if f in m.columns] + sorted(c for c in m.columns if c not in FRAMES)
-    m = m[cols]
-    order = m.sum(axis=1).rename("total").reset_index()
-    order = order.sort_values(["total", "speaker"], ascending=[False, True])
-    return m.loc[order["speaker"].head(top)]
-
-
 def speaker_frame_table(tables: Mapping, top: int = 10) -> str:
-    """The speaker x frame matrix as a table (counts of framing sentences)."""
-    m = speaker_frame_counts(tables, top)
+    """The speaker x frame matrix (:func:`nkhr.aggregate.speaker_frame_matrix`) as a table:
+    framing sentences per speaker (the `top` speakers; the reporter is one row) and frame."""
+    m = aggregate.speaker_frame_matrix(tables, top=top)
+    m = m.loc[:, m.sum(axis=0) > 0]  # only the frames that occur
     if m.empty:
         return "No framing sentence to tabulate."
     header = ["Speaker"] + [c.replace("_", " ") for c in m.columns] + ["Total"]
@@ -385,13 +333,12 @@ def representative_rows(tables: Mapping, per_frame: int = 2) -> pd.DataFrame:
     A sentence represents a frame better when a named speaker says it (not the
     reporter), when more of the frame's cues fired in it, and when it reads on
     its own (40 to 400 characters). At most one sentence per source and
-    frame, so one article cannot fill a frame. Returns the frames rows
-    (plus ``n_cues``) in :data:`FRAMES` order.
+    frame, so one article cannot fill a frame. Returns the rows of
+    :func:`nkhr.aggregate.frame_sentences` (plus ``n_cues``) in :data:`FRAMES` order.
     """
-    fr = _table(tables, "frames")
-    if fr.empty:
-        return fr.assign(n_cues=pd.Series(dtype="int64"))
-    df = fr.copy()
+    if _table(tables, "frames").empty:
+        return aggregate.frame_sentences(tables).assign(n_cues=pd.Series(dtype="int64"))
+    df = aggregate.frame_sentences(tables)
     df["n_cues"] = df["evidence"].fillna("").map(lambda e: len([c for c in e.split(";") if c.strip()]))
     df["_voiced"] = (df["speaker"] != schemas.NARRATOR).astype(int)
     length = df["sentence"].str.len()
