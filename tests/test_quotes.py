@@ -132,3 +132,39 @@ def test_names_match_rules():
     assert names_match("Mayor Oh", "Se-hoon Oh", aliases)
     assert not names_match("Kim Song", "Kim Eun-joo")
     assert not names_match(pd.NA, "Kim Song")
+
+
+@pytest.fixture(scope="module")
+def styles():
+    """Three articles in other house styles (wire, Yonhap, British single quotes)."""
+    return nkhr.analyze(FIXTURES / "styles")
+
+
+@pytest.mark.parametrize("source, start, speaker", [
+    ("ap", "The regime treats its own citizens", "Park Jin"),          # ", said NAME, role"
+    ("ap", "Every dollar they earn", "Park Jin"),                       # second quote, same paragraph
+    ("ap", "We cannot look away", "Young Kim"),                         # "NAME said in a statement: "
+    ("ap", "It's modern slavery", "Lina Yoon"),                         # ", NAME, role, told"
+    ("ap", "the international community has tools", "Lina Yoon"),      # "She added that"
+    ("ap", "a smear campaign", None),                                   # said by an institution
+    ("ap", "We are deeply concerned", "Volker Türk"),                   # surname after the full name
+    ("british", "Those returned face torture", "Elizabeth Salmon"),     # 'single quotes', "Ms Salmon told"
+    ("british", "Resources are poured into missiles", "Elizabeth Salmon"),  # "she replied: "
+    ("yonhap", "The North diverts resources", "Kim Yung-ho"),
+    ("yonhap", "people are starving while", "Choi Sun-hee"),
+    ("yonhap", "The so-called human rights issue", None),               # "a ministry spokesperson said"
+])
+def test_attribution_in_other_house_styles(styles, source, start, speaker):
+    q = styles.quotes
+    row = q[(q.source_id == source) & q.text.str.startswith(start)]
+    assert len(row) == 1
+    got = row.speaker.iloc[0]
+    assert (None if pd.isna(got) else got) == speaker
+
+
+def test_roles_in_other_house_styles(styles):
+    sp = styles.speakers.set_index("name")
+    assert sp.at["Elizabeth Salmon", "role_category"] == "un"       # "The UN's special rapporteur ..., NAME,"
+    assert sp.at["Young Kim", "role_category"] == "government"      # "Rep. NAME"
+    assert sp.at["Choi Sun-hee", "role_category"] == "defector"
+    assert sp.at["Lina Yoon", "role_category"] == "expert"

@@ -238,3 +238,21 @@ def apposition(text: str, end: int, limit: int, lex: Lexicon) -> tuple[str, str]
     if who:
         evidence += "; " + who.group(1)
     return re.sub(r"^(?:a|an|the)\s+", "", role, flags=re.I), evidence
+
+
+_CLAUSE_START = re.compile(r"[.;:!?]\s+|^")
+
+
+def role_before(text: str, floor: int, s: int, lex: Lexicon) -> str:
+    """A role that opens the sentence and names the person after a comma:
+    "The UN's special rapporteur on North Korea, Elizabeth Salmon, said ..."."""
+    if text[max(floor, s - 2):s] != ", ":
+        return ""
+    lo = max(floor, s - 160)
+    head = text[lo:s - 2]
+    cut = [m.end() for m in _CLAUSE_START.finditer(head)]
+    segment = head[cut[-1]:] if cut else head
+    if "," in segment or not segment or len(segment.split()) > 14:
+        return ""
+    words = {w.strip(".’'s").lower() for w in segment.split()}
+    return segment.strip() if words & lex.titles else ""

@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 
 from ..doc import Doc
-from .names import Lexicon, Mention, apposition, find_mentions, name_key, surname_of
+from .names import Lexicon, Mention, apposition, find_mentions, name_key, role_before, surname_of
 
 _MARKS = re.compile(r"[“”\"«»„「」『』]")
 _OPENERS = "“«„「『"
@@ -53,6 +53,7 @@ _PRONOUN = re.compile(r"\b(he|she)\b", re.I)
 _SUBJECT_PRONOUN = re.compile(r"(?:[A-Z][\w ,’'-]{0,40},\s*)?(he|she)\b", re.I)
 _MODIFIED = re.compile(r"\s*(?:['’]s\s+)?(?:regime|government|administration|dynasty|family|era|rule|doctrine|statue|portrait|badge|square|street|university|stadium|memorial|prize|award|bridge|airport|station|hospital|school|foundation|institute|center|centre|park)\b", re.I)
 
+_UNNAMED_START = re.compile(r"(?:an?|the|its|his|her|their|one|two|three|several|many|some|other)\s", re.I)
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added)\s*$")
 _TITLE_WORDS = re.compile(r"(?:the\s+|(?:[A-Z][\w.’'-]*|of|to|the|for|on)\s+){1,8}")
 
@@ -76,6 +77,7 @@ class Quote:
     method: str = "none"
     pronoun: Mention | None = None
     chain_next: bool = False  # a multi-paragraph quote continues in the next paragraph
+    other: bool = False       # attributed to someone unnamed ("a ministry spokesperson said")
 
 
 @dataclass
@@ -214,6 +216,8 @@ def _cluster(doc: Doc, text: str, mentions: list[Mention], quote_ranges, lex: Le
         m.in_caption = para in caption
         m.modifier = bool(_MODIFIED.match(text, m.end))
         role, evidence = apposition(text, m.end, doc.para_end[para], lex)
+        if not role and not m.pre_title:
+            role = evidence = role_before(text, doc.para_start[para], m.start, lex)
         m.role_text = evidence
         m.short_role = role
         after = text[m.end:m.end + 40]
@@ -346,6 +350,8 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
                     who, _, method = who_at(_LEAD.match(text, v.end(), next_open).end(), next_open)
                     if who is not None:
                         found = (who, v.group(), method)
+                if found is None:
+                    q.other = _unnamed_speaker(text, pos, next_open, lex)
         if found is None:
             # C: 'Oh said, "' / 'Oh said: "' / 'according to Oh, "'
             lo = max(s_start, prev_close.get(q.para, ps))
@@ -364,7 +370,9 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
                     who = pool[-1] if (verb or according) else pool[0]
                     cue = verb.group() if verb else ("according to" if according else ":")
                     found = (who, cue, "pronoun" if who.kind == "pronoun" else who.kind)
-        if found is None and q.closed:
+                elif lo == s_start:
+                    q.other = True  # "The ministry said: ..." -- someone, but not a person we can name
+        if found is None and q.closed and not q.other:
             # E: a name or pronoun with a speech verb later in the sentence
             s_end = doc.sent_end[s_idx] if s_idx >= 0 else pe
             seg_end = min(next_open, max(s_end, q.close))
@@ -377,12 +385,15 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
                 if v:
                     found = (who, v.group(), method)
                     break
-        if found is None and q.kind == "partial":
+        if found is None and q.kind == "partial" and not q.other:
             # D: the sentence's subject
             subj = ante[bisect.bisect_left(starts, s_start):bisect.bisect_left(starts, q.open)]
             if subj:
                 v = lex.verb_re.search(text, subj[0].end, q.open)
                 found = (subj[0], v.group() if v else None, "subject")
+            elif s_idx >= 0 and (who := reporting_subject(doc, s_idx, ante, lex)) >= 0:
+                v = lex.verb_re.search(text, s_start, q.open)
+                found = (_Local(who), v.group() if v else None, "subject")
         if found is not None:
             who, cue, method = found
             q.cluster, q.cue = who.cluster, cue
@@ -400,16 +411,38 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
     # a quote in a sentence that continues the previous sentence's reported speech
     for q in quotes:
         s_idx = doc.sentence_at(q.open)
-        if q.method == "none" and s_idx > 0 and doc.sent_para[s_idx - 1] == q.para:
+        if q.method == "none" and not q.other and s_idx > 0 and doc.sent_para[s_idx - 1] == q.para:
             who = reporting_subject(doc, s_idx - 1, ante, lex)
             if who >= 0:
                 q.cluster, q.method = who, "carried"
     # carried over from the previous quote (same or neighbouring paragraph)
+    # (only into the same paragraph, or into a quote that opens the next one)
     for i, q in enumerate(quotes):
-        if q.method == "none" and i and quotes[i - 1].cluster >= 0 and q.para - quotes[i - 1].para <= 2:
-            q.cluster, q.method = quotes[i - 1].cluster, "carried"
+        prev = quotes[i - 1] if i else None
+        if q.method != "none" or q.other or prev is None or prev.cluster < 0:
+            continue
+        if q.para == prev.para or (q.open == doc.para_start[q.para] and q.para - prev.para <= 2):
+            q.cluster, q.method = prev.cluster, "carried"
     # single-quoted spans count only with an explicit attribution
     quotes[:] = [q for q in quotes if not q.single or q.method in ("name", "apposition", "title", "surname", "pronoun")]
+
+
+@dataclass
+class _Local:
+    """A person found without a mention object (a sentence's resolved subject)."""
+    cluster: int
+    kind: str = "subject"
+    role_text: str = ""
+    end: int = -1
+
+
+def _unnamed_speaker(text: str, pos: int, end: int, lex: Lexicon) -> bool:
+    """Does the attribution after a quote name nobody ("," a ministry spokesperson said")?"""
+    window = text[pos:min(end, pos + 80)]
+    if not _UNNAMED_START.match(window):
+        return False
+    v = lex.verb_re.search(window)
+    return bool(v) and not re.search(r"[,.;:\"“”]|\s[A-Z]", window[:v.start()])
 
 
 def _merge_repeats(text: str, quotes: list[Quote]) -> list[Quote]:
