@@ -179,3 +179,24 @@ def test_html_input(tmp_path):
         "Mayor Oh Se-hoon said.</p></body></html>", encoding="utf-8")
     t = nkhr.load_corpus(raw)
     assert "var x" not in t.sources.text[0] and "“We must act,” Mayor Oh Se-hoon said." in t.sources.text[0]
+
+
+def test_every_pysbd_boundary_is_ours_too(corpus):
+    """pysbd (the maintained rule-based segmenter) as a reference: every sentence start it
+    finds on the bundled articles we find too; we add the splits inside multi-sentence
+    quotations that annotators expect (pysbd keeps a quotation whole)."""
+    pysbd = pytest.importorskip("pysbd")
+    seg = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    text = dict(zip(corpus.sources.source_id, corpus.sources.text, strict=True))
+    ours = set(zip(corpus.sentences.source_id, corpus.sentences.start, strict=True))
+    missing = []
+    for p in corpus.paragraphs[corpus.paragraphs.kind == "body"].itertuples():
+        if segment.language(p.text) != "en":
+            continue
+        for span in seg.segment(p.text):
+            off = p.start + span.start
+            while off < p.end and text[p.source_id][off] in " \"“‘'":
+                off += 1
+            if (p.source_id, off) not in ours:
+                missing.append(text[p.source_id][off:off + 40])
+    assert missing == []
