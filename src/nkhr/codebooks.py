@@ -412,14 +412,19 @@ class TermMatcher:
                     for c, rests in sorted(by_first.items())]
             self.free_re = re.compile("|".join(alts))
         # head seen -> (term, the term is exactly this head) for the terms whose head begins it
+        self.owners: dict[tuple[bool, str], list[int]] = {}
+        for i, t in enumerate(terms):
+            for h, b in t.heads:
+                self.owners.setdefault((b, h), []).append(i)
         self.by_head: dict[tuple[bool, str], list[tuple[int, bool]]] = {}
         for b, heads in ((True, bounded), (False, free)):
             for h in heads:
                 self.by_head[(b, h)] = self._prefixed(b, h)
 
     def _prefixed(self, bounded: bool, head: str) -> list[tuple[int, bool]]:
-        return [(i, t.literal and t.heads[0][0] == head) for i, t in enumerate(self.terms)
-                if any(b == bounded and head.startswith(h) for h, b in t.heads)]
+        found = {i for k in range(1, len(head) + 1) for i in self.owners.get((bounded, head[:k]), ())}
+        terms = self.terms
+        return [(i, terms[i].literal and terms[i].heads[0][0] == head) for i in sorted(found)]
 
     def _candidates(self, bounded: bool, head: str) -> list[tuple[int, bool]]:
         key = (bounded, head)
@@ -489,6 +494,10 @@ class TermMatcher:
 # ---------------------------------------------------------------------------
 # The theme codebook
 # ---------------------------------------------------------------------------
+
+# compiled codebooks by (kind, file, sha256 of its bytes): a file read again unchanged is
+# not compiled again (the YAML is still read and hashed, so an edit is always seen)
+_COMPILED: dict[tuple[str, str, str], object] = {}
 
 THEME_TOP_KEYS = {"version", "name", "description", "language", "themes"}
 SET_KEYS = {"description", "terms", "exclude"}
@@ -596,6 +605,9 @@ def load_themes(path: str | os.PathLike | None = None) -> ThemeCodebook:
     file = locate("themes", path)
     data, digest = load_yaml(file)
     where = str(file)
+    cached = _COMPILED.get(("themes", where, digest))
+    if cached is not None:
+        return cached
     if not isinstance(data, dict) or not data:
         raise CodebookError(where, "a theme codebook is a mapping: `themes:` (ours) or "
                                    "categories (quanteda)", getattr(data, "line", 1))
@@ -623,8 +635,10 @@ def load_themes(path: str | os.PathLike | None = None) -> ThemeCodebook:
         for name, value, line in _quanteda_categories(data, where):
             terms += _term_list(value, name, where, line)
             themes.append(name)
-    return ThemeCodebook(file, digest, version, fmt, themes, descriptions, terms,
+    book = ThemeCodebook(file, digest, version, fmt, themes, descriptions, terms,
                          TermMatcher(terms, themes))
+    _COMPILED[("themes", where, digest)] = book
+    return book
 
 
 # ---------------------------------------------------------------------------
@@ -718,6 +732,9 @@ def load_frames(path: str | os.PathLike | None = None) -> FrameCodebook:
     file = locate("frames", path)
     data, digest = load_yaml(file)
     where = str(file)
+    cached = _COMPILED.get(("frames", where, digest))
+    if cached is not None:
+        return cached
     if not isinstance(data, dict):
         raise CodebookError(where, "a frame codebook is a mapping with `version`, `cues` and "
                                    "`frames`", getattr(data, "line", 1))
@@ -777,5 +794,7 @@ def load_frames(path: str | os.PathLike | None = None) -> FrameCodebook:
             rules.append(Rule(groups, unless, r_line))
         frames[label_s] = rules
         definitions[label_s] = str(spec.get("definition") or "")
-    return FrameCodebook(file, digest, str(data["version"]), sets, descriptions, frames, definitions,
+    book = FrameCodebook(file, digest, str(data["version"]), sets, descriptions, frames, definitions,
                          bool(context.get("previous_sentence", True)), terms, TermMatcher(terms, sets))
+    _COMPILED[("frames", where, digest)] = book
+    return book
