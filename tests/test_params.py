@@ -56,3 +56,11 @@ def test_unknown_names_are_only_judged_in_the_injected_cell():
     # a variable left over from an earlier cell in JupyterLab is not a parameter
     ns = {**SHARED, "leftover": 1, "_ih": ["", "leftover = 1", "x = 2"]}
     assert validate(ns).extra == {}
+
+
+def test_a_notebook_parameter_can_list_its_allowed_values():
+    kinds = ("nexus", "funding")
+    ns = {**SHARED, "frames": ["nexus"]}
+    assert validate(ns, frames=(list, kinds)).extra == {"frames": ["nexus"]}
+    with pytest.raises(ParameterError, match=r"^frames: 'nexsu' is not one of nexus, funding"):
+        validate({**ns, "frames": ["nexsu"]}, frames=(list, kinds))

@@ -233,7 +233,14 @@ def validate(namespace: dict | None = None, *, name: str = "notebook", **extra_t
     if language not in LANGUAGES:
         raise ParameterError(f"language: {language!r} is not one of {', '.join(LANGUAGES)}")
 
-    extra = {k: _check_type(k, ns.get(k), t) for k, t in extra_types.items()}
+    extra = {}
+    for k, t in extra_types.items():
+        expected, choices = t if isinstance(t, tuple) else (t, None)
+        extra[k] = value = _check_type(k, ns.get(k), expected)
+        items = value if isinstance(value, list) else [value]
+        bad = [v for v in items if choices is not None and v not in choices]
+        if bad:
+            raise ParameterError(f"{k}: {bad[0]!r} is not one of {', '.join(map(str, choices))}")
     for k, v in extra.items():
         if isinstance(v, int) and not isinstance(v, bool) and k.startswith(("top_", "n_")) and v < 1:
             raise ParameterError(f"{k}: must be at least 1, got {v}")

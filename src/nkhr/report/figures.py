@@ -22,6 +22,7 @@ table of counts (one row per group with a count column) or a *matrix*
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from contextlib import contextmanager
@@ -49,6 +50,7 @@ ACCENT = "#1F3A5F"
 ROLE_COLORS = {
     "defector": "#C8553D", "government": "#1F3A5F", "un": "#3C7DC4", "ngo": "#2A9D8F",
     "diplomat": "#6A4C93", "dprk": "#7A2E2E", "expert": "#E9A23B", "other": "#9AA5B1",
+    "reporter": "#5B6B7F", "unattributed": "#C9CED6",
 }
 #: One colour per frame label.
 FRAME_COLORS = {
@@ -63,9 +65,17 @@ SEQUENTIAL = LinearSegmentedColormap.from_list("nkhr", ["#F4F6F9", "#9DB4CF", "#
 
 @cache
 def register_fonts() -> str:
-    """Add NanumGothic (regular and bold) to matplotlib's font manager; return the family."""
-    for bold in (False, True):
-        font_manager.fontManager.addfont(str(hangul_font(bold=bold)))
+    """Add NanumGothic (regular and bold) to matplotlib's font manager; return the family.
+
+    NanumGothicBold.ttf declares weight 600; it is registered as 700 ("bold")
+    too, so bold text finds an exact match in NanumGothic and in the DejaVu
+    Sans fallback alike (matplotlib logs a warning for every inexact weight).
+    """
+    fm = font_manager.fontManager
+    fm.addfont(str(hangul_font()))
+    bold = font_manager.ttfFontProperty(font_manager.get_font(str(hangul_font(bold=True))))
+    fm.ttflist.append(dataclasses.replace(bold, weight=700))
+    fm._findfont_cached.cache_clear()  # forget lookups made before the font was added
     return FAMILY
 
 
@@ -76,7 +86,7 @@ def style() -> dict:
         "font.family": [family, "DejaVu Sans"],
         "font.size": 10,
         "axes.unicode_minus": False,
-        "axes.titlesize": 12, "axes.titleweight": 600, "axes.titlelocation": "left",
+        "axes.titlesize": 12, "axes.titleweight": "bold", "axes.titlelocation": "left",
         "axes.titlepad": 10, "axes.labelsize": 10, "axes.labelcolor": INK,
         "axes.edgecolor": MUTED, "axes.linewidth": 0.8,
         "axes.spines.top": False, "axes.spines.right": False,
@@ -240,8 +250,12 @@ def bar_chart(labels, values, *, title: str, xlabel: str = "", colors=None, lege
 
 
 def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str = "", ylabel: str = "",
-            annotate: bool = True, max_rows: int = 30):
-    """A count matrix as a heatmap, each non-zero cell labelled with its count."""
+            annotate: bool = True, max_rows: int = 30, by_column: bool = False):
+    """A count matrix as a heatmap, each non-zero cell labelled with its count.
+
+    `by_column` shades each column on its own scale (for columns in different
+    units, e.g. quotes and theme matches); the labels keep the counts.
+    """
     m = matrix.iloc[:max_rows]
     with styled():
         n_rows, n_cols = m.shape
@@ -250,8 +264,9 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str = "", ylabel: str =
             _empty(ax)
         else:
             data = m.to_numpy(dtype=float)
-            vmax = max(float(np.nanmax(data)), 1.0)
-            ax.imshow(data, cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=vmax,
+            shade = data / np.maximum(data.max(axis=0), 1.0) if by_column else data
+            vmax = 1.0 if by_column else max(float(np.nanmax(data)), 1.0)
+            ax.imshow(shade, cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=vmax,
                       interpolation="nearest")
             ax.set_xticks(range(n_cols), [_short(c, 22) for c in m.columns], rotation=35,
                           ha="right")
@@ -266,7 +281,7 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str = "", ylabel: str =
                         v = data[i, j]
                         if v:
                             ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8,
-                                    color="white" if v > vmax * 0.55 else INK)
+                                    color="white" if shade[i, j] > vmax * 0.55 else INK)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.set_title(title)
