@@ -1,0 +1,308 @@
+"""Benchmarks of ``nkhr analyze``: throughput, scale, stages, workers, identity, incremental.
+
+Each function measures one thing and returns a plain dict (JSON-ready):
+
+- :func:`throughput` chars/s of :func:`nkhr.analyze` (in-process, serial and
+  ``workers=2``) against spaCy's blank English tokenizer on the same decoded
+  text in the same run (serial ``nlp.tokenizer.pipe``; ``nlp.pipe(n_process=2)``);
+- :func:`stages` per-stage seconds (read+decode, clean, segment, quotes+speakers,
+  themes, frames, pickling a result as a worker would, reduce, writing tables),
+  by calling each stage function on the same articles;
+- :func:`profile` the top of ``cProfile`` (cumulative and own time) for one serial run;
+- :func:`scale` the ``nkhr analyze`` command on a big corpus in a subprocess:
+  wall time and peak RSS (largest single process, from ``os.wait4``, and the
+  whole process tree, sampled) for ``--workers 1``, ``--workers 2`` and
+  ``--executor dask``; sha256 of every Parquet/CSV file of each, compared with
+  the serial run; and an incremental re-run with ``--cache`` after one article changed.
+
+Wall-clock numbers: run on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import cProfile
+import hashlib
+import io
+import json
+import os
+import pickle
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _clock(fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - t0, out
+
+
+def raw_texts(corpus) -> tuple[list[str], int]:
+    """The decoded texts nkhr reads (after line-end normalization), and their total chars."""
+    from nkhr.ingest import read_corpus
+
+    texts, _, _ = read_corpus(corpus)
+    out = [t.text for t in texts]
+    return out, sum(len(t) for t in out)
+
+
+def table_hashes(folder) -> dict[str, str]:
+    """sha256 of every Parquet and CSV file in an output folder (meta.json aside)."""
+    folder = Path(folder)
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(folder.iterdir()) if f.suffix in (".parquet", ".csv")}
+
+
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        p = psutil.Process(pid)
+        procs = [p] + p.children(recursive=True)
+    except psutil.Error:
+        return 0
+    total = 0
+    for q in procs:
+        with contextlib.suppress(psutil.Error):
+            total += q.memory_info().rss
+    return total
+
+
+def run_cli(args: list[str], *, env: dict | None = None, log: Path | None = None) -> dict:
+    """Run ``python -m nkhr.cli ARGS`` and measure it.
+
+    Returns wall seconds, the peak RSS of the largest single process (``ru_maxrss``
+    from ``os.wait4``, which covers the command and every child it reaped) and
+    the peak RSS summed over the process tree (sampled every 50 ms).
+    """
+    cmd = [sys.executable, "-m", "nkhr.cli", *map(str, args)]
+    e = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", PYTHONHASHSEED="0", **(env or {}))
+    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
+    load0 = os.getloadavg()[0]  # other work on the machine skews wall times: recorded
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+                         env=e, cwd=ROOT)
+    peak_tree = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak_tree
+        while not done.is_set():
+            peak_tree = max(peak_tree, _tree_rss(p.pid))
+            done.wait(0.05)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    done.set()
+    th.join()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if log:
+        out.close()
+    if p.returncode != 0:
+        tail = Path(log).read_text()[-2000:] if log else ""
+        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}\n{tail}")
+    largest = ru.ru_maxrss * 1024
+    return {"command": "nkhr " + " ".join(str(a) for a in args), "wall_s": round(wall, 2),
+            "cpu_s": round(ru.ru_utime + ru.ru_stime, 1),
+            "peak_rss_mb": round(largest / 2**20, 1),
+            "peak_tree_rss_mb": round(max(peak_tree, largest) / 2**20, 1),
+            "load_before": round(load0, 2), "load_after": round(os.getloadavg()[0], 2)}
+
+
+# --------------------------------------------------------------------------- throughput
+
+def spacy_tokenizer(texts: list[str], n_process: int = 1) -> float:
+    """Seconds for spaCy's blank English pipeline to tokenize `texts` (tokenizer only)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.max_length = max(nlp.max_length, max(map(len, texts)) + 1)
+    nlp.tokenizer("warm up the tokenizer's caches. Kim said so.")
+    t0 = time.perf_counter()
+    if n_process == 1:
+        for _ in nlp.tokenizer.pipe(texts, batch_size=256):
+            pass
+    else:
+        for _ in nlp.pipe(texts, n_process=n_process, batch_size=256):
+            pass
+    return time.perf_counter() - t0
+
+
+def throughput(corpus, workers=(1, 2)) -> dict:
+    """chars/s of nkhr.analyze and of spaCy's blank tokenizer on the same articles."""
+    import nkhr
+
+    texts, chars = raw_texts(corpus)
+    nkhr.analyze(ROOT / "data" / "raw")  # imports and regex compilation out of the timing
+    res = {"corpus": str(corpus), "articles": len(texts), "chars": chars, "runs": {}}
+    for w in workers:
+        secs, tables = _clock(nkhr.analyze, corpus, workers=w)
+        sp = spacy_tokenizer(texts, n_process=w)
+        res["runs"][f"workers_{w}"] = {
+            "nkhr_s": round(secs, 2), "nkhr_chars_per_s": round(chars / secs),
+            "spacy_s": round(sp, 2), "spacy_chars_per_s": round(chars / sp),
+            "ratio_vs_spacy_same_workers": round(sp / secs, 2),
+            "rows": {k: len(v) for k, v in tables.items()},
+        }
+    serial_spacy = res["runs"]["workers_1"]["spacy_s"]
+    for r in res["runs"].values():
+        r["ratio_vs_spacy_serial"] = round(serial_spacy / r["nkhr_s"], 2)
+    return res
+
+
+# --------------------------------------------------------------------------- stages
+
+def stages(corpus, out_dir=None) -> dict:
+    """Seconds per stage, calling each stage function on every article of `corpus`."""
+    import nkhr
+    from nkhr.extract import quotes as quotes_mod
+    from nkhr.extract.frames import find_frames
+    from nkhr.extract.themes import find_themes
+    from nkhr.ingest import ingest_text, read_corpus
+    from nkhr.ingest.clean import clean
+    from nkhr.pipeline import Codebooks, SourceResult, reduce
+
+    nkhr.analyze(ROOT / "data" / "raw")  # warm up
+    t = {}
+    t["codebooks"], books = _clock(Codebooks.load)
+    t["read+decode"], (texts, rows, problems) = _clock(read_corpus, corpus)
+    t.update({k: 0.0 for k in ("clean", "segment", "quotes+speakers", "themes", "frames",
+                               "pickle (worker transfer)")})
+    results = []
+    pickled = 0
+    pc = time.perf_counter
+    for raw in texts:
+        row = rows.get(raw.source_id)
+        a = pc()
+        clean(raw.text, books.furniture)
+        b = pc()
+        doc = ingest_text(raw, row, books.furniture)  # cleans again, then segments
+        c = pc()
+        people = quotes_mod.extract(doc, books.lexicon)
+        owner = quotes_mod.sentence_speakers(doc, people, books.lexicon)
+        d = pc()
+        th = find_themes(doc, books.themes)
+        e = pc()
+        fr = find_frames(doc, books.frames)
+        f = pc()
+        res = SourceResult(doc, people, owner, th, fr)
+        blob = pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(blob)
+        g = pc()
+        pickled += len(blob)
+        t["clean"] += b - a
+        t["segment"] += max(0.0, (c - b) - (b - a))
+        t["quotes+speakers"] += d - c
+        t["themes"] += e - d
+        t["frames"] += f - e
+        t["pickle (worker transfer)"] += g - f
+        if doc.sent_start:
+            results.append(res)
+    t["reduce"], tables = _clock(reduce, results, books, problems)
+    tmp = Path(out_dir or tempfile.mkdtemp(prefix="nkhr-stages-"))
+    t["write tables"], _ = _clock(tables.write, tmp)
+    if out_dir is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+    total = sum(t.values())
+    chars = sum(len(r.text) for r in texts)
+    return {"corpus": str(corpus), "articles": len(texts), "chars": chars,
+            "pickled_mb": round(pickled / 1e6, 1),
+            "seconds": {k: round(v, 3) for k, v in sorted(t.items(), key=lambda kv: -kv[1])},
+            "share": {k: round(v / total, 3) for k, v in sorted(t.items(), key=lambda kv: -kv[1])},
+            "total_s": round(total, 2)}
+
+
+def profile(corpus, top: int = 30) -> dict:
+    """cProfile of one serial in-process nkhr.analyze: top functions by cumulative and own time."""
+    import nkhr
+
+    nkhr.analyze(ROOT / "data" / "raw")
+    pr = cProfile.Profile()
+    pr.enable()
+    nkhr.analyze(corpus)
+    pr.disable()
+    out = {}
+    for key in ("cumulative", "tottime"):
+        buf = io.StringIO()
+        st = pstats.Stats(pr, stream=buf).strip_dirs().sort_stats(key)
+        st.print_stats(top)
+        out[key] = buf.getvalue()
+    return out
+
+
+# --------------------------------------------------------------------------- scale
+
+def scale(corpus, work, *, dask: bool = True, incremental: bool = True, log=print) -> dict:
+    """The ``nkhr analyze`` command on `corpus`: workers 1 vs 2, dask, identity, incremental."""
+    work = Path(work)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    res: dict = {"corpus": str(corpus), "articles": len(list(Path(corpus).glob("*.txt"))),
+                 "mb": round(sum(f.stat().st_size for f in Path(corpus).glob("*.txt")) / 1e6, 1),
+                 "runs": {}}
+    plan = [("workers_1", ["--workers", "1"]), ("workers_2", ["--workers", "2"])]
+    if dask:
+        plan.append(("dask_2", ["--executor", "dask", "--workers", "2"]))
+    hashes = {}
+    for name, extra in plan:
+        log(f"  scale: {name} ...")
+        out = work / name
+        r = run_cli(["analyze", corpus, "--out", out, *extra], log=work / f"{name}.log")
+        hashes[name] = table_hashes(out)
+        r["files"] = len(hashes[name])
+        res["runs"][name] = r
+        log(f"    {r['wall_s']} s, peak RSS {r['peak_rss_mb']} MB (tree {r['peak_tree_rss_mb']} MB)")
+    base = hashes["workers_1"]
+    # tables can only be compared if every run read the same codebooks and code version
+    metas = {name: json.loads((work / name / "meta.json").read_text()) for name in hashes}
+    res["same_codebooks_and_version"] = len({json.dumps([m.get("codebooks"), m.get("produced_by")],
+                                                        sort_keys=True) for m in metas.values()}) == 1
+    res["identical_to_serial"] = {
+        name: {"identical": h == base,
+               "differing": sorted(k for k in set(h) | set(base) if h.get(k) != base.get(k))}
+        for name, h in hashes.items() if name != "workers_1"}
+    res["speedup_workers_2"] = round(res["runs"]["workers_1"]["wall_s"] / res["runs"]["workers_2"]["wall_s"], 2)
+    if incremental:
+        res["incremental"] = _incremental(corpus, work, log)
+    return res
+
+
+def _incremental(corpus, work: Path, log) -> dict:
+    """Full run with --cache, change one article, re-run with the same cache."""
+    from benchmarks.corpus import touch_one
+
+    copy = work / "corpus_copy"
+    shutil.copytree(corpus, copy)
+    cache = work / "cache"
+    log("  incremental: full run with --cache ...")
+    full = run_cli(["analyze", copy, "--out", work / "inc_full", "--cache", cache],
+                   log=work / "inc_full.log")
+    victim = sorted(copy.glob("*.txt"))[len(list(copy.glob("*.txt"))) // 2].stem
+    touch_one(copy, victim)
+    log(f"  incremental: re-run after changing {victim} ...")
+    t0 = time.time()
+    again = run_cli(["analyze", copy, "--out", work / "inc_again", "--cache", cache],
+                    log=work / "inc_again.log")
+    # articles the re-run redid: the cache entries it (re)wrote
+    again["articles_redone"] = sum(1 for f in cache.glob("*.pkl") if f.stat().st_mtime >= t0)
+    # what a run that redoes nothing costs: the floor of any incremental run
+    noop = run_cli(["analyze", copy, "--out", work / "inc_noop", "--cache", cache],
+                   log=work / "inc_noop.log")
+    a, b = table_hashes(work / "inc_full"), table_hashes(work / "inc_again")
+    shutil.rmtree(copy, ignore_errors=True)
+    return {"changed": victim, "full_with_cache": full, "rerun_one_changed": again,
+            "rerun_nothing_changed": noop,
+            "ratio_vs_full": round(again["wall_s"] / full["wall_s"], 3),
+            "tables_changed": sorted(k for k in a if a[k] != b.get(k))}
