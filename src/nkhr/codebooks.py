@@ -648,7 +648,7 @@ def load_themes(path: str | os.PathLike | None = None) -> ThemeCodebook:
 FRAME_LABELS = ("nexus", "funding", "diversion", "root_cause", "military_abuse", "counter_frame")
 FRAME_TOP_KEYS = {"version", "name", "description", "context", "cues", "frames"}
 FRAME_KEYS = {"definition", "rules"}
-RULE_KEYS = {"all", "unless", "note"}
+RULE_KEYS = {"all", "unless", "context", "note"}
 CONTEXT_KEYS = {"previous_sentence"}
 
 
@@ -664,6 +664,7 @@ class Rule:
     groups: tuple[Group, ...]
     unless: tuple[str, ...] = ()
     line: int | None = None
+    context: bool = True       # may the previous sentence supply one condition?
 
 
 @dataclass
@@ -724,6 +725,7 @@ def load_frames(path: str | os.PathLike | None = None) -> FrameCodebook:
             rules:                  # a frame fires when any rule holds
               - all: [link, rights, [security, weapons]]   # a list inside = any of
                 unless: [...]       # optional: cue sets that veto the rule
+                context: false      # optional: all conditions in the sentence itself
               - all: [{any: [counter_weak], at_least: 2}, rights]
 
     The labels must be among :data:`FRAME_LABELS`. A malformed codebook raises
@@ -791,7 +793,11 @@ def load_frames(path: str | os.PathLike | None = None) -> FrameCodebook:
                 if u not in sets:
                     raise CodebookError(where, f"frame {label_s!r}: unknown cue set {u!r} in "
                                                f"`unless`", _line_of(r_item, "unless", r_line))
-            rules.append(Rule(groups, unless, r_line))
+            ctx = r_item.get("context", True)
+            if not isinstance(ctx, bool):
+                raise CodebookError(where, f"frame {label_s!r}: a rule's `context` is true or false",
+                                    _line_of(r_item, "context", r_line))
+            rules.append(Rule(groups, unless, r_line, ctx))
         frames[label_s] = rules
         definitions[label_s] = str(spec.get("definition") or "")
     book = FrameCodebook(file, digest, str(data["version"]), sets, descriptions, frames, definitions,

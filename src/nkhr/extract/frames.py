@@ -72,7 +72,7 @@ def rule_evidence(rule: Rule, own: Cues, prev: Cues | None) -> list[tuple[str, t
     missing = [i for i, m in enumerate(met) if m is None]
     if not missing:
         return [("", h) for m in met for h in m]
-    if prev is None or len(rule.groups) < 2 or len(missing) != 1:
+    if prev is None or not rule.context or len(rule.groups) < 2 or len(missing) != 1:
         return None
     i = missing[0]
     both = _met(rule.groups[i], _union(own, prev))
@@ -163,7 +163,7 @@ def _frames_of(plan: dict, own_mask: int, prev_mask: int, own: Cues,
             if own_mask & unless:
                 continue
             lacking = [m for m in masks if not own_mask & m]
-            if not lacking or (prev is not None and len(masks) >= 2 and len(lacking) == 1
+            if not lacking or (prev is not None and rule.context and len(masks) >= 2 and len(lacking) == 1
                                and (own_mask | prev_mask) & lacking[0]):
                 candidates.append((label, rule))
         plan["cache"][key] = candidates
