@@ -8,6 +8,7 @@ or a dask cluster and to cache on disk.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,14 +41,14 @@ class Doc:
 
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence containing (or, in a gap, preceding) `offset`; -1 if none."""
-        return int(np.searchsorted(self.sent_start, offset, side="right")) - 1
+        return bisect.bisect_right(self.sent_start, offset) - 1
 
     def sentences_at(self, offsets) -> np.ndarray:
         """Vectorized :meth:`sentence_at`."""
         return np.searchsorted(self.sent_start, offsets, side="right") - 1
 
     def paragraph_at(self, offset: int) -> int:
-        return int(np.searchsorted(self.para_start, offset, side="right")) - 1
+        return bisect.bisect_right(self.para_start, offset) - 1
 
     def is_body_sentence(self, i: int) -> bool:
         return self.para_kind[self.sent_para[i]] == "body"

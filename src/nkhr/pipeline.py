@@ -11,6 +11,7 @@ which one article changed redoes that article and the reduce step only.
 
 from __future__ import annotations
 
+import bisect
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
@@ -263,9 +264,11 @@ def _speakers_for(cols: dict, out: dict, doc: Doc, spans, owner: list[str]) -> N
         if k != "speaker":
             out[k] += cols[k]
     sent_index = {Doc.sent_id(i): i for i in range(len(doc.sent_start))} if n else {}
+    span_starts = [a for a, _, _ in spans]  # quotes never overlap, and come in order
     for j in range(n):
         start = cols["start"][j]
-        inside = next((name for a, b, name in spans if a <= start < b), None)
+        k = bisect.bisect_right(span_starts, start) - 1
+        inside = spans[k][2] if k >= 0 and start < spans[k][1] else None
         out["speaker"].append(inside or owner[sent_index[cols["sent_id"][j]]])
 
 

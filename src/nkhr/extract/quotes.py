@@ -39,7 +39,17 @@ import re
 from dataclasses import dataclass
 
 from ..doc import Doc
-from .names import Lexicon, Mention, apposition, find_mentions, name_key, role_before, surname_of
+from .names import (
+    Lexicon,
+    Mention,
+    apposition,
+    find_mentions,
+    first_verb,
+    name_key,
+    role_before,
+    single_mentions,
+    surname_of,
+)
 
 _MARKS = re.compile(r"[“”\"«»„「」『』]")
 _OPENERS = "“«„「『"
@@ -106,11 +116,13 @@ def extract(doc: Doc, lex: Lexicon) -> DocPeople:
         quotes += _spans(text, i, doc.para_start[i], doc.para_end[i])
     _mark_chains(doc, quotes)
     quote_ranges = [(q.open, q.close) for q in quotes]
-    mentions = []
+    mentions, singles = [], []
     for i, kind in enumerate(doc.para_kind):
         if kind in ("body", "caption"):
-            mentions += find_mentions(text, doc.para_start[i], doc.para_end[i], lex)
-    persons = _cluster(doc, text, mentions, quote_ranges, lex)
+            found, lone = find_mentions(text, doc.para_start[i], doc.para_end[i], lex)
+            mentions += found
+            singles += lone
+    persons = _cluster(doc, text, mentions, singles, quote_ranges, lex)
     quotes = [q for q in quotes if _is_speech(text, q, doc, lex)]
     for q in quotes:
         q.kind = _kind(text, q, doc)
@@ -206,9 +218,22 @@ def _kind(text: str, q: Quote, doc: Doc) -> str:
 
 # ---------------------------------------------------------------- people in the article
 
-def _cluster(doc: Doc, text: str, mentions: list[Mention], quote_ranges, lex: Lexicon) -> list[Person]:
+def _cluster(doc: Doc, text: str, mentions: list[Mention], singles: list, quote_ranges,
+             lex: Lexicon) -> list[Person]:
     caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
     opens = [a for a, _ in quote_ranges]
+    _describe(doc, text, mentions, caption, opens, quote_ranges, lex)
+    persons = _persons(mentions, lex)
+    lone = single_mentions(text, singles, {p.surname for p in persons}, lex)
+    _describe(doc, text, lone, caption, opens, quote_ranges, lex)
+    mentions += lone
+    mentions.sort(key=lambda m: m.start)
+    _resolve_surnames(mentions, persons, lex)
+    return persons
+
+
+def _describe(doc, text, mentions, caption, opens, quote_ranges, lex) -> None:
+    """Where each mention stands (quote, caption, modifier) and what the text says of it."""
     for m in mentions:
         para = doc.paragraph_at(m.start)
         k = bisect.bisect_left(opens, m.start) - 1
@@ -225,6 +250,10 @@ def _cluster(doc: Doc, text: str, mentions: list[Mention], quote_ranges, lex: Le
         verb_before = _SAID_BEFORE.search(text, max(0, m.start - 12), m.start)
         m.strong = bool(m.korean or m.pre_title or (role and len(m.tokens) > 1) or
                         (len(m.tokens) > 1 and (verb_next or verb_before)))
+
+
+def _persons(mentions: list[Mention], lex: Lexicon) -> list[Person]:
+    """Full names with evidence of being a person, grouped by name key."""
     persons: list[Person] = []
     by_key: dict = {}
     full = [m for m in mentions if len(m.tokens) > 1]
@@ -246,7 +275,11 @@ def _cluster(doc: Doc, text: str, mentions: list[Mention], quote_ranges, lex: Le
             p.roles.append((m.pre_title, m.pre_title))
         if m.role_text:
             p.roles.append((m.short_role or "", m.role_text))
-    # surnames and titled surnames
+    return persons
+
+
+def _resolve_surnames(mentions: list[Mention], persons: list[Person], lex: Lexicon) -> None:
+    """Attach family names and titled family names to the person meant."""
     last_by_surname: dict[str, int] = {}
     first_by_surname: dict[str, int] = {}
     for idx, p in enumerate(persons):
@@ -278,7 +311,6 @@ def _cluster(doc: Doc, text: str, mentions: list[Mention], quote_ranges, lex: Le
         persons[chosen].mentions.append(m)
         if eligible:
             last_by_surname[surname] = chosen
-    return persons
 
 
 # ---------------------------------------------------------------- attribution
@@ -389,10 +421,10 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
             # D: the sentence's subject
             subj = ante[bisect.bisect_left(starts, s_start):bisect.bisect_left(starts, q.open)]
             if subj:
-                v = lex.verb_re.search(text, subj[0].end, q.open)
+                v = first_verb(text, subj[0].end, q.open, lex)
                 found = (subj[0], v.group() if v else None, "subject")
             elif s_idx >= 0 and (who := reporting_subject(doc, s_idx, ante, lex)) >= 0:
-                v = lex.verb_re.search(text, s_start, q.open)
+                v = first_verb(text, s_start, q.open, lex)
                 found = (_Local(who), v.group() if v else None, "subject")
         if found is not None:
             who, cue, method = found
@@ -498,7 +530,7 @@ def reporting_subject(doc: Doc, s: int, ante: list[Mention], lex: Lexicon) -> in
     head_end = min(se, ss + 80)
     i = bisect.bisect_left(starts, ss)
     subject = ante[i] if i < len(ante) and ante[i].start < head_end else None
-    if subject is not None and lex.verb_re.search(doc.text, ss, subject.start):
+    if subject is not None and first_verb(doc.text, ss, subject.start, lex):
         subject = None  # the name is an object, not the subject
     if subject is None:
         p = _SUBJECT_PRONOUN.match(doc.text, ss, head_end)
@@ -508,7 +540,7 @@ def reporting_subject(doc: Doc, s: int, ante: list[Mention], lex: Lexicon) -> in
     if subject is None:
         return -1
     rest = max(subject.end, ss)
-    if lex.verb_re.search(doc.text, rest, se) or lex.noun_re.search(doc.text, rest, se):
+    if first_verb(doc.text, rest, se, lex) or lex.noun_re.search(doc.text, rest, se):
         return subject.cluster
     return -1
 

@@ -36,6 +36,10 @@ _STARTS_LOWER = re.compile(r"^[a-z\uac00-\ud7a3]")
 _BULLET = re.compile(r"^[◆■▲▶●○◇□▷►•※#*>-]\s*")
 
 
+_SHORT_LINE = 240   # page furniture (bylines, share bars, footers) is never longer
+_CREDIT_TAIL = 160  # a photo credit sits in the last characters of its line
+
+
 @dataclass
 class Para:
     text: str
@@ -47,14 +51,15 @@ class Para:
 
 @dataclass(frozen=True)
 class Furniture:
-    drop_lines: re.Pattern
+    drop_lines: _Joined
     share_words: frozenset
-    end_markers: re.Pattern
+    end_markers: _Joined
     bylines: tuple[re.Pattern, ...]
     dates: tuple[re.Pattern, ...]
     outlets: tuple[re.Pattern, ...]
-    caption_credits: re.Pattern
-    glued_credits: re.Pattern
+    caption_credits: _Joined
+    glued_credits: _Joined
+    credit_hint: _Joined
     sha256: str
     path: str
 
@@ -69,8 +74,23 @@ def _compile_list(path, data, key, join=True):
         except re.error as e:
             raise CodebookError(path, f"{key}: invalid regex {pattern!r}: {e}", line) from None
     if join:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in compiled) or r"(?!)", re.IGNORECASE)
+        return _Joined(compiled)
     return tuple(compiled)
+
+
+class _Joined:
+    """Many line patterns as two regexes: the '^'-anchored ones tried once at the line
+    start (``match``), the others searched; much faster than one alternation searched."""
+
+    def __init__(self, patterns: list[re.Pattern]):
+        anchored = [p.pattern[1:] for p in patterns if p.pattern.startswith("^")]
+        free = [p.pattern for p in patterns if not p.pattern.startswith("^")]
+        self.anchored = re.compile("|".join(f"(?:{p})" for p in anchored), re.I) if anchored else None
+        self.free = re.compile("|".join(f"(?:{p})" for p in free), re.I) if free else None
+
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        m = self.anchored.match(text, pos) if self.anchored is not None and pos == 0 else None
+        return m or (self.free.search(text, pos) if self.free is not None else None)
 
 
 @cache
@@ -88,6 +108,7 @@ def load_furniture(path: str | None = None) -> Furniture:
         outlets=_compile_list(str(p), data, "outlets", join=False),
         caption_credits=_compile_list(str(p), data, "caption_credits"),
         glued_credits=_compile_list(str(p), data, "glued_credits"),
+        credit_hint=_compile_list(str(p), {"credit_hint": [data.get("credit_hint") or "."]}, "credit_hint"),
         sha256=digest, path=str(p),
     )
 
@@ -143,19 +164,22 @@ def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], di
         if not line:
             blank = True
             continue
-        low = line.lower()
-        if fur.end_markers.search(low) and paras:
-            break
-        if _take_metadata(line, fur, meta):
-            continue
-        if fur.drop_lines.search(line) or _only_share_words(low, fur.share_words):
-            continue
+        short = len(line) <= _SHORT_LINE
+        if short:  # furniture lines are short: long lines skip these checks
+            low = line.lower()
+            if fur.end_markers.search(low) and paras:
+                break
+            if _take_metadata(line, fur, meta):
+                continue
+            if fur.drop_lines.search(line) or _only_share_words(low, fur.share_words):
+                continue
         kind = "body"
-        glued = fur.glued_credits.search(line)
-        if glued and glued.start() > 0:
-            line, kind = line[: glued.start()].rstrip(), "caption"
-        else:
-            credit = fur.caption_credits.search(line)
+        # credits stand at the end of a line: search its tail only, and only when it
+        # has a character every credit pattern needs
+        tail = max(0, len(line) - _CREDIT_TAIL)
+        if fur.credit_hint.search(line, tail):
+            glued = fur.glued_credits.search(line, tail)
+            credit = glued or fur.caption_credits.search(line, tail)
             if credit and credit.start() > 0:
                 line, kind = line[: credit.start()].rstrip(), "caption"
         paras.append(Para(line, kind, start, end, blank))

@@ -116,6 +116,8 @@ def _is_boundary(text: str, m: re.Match) -> bool:
 def language(text: str) -> str:
     """'ko' when Hangul letters outnumber Latin ones, 'en' when Latin letters do, else 'und'."""
     hangul = len(_HANGUL.findall(text))
+    if not hangul:
+        return "en" if _LATIN.search(text) else "und"
     latin = len(_LATIN.findall(text))
     if hangul > latin:
         return "ko"
