@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,22 @@ def test_speakers_filter_quotes_and_frames_by_alias():
 def test_empty_or_unknown_selection_names_the_parameter(kwargs, param):
     with pytest.raises(ParameterError, match=rf"^{param}: "):
         select(_tables(), **kwargs)
+
+
+def test_nkhr_select_stays_callable_after_the_module_is_imported():
+    import nkhr
+    import nkhr.select  # noqa: F401 - Python now binds the module to nkhr.select
+
+    assert list(nkhr.select(_tables(), language="ko").sources.source_id) == ["003_x"]
+
+
+def test_bundled_corpus_by_outlet():
+    import nkhr
+
+    t = nkhr.analyze(Path(__file__).resolve().parents[1] / "data" / "raw")
+    herald = select(t, outlets=["Korea Herald"])
+    assert list(herald.sources.outlet) == ["The Korea Herald"]
+    assert len(herald.quotes) and set(herald.quotes.source_id) == set(herald.sources.source_id)
+    assert set(herald.speakers.speaker_id) <= set(herald.quotes.speaker_id) | set(herald.mentions.speaker_id)
+    both = select(t, outlets=["Korea Herald", "JoongAng Daily"])
+    assert sorted(both.sources.outlet) == ["Korea JoongAng Daily", "The Korea Herald"]

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+import types
 from collections.abc import Iterable
 
 import pandas as pd
@@ -209,3 +211,18 @@ def select(tables: Tables, *, date_from=None, date_to=None, outlets=(), speakers
                          "outlets": list(outlets), "speakers": list(speakers),
                          "language": language}
     return Tables(out, meta=meta)
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`select`.
+
+    ``nkhr.select`` is both this module (Python sets the package attribute
+    when the module is imported) and the function the package exports; making
+    the module callable keeps ``nkhr.select(tables, ...)`` working either way.
+    """
+
+    def __call__(self, *args, **kwargs) -> Tables:
+        return select(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
