@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..errors import BatchSpecError
 from ..provenance import versions
-from .cache import atomic_write_text, dumps, fresh_record, run_inputs, run_key
+from .cache import atomic_write_text, dumps, fresh_record, read_record, run_inputs, run_key
 from .spec import Run, Spec, load_spec
 
 __all__ = ["run_batch", "BatchResult", "load_spec", "Run", "Spec"]
@@ -224,6 +224,9 @@ def run_batch(spec, *, workers: int | None = None, force: bool = False, dry_run:
             if record is not None:
                 kept[run.name] = {**record, "cached": True}
     todo = [j for j in jobs if j["name"] not in kept]
+    # longest first (by each run's last duration, when known): workers finish together
+    last = {r.name: (read_record(r.run_dir) or {}).get("duration_s") or 0.0 for r in s.runs}
+    todo.sort(key=lambda j: -last[j["name"]])
 
     if dry_run:
         runs = [{"name": j["name"], "notebook": j["notebook_label"], "inputs": j["inputs"],
