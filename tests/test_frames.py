@@ -15,8 +15,8 @@ import nkhr
 from nkhr import schemas
 from nkhr.codebooks import FRAME_LABELS, load_frames
 from nkhr.doc import Doc
-from nkhr.evaluate.frames import score_frames
 from nkhr.extract.frames import find_frames
+from nkhr.scoring.frames import score_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "seeds"
@@ -42,7 +42,7 @@ def test_dev_set_frame_scores_stay_above_the_bars(scores):
 
 
 def test_nkhr_evaluate_reports_the_frame_metrics(tables):
-    from nkhr.evaluate import evaluate
+    from nkhr.scoring import evaluate
 
     s = evaluate(GOLD, tables)
     assert {"frame_sentence", "frame_label_micro_f1", "frame_speaker_accuracy"} <= set(s)

@@ -11,9 +11,9 @@ import pytest
 import nkhr
 from nkhr import schemas
 from nkhr.cli import main
-from nkhr.evaluate.match import names_match
 from nkhr.extract.names import load_lexicon
 from nkhr.extract.speakers import key_of_name
+from nkhr.scoring.match import names_match
 
 from .conftest import FIXTURES, GOLD
 

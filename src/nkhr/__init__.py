@@ -24,7 +24,7 @@ _API = {
     "analyze": "nkhr.pipeline",
     "load": "nkhr.pipeline",
     "select": "nkhr.select",
-    "evaluate": "nkhr.evaluate",
+    "evaluate": "nkhr.scoring",
     "kwic": "nkhr.aggregate",
     "run_batch": "nkhr.batch",
     "render": "nkhr.report.render",

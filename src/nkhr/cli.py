@@ -42,7 +42,7 @@ def _analyze(a) -> int:
 
 
 def _evaluate(a) -> int:
-    from .evaluate import evaluate, format_scores
+    from .scoring import evaluate, format_scores
 
     scores = evaluate(a.gold, a.pred)
     if a.json:

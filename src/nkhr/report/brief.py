@@ -182,7 +182,7 @@ def gold_scores(gold, tables: Mapping) -> dict | None:
     """`nkhr evaluate` scores of `tables` against gold folder `gold`, or None when `gold` is empty."""
     if not gold:
         return None
-    from ..evaluate import evaluate
+    from ..scoring import evaluate
 
     return evaluate(gold, tables)
 

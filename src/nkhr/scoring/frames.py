@@ -4,7 +4,7 @@ Gold rows are ``source_id, sentence_start, frames, speaker`` (labels
 ``|``-separated; see ``tests/gold/GUIDELINES.md``). A predicted framed
 sentence (the distinct sentences of the ``frames`` table) matches a gold row
 of the same source when its text contains the first five words of
-``sentence_start`` (:func:`nkhr.evaluate.match.contains_start`), one to one.
+``sentence_start`` (:func:`nkhr.scoring.match.contains_start`), one to one.
 
 - ``frame_sentence``: precision, recall and F1 of finding framed sentences;
 - ``frame_label_micro_f1``: labels compared over matched sentences, micro-averaged
@@ -12,7 +12,7 @@ of the same source when its text contains the first five words of
   only a miss); ``frame_label`` holds its precision and recall, ``frame_labels``
   the same per label;
 - ``frame_speaker_accuracy``: matched sentences whose speaker is the gold one
-  (names compared by :func:`nkhr.evaluate.match.names_match`, with the gold
+  (names compared by :func:`nkhr.scoring.match.names_match`, with the gold
   speakers' aliases; ``NARRATOR`` only matches ``NARRATOR``);
 - ``errors``: the rows behind the misses, for reading.
 """

@@ -1,7 +1,7 @@
-"""Scores of analyzed tables against a gold folder (see tests/gold/GUIDELINES.md).
+"""Scoring: analyzed tables against a gold folder (``nkhr evaluate``; see tests/gold/GUIDELINES.md).
 
 A gold folder holds ``sources.csv``, ``speakers.csv``, ``quotes.csv`` and
-``frames.csv``. Matching rules are in :mod:`nkhr.evaluate.match`: a predicted
+``frames.csv``. Matching rules are in :mod:`nkhr.scoring.match`: a predicted
 quote matches a gold row when its text contains the first five words of
 ``quote_start`` (one to one within a source); speakers match by name key or
 alias. Scores:
@@ -12,7 +12,7 @@ alias. Scores:
 - ``speaker_clustering``: pairwise precision/recall/F1 over matched quotes
   (two quotes by one gold person should share one speaker_id, and only then);
 - ``role_category_accuracy``: gold speakers found with the right category;
-- frame metrics from :mod:`nkhr.evaluate.frames`.
+- frame metrics from :mod:`nkhr.scoring.frames`.
 """
 
 from __future__ import annotations
@@ -138,7 +138,8 @@ def evaluate(gold, pred) -> dict:
     if "frames" in g and "frames" in p:
         from .frames import score_frames
 
-        frame_scores = score_frames(g["frames"], p)
+        frame_scores = score_frames(g["frames"], p, gold_speakers=g.get("speakers"),
+                                    sources=g["sources"].source_id if "sources" in g else None)
         scores["frame_errors"] = frame_scores.pop("errors", {})
         scores.update(frame_scores)
     return scores
