@@ -232,3 +232,13 @@ def _processes_in(folder: Path) -> list[str]:
             except OSError:
                 continue
     return found
+
+
+def test_a_folder_nkhr_did_not_write_is_never_emptied(tmp_path):
+    (tmp_path / "out" / "a").mkdir(parents=True)
+    (tmp_path / "out" / "a" / "thesis.docx").write_text("years of work")
+    spec = write_spec(tmp_path, {"output": "out", "runs": [
+        {"name": "a", "notebook": str(FIX / "broken.ipynb")}]})
+    with pytest.raises(BatchSpecError, match=r"run 'a' would replace .*out/a, which holds files"):
+        run_batch(spec, progress=False)
+    assert (tmp_path / "out" / "a" / "thesis.docx").exists()

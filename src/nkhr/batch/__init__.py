@@ -27,7 +27,8 @@ from pathlib import Path
 
 from ..errors import BatchSpecError
 from ..provenance import versions
-from .cache import atomic_write_text, dumps, fresh_record, read_record, run_inputs, run_key
+from .cache import RECORD, atomic_write_text, dumps, fresh_record, read_record, run_inputs, run_key
+from .runner import JOB
 from .spec import Run, Spec, load_spec
 
 __all__ = ["run_batch", "BatchResult", "load_spec", "Run", "Spec"]
@@ -97,6 +98,15 @@ def _label(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return str(path)
+
+
+def _check_run_dir(run: Run, spec: Spec) -> None:
+    """Refuse to empty a run folder that nkhr did not make (a run empties its folder first)."""
+    d = run.run_dir
+    if d.is_dir() and any(d.iterdir()) and not ((d / JOB).exists() or (d / RECORD).exists()):
+        raise BatchSpecError(f"{spec.path or 'batch spec'}: run {run.name!r} would replace {d}, "
+                             "which holds files nkhr batch did not write; move them or change "
+                             "'output'")
 
 
 def make_job(run: Run, spec: Spec) -> dict:
@@ -224,6 +234,8 @@ def run_batch(spec, *, workers: int | None = None, force: bool = False, dry_run:
             if record is not None:
                 kept[run.name] = {**record, "cached": True}
     todo = [j for j in jobs if j["name"] not in kept]
+    for run in s.runs:
+        _check_run_dir(run, s)
     # longest first (by each run's last duration, when known): workers finish together
     last = {r.name: (read_record(r.run_dir) or {}).get("duration_s") or 0.0 for r in s.runs}
     todo.sort(key=lambda j: -last[j["name"]])

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebooks import load_yaml
-from ..errors import BatchSpecError, CodebookError
+from ..errors import BatchSpecError, CodebookError, ParameterError
 from ..params import default_corpus, project_root
 
 TOP_KEYS = {"output", "corpus", "workers", "timeout", "parameters", "runs"}
@@ -210,9 +210,12 @@ def load_spec(spec, *, output=None, parameters: dict | None = None,
         corpus = (base / Path(corpus_text).expanduser()).resolve()
         if not corpus.is_dir():
             raise BatchSpecError(where(data, "corpus", f"corpus folder {corpus} does not exist"))
-    else:
-        corpus = default_corpus() if root is None else root / "data" / "raw"
-        corpus = corpus if corpus.is_dir() else None
+    else:  # the bundled corpus, when there is one (notebooks without a corpus need none)
+        try:
+            corpus = default_corpus() if root is None else root / "data" / "raw"
+        except ParameterError:
+            corpus = None
+        corpus = corpus if corpus is not None and corpus.is_dir() else None
 
     workers = _number(data.get("workers"), where(data, "workers", "'workers'"), int)
     spec_timeout = _number(data.get("timeout"), where(data, "timeout", "'timeout'"))
