@@ -274,7 +274,8 @@ def apposition(text: str, end: int, limit: int, lex: Lexicon) -> tuple[str, str]
     role = m.group(1).strip()
     last_two = _LAST_TWO.search(role)
     ends_with_name = last_two and all(_is_name_word(t, lex) for t in last_two.groups())
-    if _NOT_ROLE.match(role) or ends_with_name:
+    first = role.split(maxsplit=1)[0].lower()
+    if _NOT_ROLE.match(role) or ends_with_name or first in lex.speech_verbs:
         return "", ""  # a list of names or a predicate, not an apposition
     if re.fullmatch(r"[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2}", role):
         return "", ""  # "Kim, Lee and Park" is a list; "Jang, Representative of ..." a role
