@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,18 @@ def test_selection_reaches_the_notebook(executed):
     nb = _nb(out / "herald" / "02_speakers.ipynb")
     text = json.dumps(nb)
     assert "Korea Herald" in text
+
+
+def test_runs_top_to_bottom_as_in_jupyterlab():
+    """No papermill, no injected parameters, the notebook's folder as working directory."""
+    import nbclient
+    import nbformat
+
+    default_out = ROOT / "reports" / "_build" / "notebooks" / "04_framing"
+    shutil.rmtree(default_out, ignore_errors=True)
+    nb = nbformat.read(ROOT / "notebooks" / "04_framing.ipynb", as_version=4)
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=600,
+                            resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert (default_out / "figures" / "speaker_frame_matrix.svg").is_file()
