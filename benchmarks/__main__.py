@@ -112,6 +112,15 @@ def to_markdown(res: dict) -> str:
         for k, v in st["seconds"].items():
             lines.append(f"| {k} | {v:.2f} | {st['share'][k]:.0%} |")
         lines += ["", f"Total {st['total_s']} s; a worker's results pickle to {st['pickled_mb']} MB.", ""]
+    ph = res.get("phases")
+    if ph:
+        f = ph["serial_share"]
+        lines += ["## Phases of one real run (in-process, --workers 1, wall)", "",
+                  "| phase | s |", "|---|---:|"]
+        lines += [f"| {k} | {v:.2f} |" for k, v in ph["seconds"].items()]
+        lines += ["", f"Everything but *map* runs in the main process whatever the workers: "
+                  f"{f:.0%} of this run, so 2 workers can give at most {1 / (f + (1 - f) / 2):.2f}× "
+                  "(Amdahl), before the cost of sending results back.", ""]
     sc = res.get("scale")
     if sc and sc.get("runs"):
         lines += [f"## Scale: `nkhr analyze` on {sc['articles']:,} articles ({sc['mb']} MB)", "",
@@ -207,7 +216,7 @@ def main(argv=None) -> int:
     ap.add_argument("--stages-n", type=int, default=1000, help="articles for stages and profile (default 1000)")
     ap.add_argument("--scale-n", type=int, default=10000, help="articles for the scale runs (default 10000)")
     ap.add_argument("--quick", action="store_true", help="small sizes: 200 / 200 / 1000 articles")
-    ap.add_argument("--skip", default="", help="comma list of: throughput,stages,profile,scale,dask,incremental")
+    ap.add_argument("--skip", default="", help="comma list of: throughput,stages,phases,profile,scale,dask,incremental")
     ap.add_argument("--all", action="store_true", help="also run batch_bench.py and render_bench.py if present")
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--record", action="store_true", help="copy results.md to benchmarks/RESULTS.md")
@@ -247,6 +256,11 @@ def main(argv=None) -> int:
         log(f"stages on {c} ...")
         res["stages"] = analysis.stages(c)
         log(json.dumps(res["stages"]["seconds"], indent=1))
+    if "phases" not in skip:
+        c = corpus_for(a.stages_n, a.seed, base)
+        log(f"phases on {c} ...")
+        res["phases"] = analysis.phases(c, workers=1)
+        log(json.dumps(res["phases"]))
     if "profile" not in skip:
         c = corpus_for(a.stages_n, a.seed, base)
         log(f"profile on {c} ...")

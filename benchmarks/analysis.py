@@ -47,6 +47,12 @@ def _clock(fn, *args, **kwargs):
     return time.perf_counter() - t0, out
 
 
+def _cpu(fn, *args, **kwargs):
+    t0 = time.process_time()
+    out = fn(*args, **kwargs)
+    return time.process_time() - t0, out
+
+
 def raw_texts(corpus) -> tuple[list[str], int]:
     """The decoded texts nkhr reads (after line-end normalization), and their total chars."""
     from nkhr.ingest import read_corpus
@@ -123,21 +129,22 @@ def run_cli(args: list[str], *, env: dict | None = None, log: Path | None = None
 
 # --------------------------------------------------------------------------- throughput
 
-def spacy_tokenizer(texts: list[str], n_process: int = 1) -> float:
-    """Seconds for spaCy's blank English pipeline to tokenize `texts` (tokenizer only)."""
+def spacy_tokenizer(texts: list[str], n_process: int = 1) -> tuple[float, float]:
+    """(wall, CPU) seconds for spaCy's blank English pipeline to tokenize `texts` (tokenizer
+    only; CPU of this process, so meaningful for ``n_process=1`` only)."""
     import spacy
 
     nlp = spacy.blank("en")
     nlp.max_length = max(nlp.max_length, max(map(len, texts)) + 1)
     nlp.tokenizer("warm up the tokenizer's caches. Kim said so.")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if n_process == 1:
         for _ in nlp.tokenizer.pipe(texts, batch_size=256):
             pass
     else:
         for _ in nlp.pipe(texts, n_process=n_process, batch_size=256):
             pass
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def throughput(corpus, workers=(1, 2)) -> dict:
@@ -148,14 +155,20 @@ def throughput(corpus, workers=(1, 2)) -> dict:
     nkhr.analyze(ROOT / "data" / "raw")  # imports and regex compilation out of the timing
     res = {"corpus": str(corpus), "articles": len(texts), "chars": chars, "runs": {}}
     for w in workers:
+        c0 = time.process_time()
         secs, tables = _clock(nkhr.analyze, corpus, workers=w)
-        sp = spacy_tokenizer(texts, n_process=w)
+        cpu = time.process_time() - c0
+        sp, sp_cpu = spacy_tokenizer(texts, n_process=w)
         res["runs"][f"workers_{w}"] = {
             "nkhr_s": round(secs, 2), "nkhr_chars_per_s": round(chars / secs),
             "spacy_s": round(sp, 2), "spacy_chars_per_s": round(chars / sp),
             "ratio_vs_spacy_same_workers": round(sp / secs, 2),
             "rows": {k: len(v) for k, v in tables.items()},
         }
+        if w == 1:  # one process: CPU seconds are comparable even on a busy machine
+            res["runs"]["workers_1"].update(
+                nkhr_cpu_s=round(cpu, 2), spacy_cpu_s=round(sp_cpu, 2),
+                ratio_vs_spacy_cpu=round(sp_cpu / cpu, 3))
     serial_spacy = res["runs"]["workers_1"]["spacy_s"]
     for r in res["runs"].values():
         r["ratio_vs_spacy_serial"] = round(serial_spacy / r["nkhr_s"], 2)
@@ -165,7 +178,7 @@ def throughput(corpus, workers=(1, 2)) -> dict:
 # --------------------------------------------------------------------------- stages
 
 def stages(corpus, out_dir=None) -> dict:
-    """Seconds per stage, calling each stage function on every article of `corpus`."""
+    """CPU seconds per stage, calling each stage function on every article of `corpus`."""
     import nkhr
     from nkhr.extract import quotes as quotes_mod
     from nkhr.extract.frames import find_frames
@@ -176,13 +189,13 @@ def stages(corpus, out_dir=None) -> dict:
 
     nkhr.analyze(ROOT / "data" / "raw")  # warm up
     t = {}
-    t["codebooks"], books = _clock(Codebooks.load)
-    t["read+decode"], (texts, rows, problems) = _clock(read_corpus, corpus)
+    t["codebooks"], books = _cpu(Codebooks.load)
+    t["read+decode"], (texts, rows, problems) = _cpu(read_corpus, corpus)
     t.update({k: 0.0 for k in ("clean", "segment", "quotes+speakers", "themes", "frames",
                                "pickle (worker transfer)")})
     results = []
     pickled = 0
-    pc = time.perf_counter
+    pc = time.process_time  # CPU seconds: other work on the machine does not inflate them
     for raw in texts:
         row = rows.get(raw.source_id)
         a = pc()
@@ -210,9 +223,9 @@ def stages(corpus, out_dir=None) -> dict:
         t["pickle (worker transfer)"] += g - f
         if doc.sent_start:
             results.append(res)
-    t["reduce"], tables = _clock(reduce, results, books, problems)
+    t["reduce"], tables = _cpu(reduce, results, books, problems)
     tmp = Path(out_dir or tempfile.mkdtemp(prefix="nkhr-stages-"))
-    t["write tables"], _ = _clock(tables.write, tmp)
+    t["write tables"], _ = _cpu(tables.write, tmp)
     if out_dir is None:
         shutil.rmtree(tmp, ignore_errors=True)
     total = sum(t.values())
@@ -229,7 +242,7 @@ def profile(corpus, top: int = 30) -> dict:
     import nkhr
 
     nkhr.analyze(ROOT / "data" / "raw")
-    pr = cProfile.Profile()
+    pr = cProfile.Profile(time.process_time)
     pr.enable()
     nkhr.analyze(corpus)
     pr.disable()
@@ -306,3 +319,53 @@ def _incremental(corpus, work: Path, log) -> dict:
             "rerun_nothing_changed": noop,
             "ratio_vs_full": round(again["wall_s"] / full["wall_s"], 3),
             "tables_changed": sorted(k for k in a if a[k] != b.get(k))}
+
+
+# --------------------------------------------------------------------------- phases
+
+def phases(corpus, workers: int = 1, out_dir=None) -> dict:
+    """Wall seconds of each phase of one real ``analyze`` + ``write`` (in-process), by
+    wrapping the pipeline's own functions: codebooks, read, map (per-article work, in
+    `workers` processes, including sending results back), reduce, write. What is not
+    in *map* runs in one process whatever `workers` is: it bounds the speed-up."""
+    from nkhr import pipeline
+    from nkhr.tables import Tables
+
+    pipeline.analyze(ROOT / "data" / "raw")  # warm up
+    spent: dict[str, float] = {}
+    originals = {}
+
+    def wrap(owner, name, label):
+        fn = getattr(owner, name)
+        originals[(owner, name)] = fn
+
+        def timed(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
+
+        setattr(owner, name, timed)
+
+    wrap(pipeline.Codebooks, "load", "codebooks")
+    wrap(pipeline, "read_corpus", "read")
+    wrap(pipeline, "_map", "map")
+    wrap(pipeline, "reduce", "reduce")
+    wrap(Tables, "write", "write")
+    tmp = Path(out_dir or tempfile.mkdtemp(prefix="nkhr-phases-"))
+    try:
+        t0 = time.perf_counter()
+        tables = pipeline.analyze(corpus, workers=workers)
+        tables.write(tmp)
+        total = time.perf_counter() - t0
+    finally:
+        for (owner, name), fn in originals.items():
+            setattr(owner, name, fn)
+        if out_dir is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    spent["codebooks"] = spent.get("codebooks", 0.0)
+    spent["other"] = total - sum(spent.values())
+    return {"workers": workers, "total_s": round(total, 2),
+            "seconds": {k: round(v, 2) for k, v in spent.items()},
+            "serial_share": round(1 - spent.get("map", 0.0) / total, 3)}
