@@ -60,6 +60,18 @@ class Codebooks:
             "frames": self.frames.sha256,
         }
 
+    @staticmethod
+    def versions(themes=None, frames=None, speakers=None) -> dict:
+        """The `version:` each codebook file declares (None when it declares none)."""
+        from .codebooks import load_yaml, locate
+
+        given = {"themes": themes, "frames": frames, "speakers": speakers}
+        out = {}
+        for name in ("cues", "frames", "furniture", "names", "roles", "speakers", "themes"):
+            data, _ = load_yaml(locate(name, given.get(name)))
+            out[name] = data.get("version") if isinstance(data, dict) else None
+        return out
+
     def per_source_hash(self) -> str:
         """What the map step depends on (the registry only matters to the reduce step)."""
         h = self.hashes()
@@ -159,8 +171,7 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         "inputs": {r.doc.source_id: r.doc.meta["sha256"] for r in ordered},
         "corpus_sha256": combine(r.doc.meta["sha256"] for r in ordered),
         "codebooks": books.hashes(),
-        "codebook_versions": {"themes": getattr(books.themes, "version", None),
-                              "frames": getattr(books.frames, "version", None)},
+        "codebook_versions": books.versions(themes, frames, speakers),
         "parameters": {"themes": str(themes) if themes else None,
                        "frames": str(frames) if frames else None,
                        "speakers": str(speakers) if speakers else None,
