@@ -33,7 +33,8 @@ def _analyze(a) -> int:
 
     tables = analyze(a.raw_dir, catalog=a.catalog, themes=a.themes, frames=a.frames,
                      speakers=a.speakers, workers=a.workers, executor=a.executor,
-                     scheduler=a.scheduler, max_mb=a.max_mb, cache_dir=a.cache)
+                     scheduler=a.scheduler, max_mb=a.max_mb,
+                     cache_dir=None if a.no_cache else (a.cache or a.out / ".cache"))
     tables.write(a.out)
     print(summarize_report(tables))
     counts = ", ".join(f"{len(df)} {name}" for name, df in tables.items() if name != "ingest_report")
@@ -111,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--executor", choices=["local", "dask"], default="local")
     s.add_argument("--scheduler", help="dask scheduler address (default: a local cluster)")
     s.add_argument("--cache", type=Path, default=None,
-                   help="per-source cache folder for incremental runs (default OUT/.cache)")
+                   help="per-article cache folder for incremental runs (default OUT/.cache)")
+    s.add_argument("--no-cache", action="store_true", help="redo every article")
     s.set_defaults(func=_analyze)
 
     s = sub.add_parser("evaluate", help="score analyzed tables against gold annotations")

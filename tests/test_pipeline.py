@@ -1,0 +1,70 @@
+"""The whole analysis: same tables whatever the execution, incremental re-runs, provenance."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+import nkhr
+from nkhr import pipeline
+from nkhr.cli import main
+
+from .conftest import RAW
+
+
+def _files(folder):
+    return {f.name: f.read_bytes() for f in sorted(folder.iterdir()) if f.is_file()}
+
+
+def test_workers_and_cache_give_byte_identical_tables(tmp_path):
+    assert main(["analyze", str(RAW), "--out", str(tmp_path / "serial"), "--no-cache"]) == 0
+    assert main(["analyze", str(RAW), "--out", str(tmp_path / "two"), "--workers", "2"]) == 0
+    assert main(["analyze", str(RAW), "--out", str(tmp_path / "two")]) == 0  # from the cache
+    assert _files(tmp_path / "serial") == _files(tmp_path / "two")
+
+
+def test_dask_executor_gives_the_same_tables(tmp_path):
+    pytest.importorskip("distributed")
+    serial = nkhr.analyze(RAW)
+    distributed = nkhr.analyze(RAW, executor="dask", workers=1)
+    for name in serial:
+        assert serial[name].equals(distributed[name]), name
+
+
+def test_changing_one_article_redoes_only_that_article(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    cache = tmp_path / "cache"
+    nkhr.analyze(raw, cache_dir=cache)
+    done = []
+    real = pipeline._map_one
+    monkeypatch.setattr(pipeline, "_map_one", lambda job: done.append(job[0].source_id) or real(job))
+    path = raw / "004_1ece434d463d2cfa.txt"
+    path.chmod(0o644)
+    path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
+    again = nkhr.analyze(raw, cache_dir=cache)
+    assert done == ["004_1ece434d463d2cfa"]
+    assert len(again.sources) == 5 and again.speakers.equals(nkhr.analyze(raw).speakers)
+
+
+def test_meta_records_what_produced_the_tables(analyzed_dir):
+    meta = json.loads((analyzed_dir / "meta.json").read_text(encoding="utf-8"))
+    assert set(meta["inputs"]) == {p.stem for p in RAW.glob("*.txt")}
+    assert set(meta["codebooks"]) >= {"themes", "frames", "speakers", "cues", "names", "roles", "furniture"}
+    assert meta["codebook_versions"]["frames"] is not None
+    assert meta["versions"]["nkhr"] and meta["versions"]["pandas"]
+
+
+def test_a_bad_codebook_stops_before_any_work(tmp_path):
+    bad = tmp_path / "themes.yml"
+    bad.write_text("version: 1\nthemes:\n  camps: [\n", encoding="utf-8")
+    with pytest.raises(nkhr.errors.CodebookError, match="themes.yml"):
+        nkhr.analyze(tmp_path / "no-such-folder", themes=bad)
+
+
+def test_load_reads_analyzed_tables_or_analyzes_raw(analyzed_dir):
+    from_tables = nkhr.load(analyzed_dir)
+    from_raw = nkhr.load(RAW)
+    assert from_tables.quotes.equals(from_raw.quotes)
