@@ -56,6 +56,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     a = ap.parse_args()
 
+    (a.out / "batch_bench.json").unlink(missing_ok=True)  # never leave an old result behind
+    missing = [nb for nb in NOTEBOOKS if not (ROOT / "notebooks" / f"{nb}.ipynb").is_file()]
+    if missing:
+        raise SystemExit(f"batch_bench: notebooks {missing} not found in {ROOT / 'notebooks'}")
     work = a.out / "batch_runs"
     shutil.rmtree(work, ignore_errors=True)
     s = write_spec(a.out, a.corpus.resolve())
