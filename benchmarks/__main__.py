@@ -38,17 +38,25 @@ TARGETS = {  # name: (what, target, compare)
     "rss_10k": ("10k articles, peak RSS MB (process tree, --workers 2)", 2048.0, "<"),
     "speedup": ("--workers 2 vs 1 speed-up on 10k", 1.7, ">="),
     "identical": ("dask and --workers 2 tables byte-identical to serial", True, "=="),
-    "incremental": ("re-run after 1 of 10k changed ÷ full run", 0.10, "<"),
+    "incremental": ("re-run after 1 of 10k changed ÷ full serial run (no cache)", 0.10, "<"),
 }
 
 
 def corpus_for(n: int, seed: int, base: Path) -> Path:
     """benchmarks/corpus/n<N>_s<SEED>, generated unless its stamp says it is already there."""
+    import hashlib
+
+    from . import corpus as gen
+
     folder = base / f"n{n}_s{seed}"
     stamp = folder / ".generated"
-    if not stamp.exists():
+    # the generator's code and the seed articles: a change to either makes a new corpus
+    version = hashlib.sha256(Path(gen.__file__).read_bytes() + b"".join(
+        f.read_bytes() for f in sorted(gen.SEEDS.glob("*.txt")))).hexdigest()[:16]
+    if not stamp.exists() or json.loads(stamp.read_text()).get("generator") != version:
         g = generate(folder, n, seed=seed)
-        stamp.write_text(json.dumps({"n": n, "seed": seed, "sha256": g.sha256, "bytes": g.bytes}))
+        stamp.write_text(json.dumps({"n": n, "seed": seed, "sha256": g.sha256, "bytes": g.bytes,
+                                     "generator": version}))
     return folder
 
 
@@ -66,8 +74,9 @@ def check_targets(res: dict) -> list[dict]:
         got["rss_10k"] = best["peak_tree_rss_mb"]
         got["speedup"] = sc.get("speedup_workers_2")
         got["identical"] = all(v["identical"] for v in sc.get("identical_to_serial", {}).values())
-    if "incremental" in sc:
-        got["incremental"] = sc["incremental"]["ratio_vs_full"]
+    if "incremental" in sc:  # against the uncached serial run: the cached one pays for writing the cache
+        inc = sc["incremental"]
+        got["incremental"] = inc.get("ratio_vs_no_cache_serial", inc["ratio_vs_full"])
     rows = []
     for key, (what, target, cmp) in TARGETS.items():
         if key not in got or got[key] is None:
@@ -89,7 +98,8 @@ def _fmt(x) -> str:
 def to_markdown(res: dict) -> str:
     m = res["machine"]
     lines = ["# nkhr benchmark results", "",
-             f"Machine: {m['cpus']} CPUs, Python {m['python']}, {m['platform']}. "
+             f"Machine: {m['cpus']} CPUs (a pure-Python loop runs {m.get('parallel_speedup_2_procs')}× "
+             f"faster in 2 processes than in 1), Python {m['python']}, {m['platform']}. "
              f"Command: `{res['command']}`. Seed {res['seed']}. Code: {res['code']['rev']}.", ""]
     if res.get("targets"):
         lines += ["## Targets", "", "| target | value | goal | met |", "|---|---:|---|---|"]
@@ -138,8 +148,14 @@ def to_markdown(res: dict) -> str:
             lines += ["### Incremental re-run (same `--cache`)", "", "| run | wall s | peak RSS MB |", "|---|---:|---:|"]
             for k in ("full_with_cache", "rerun_one_changed", "rerun_nothing_changed"):
                 lines.append(f"| {k.replace('_', ' ')} | {inc[k]['wall_s']} | {inc[k]['peak_rss_mb']} |")
-            lines += ["", f"One changed of {sc['articles']:,}: {inc['ratio_vs_full']:.1%} of the full run. "
-                      f"Tables that changed: {', '.join(inc['tables_changed']) or 'none'}.", ""]
+            lines += ["", f"The full run is `nkhr analyze` as a user runs it (cache on, cold). "
+                      f"One changed of {sc['articles']:,}: {inc['ratio_vs_full']:.1%} of that run, "
+                      f"{inc['ratio_vs_no_cache_serial']:.1%} of the serial run without cache. "
+                      f"Articles redone: {inc['rerun_one_changed'].get('articles_redone')}. "
+                      f"Tables that changed: {', '.join(inc['tables_changed']) or 'none'}. "
+                      f"Cached full run identical to the uncached serial run: "
+                      f"{'yes' if inc['full_identical_to_no_cache_serial'] else '**no**'}; "
+                      f"unchanged re-run identical: {'yes' if inc['rerun_nothing_changed_identical'] else '**no**'}.", ""]
     for name, extra in res.get("external", {}).items():
         lines += [f"## {name}", "", "```json", json.dumps(extra, indent=2)[:4000], "```", ""]
     prof = res.get("profile")
@@ -246,6 +262,7 @@ def main(argv=None) -> int:
                           "nkhr": str(Path(nkhr.__file__).parent)},
                  "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                              "platform": platform.platform()}}
+    res["machine"]["parallel_speedup_2_procs"] = analysis.machine_parallel()
     if "throughput" not in skip:
         c = corpus_for(a.throughput_n, a.seed, base)
         log(f"throughput on {c} ...")

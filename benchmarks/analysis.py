@@ -127,6 +127,30 @@ def run_cli(args: list[str], *, env: dict | None = None, log: Path | None = None
             "load_before": round(load0, 2), "load_after": round(os.getloadavg()[0], 2)}
 
 
+def _spin(_=None) -> float:
+    t0 = time.perf_counter()
+    s = 0
+    for i in range(4_000_000):
+        s += i % 7
+    return time.perf_counter() - t0
+
+
+def machine_parallel() -> float:
+    """How much faster 2 processes do 2 units of pure-Python work than 1 process: the
+    ceiling for any --workers 2 speed-up on this machine, as loaded as it is now."""
+    import multiprocessing as mp
+
+    t0 = time.perf_counter()
+    _spin()
+    _spin()
+    serial = time.perf_counter() - t0
+    with mp.get_context("fork").Pool(2) as pool:
+        t0 = time.perf_counter()
+        pool.map(_spin, [0, 1])
+        par = time.perf_counter() - t0
+    return round(serial / par, 2)
+
+
 # --------------------------------------------------------------------------- throughput
 
 def spacy_tokenizer(texts: list[str], n_process: int = 1) -> tuple[float, float]:
@@ -265,9 +289,11 @@ def scale(corpus, work, *, dask: bool = True, incremental: bool = True, log=prin
     res: dict = {"corpus": str(corpus), "articles": len(list(Path(corpus).glob("*.txt"))),
                  "mb": round(sum(f.stat().st_size for f in Path(corpus).glob("*.txt")) / 1e6, 1),
                  "runs": {}}
-    plan = [("workers_1", ["--workers", "1"]), ("workers_2", ["--workers", "2"])]
+    # the pipeline itself, without the per-article cache (measured on its own below)
+    nc = ["--no-cache"] if _has_option("analyze", "--no-cache") else []
+    plan = [("workers_1", ["--workers", "1", *nc]), ("workers_2", ["--workers", "2", *nc])]
     if dask:
-        plan.append(("dask_2", ["--executor", "dask", "--workers", "2"]))
+        plan.append(("dask_2", ["--executor", "dask", "--workers", "2", *nc]))
     hashes = {}
     for name, extra in plan:
         log(f"  scale: {name} ...")
@@ -288,8 +314,17 @@ def scale(corpus, work, *, dask: bool = True, incremental: bool = True, log=prin
         for name, h in hashes.items() if name != "workers_1"}
     res["speedup_workers_2"] = round(res["runs"]["workers_1"]["wall_s"] / res["runs"]["workers_2"]["wall_s"], 2)
     if incremental:
-        res["incremental"] = _incremental(corpus, work, log)
+        res["incremental"] = inc = _incremental(corpus, work, log)
+        inc["full_identical_to_no_cache_serial"] = table_hashes(work / "inc_full") == base
+        inc["ratio_vs_no_cache_serial"] = round(inc["rerun_one_changed"]["wall_s"]
+                                                / res["runs"]["workers_1"]["wall_s"], 3)
     return res
+
+
+def _has_option(command: str, option: str) -> bool:
+    p = subprocess.run([sys.executable, "-m", "nkhr.cli", command, "--help"], capture_output=True,
+                       text=True, cwd=ROOT)
+    return option in p.stdout
 
 
 def _incremental(corpus, work: Path, log) -> dict:
@@ -314,10 +349,12 @@ def _incremental(corpus, work: Path, log) -> dict:
     noop = run_cli(["analyze", copy, "--out", work / "inc_noop", "--cache", cache],
                    log=work / "inc_noop.log")
     a, b = table_hashes(work / "inc_full"), table_hashes(work / "inc_again")
+    noop_same = table_hashes(work / "inc_noop") == b
     shutil.rmtree(copy, ignore_errors=True)
     return {"changed": victim, "full_with_cache": full, "rerun_one_changed": again,
             "rerun_nothing_changed": noop,
             "ratio_vs_full": round(again["wall_s"] / full["wall_s"], 3),
+            "rerun_nothing_changed_identical": noop_same,
             "tables_changed": sorted(k for k in a if a[k] != b.get(k))}
 
 
