@@ -121,6 +121,8 @@ def test_hostile_articles_give_sensible_results(hostile):
     assert len(odd) <= 2 and not odd.text.str.contains("\n").any()
     ko = q[q.source_id == "korean"]
     assert ko.text.str.contains("북한 인권 문제는").any()
+    assert ko.speaker.tolist() == ["김영호"]  # '김영호 통일부 장관은 "..."고 말했다'
+    assert hostile.speakers.set_index("name").at["김영호", "role_category"] == "government"
     assert src.at["korean", "language"] == "ko"
     big = q[q.source_id == "one_paragraph"]
     assert len(big) >= 20 and big.speaker.notna().mean() > 0.8  # repeats of one span are one quote

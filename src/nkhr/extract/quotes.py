@@ -43,6 +43,7 @@ from .names import (
     Lexicon,
     Mention,
     apposition,
+    find_hangul_mentions,
     find_mentions,
     first_verb,
     name_key,
@@ -59,6 +60,7 @@ _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 _LEAD = re.compile(r"[\s,.;:!?—–-]*")
 _ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|would|will|had|previously|earlier|repeatedly|recently)\s+)*", re.I)
 _ACCORDING = re.compile(r"according to\s*$", re.I)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _PRONOUN = re.compile(r"\b(he|she)\b", re.I)
 _SUBJECT_PRONOUN = re.compile(r"(?:[A-Z][\w ,’'-]{0,40},\s*)?(he|she)\b", re.I)
 _MODIFIED = re.compile(r"\s*(?:['’]s\s+)?(?:regime|government|administration|dynasty|family|era|rule|doctrine|statue|portrait|badge|square|street|university|stadium|memorial|prize|award|bridge|airport|station|hospital|school|foundation|institute|center|centre|park)\b", re.I)
@@ -122,6 +124,8 @@ def extract(doc: Doc, lex: Lexicon) -> DocPeople:
             found, lone = find_mentions(text, doc.para_start[i], doc.para_end[i], lex)
             mentions += found
             singles += lone
+            if _HANGUL.search(text, doc.para_start[i], doc.para_end[i]):
+                mentions += find_hangul_mentions(text, doc.para_start[i], doc.para_end[i], lex)
     persons = _cluster(doc, text, mentions, singles, quote_ranges, lex)
     quotes = [q for q in quotes if _is_speech(text, q, doc, lex)]
     for q in quotes:
@@ -240,15 +244,18 @@ def _describe(doc, text, mentions, caption, opens, quote_ranges, lex) -> None:
         m.in_quote = k >= 0 and m.start < quote_ranges[k][1]
         m.in_caption = para in caption
         m.modifier = bool(_MODIFIED.match(text, m.end))
-        role, evidence = apposition(text, m.end, doc.para_end[para], lex)
-        if not role and not m.pre_title:
-            role = evidence = role_before(text, doc.para_start[para], m.start, lex)
-        m.role_text = evidence
-        m.short_role = role
+        if m.kind == "hangul":
+            role = m.short_role  # the title after the name
+        else:
+            role, evidence = apposition(text, m.end, doc.para_end[para], lex)
+            if not role and not m.pre_title:
+                role = evidence = role_before(text, doc.para_start[para], m.start, lex)
+            m.role_text = evidence
+            m.short_role = role
         after = text[m.end:m.end + 40]
         verb_next = lex.verb_re.match(_ADVERBS.sub("", _LEAD.sub("", after, count=1), count=1))
         verb_before = _SAID_BEFORE.search(text, max(0, m.start - 12), m.start)
-        m.strong = bool(m.korean or m.pre_title or (role and len(m.tokens) > 1) or
+        m.strong = m.strong or bool(m.korean or m.pre_title or (role and len(m.tokens) > 1) or
                         (len(m.tokens) > 1 and (verb_next or verb_before)))
 
 
@@ -267,7 +274,7 @@ def _persons(mentions: list[Mention], lex: Lexicon) -> list[Person]:
             persons.append(Person(key, [], surname_of(m), set(), [], []))
         p = persons[by_key[key]]
         m.cluster = by_key[key]
-        m.kind = "name"
+        m.kind = "hangul" if m.kind == "hangul" else "name"
         p.mentions.append(m)
         p.names.append(" ".join(m.tokens) if not m.korean else m.text)
         if m.pre_title:
@@ -384,6 +391,12 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
                         found = (who, v.group(), method)
                 if found is None:
                     q.other = _unnamed_speaker(text, pos, next_open, lex)
+        if found is None and q.closed and _HANGUL.search(text, q.start, q.end):
+            # K: '김영호 장관은 "..."라고 말했다': the sentence's first named person
+            k = lex.korean_cue_re.match(text, q.close, pe)
+            subj = ante[bisect.bisect_left(starts, s_start):bisect.bisect_left(starts, q.open)]
+            if k and subj:
+                found = (subj[0], k.group("verb"), "name")
         if found is None:
             # C: 'Oh said, "' / 'Oh said: "' / 'according to Oh, "'
             lo = max(s_start, prev_close.get(q.para, ps))
