@@ -142,7 +142,10 @@ def to_markdown(res: dict) -> str:
                 "yes" if ident[name]["identical"] else "**no**: " + ", ".join(ident[name]["differing"]))
             lines.append(f"| `{r['command'].replace(str(ROOT) + '/', '')}` | {r['wall_s']} | {r['peak_rss_mb']} | "
                          f"{r['peak_tree_rss_mb']} | {same} |")
-        lines += ["", f"Speed-up of --workers 2 over 1: {sc['speedup_workers_2']}×.", ""]
+        samples = "; ".join(f"{k}: {', '.join(map(str, r.get('samples', [r['wall_s']])))} s"
+                            for k, r in sc["runs"].items())
+        lines += ["", f"Speed-up of --workers 2 over 1: {sc['speedup_workers_2']}× (fastest of each; "
+                  f"all samples: {samples}).", ""]
         inc = sc.get("incremental")
         if inc:
             lines += ["### Incremental re-run (same `--cache`)", "", "| run | wall s | peak RSS MB |", "|---|---:|---:|"]
@@ -231,6 +234,8 @@ def main(argv=None) -> int:
     ap.add_argument("--throughput-n", type=int, default=1000, help="articles for throughput (default 1000)")
     ap.add_argument("--stages-n", type=int, default=1000, help="articles for stages and profile (default 1000)")
     ap.add_argument("--scale-n", type=int, default=10000, help="articles for the scale runs (default 10000)")
+    ap.add_argument("--repeat", type=int, default=2,
+                    help="runs of --workers 1 and 2 each on the scale corpus; the fastest is kept (default 2)")
     ap.add_argument("--quick", action="store_true", help="small sizes: 200 / 200 / 1000 articles")
     ap.add_argument("--skip", default="", help="comma list of: throughput,stages,phases,profile,scale,dask,incremental")
     ap.add_argument("--all", action="store_true", help="also run batch_bench.py and render_bench.py if present")
@@ -287,7 +292,7 @@ def main(argv=None) -> int:
         c = corpus_for(a.scale_n, a.seed, base)
         log(f"scale on {c} ...")
         res["scale"] = analysis.scale(c, a.out / "scale", dask="dask" not in skip,
-                                      incremental="incremental" not in skip, log=log)
+                                      incremental="incremental" not in skip, repeat=a.repeat, log=log)
     if a.all:
         res["external"] = {}
         for name in ("batch_bench", "render_bench"):
