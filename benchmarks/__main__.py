@@ -6,9 +6,10 @@
     .venv/bin/python -m benchmarks --record        # also copy results.md to benchmarks/RESULTS.md
     .venv/bin/python -m benchmarks --rev HEAD      # measure a commit's src/ and data/, not the work tree
 
-``--rev`` exports that commit's ``src`` and ``data`` (``git archive``; the work tree
-and index are not touched) to a temporary folder and runs these benchmarks
-there, so edits in progress cannot change the code between two runs.
+``--rev`` exports that commit's ``src``, ``data``, ``notebooks`` and ``reports``
+(``git archive``; the work tree and index are not touched) to a temporary folder
+and runs these benchmarks there, so edits in progress cannot change the code
+between two runs.
 
 Corpora are generated once per (size, seed) under benchmarks/corpus/ (git-ignored).
 """
@@ -201,8 +202,8 @@ def _at_rev(rev: str, argv: list[str]) -> int:
     sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, check=True, capture_output=True,
                          text=True).stdout.strip()
     snap = Path(tempfile.mkdtemp(prefix=f"nkhr-bench-{sha[:10]}-"))
-    tar = subprocess.run(["git", "archive", sha, "src", "data", "pyproject.toml"], cwd=ROOT,
-                         check=True, capture_output=True).stdout
+    tar = subprocess.run(["git", "archive", sha, "src", "data", "notebooks", "reports",
+                          "pyproject.toml"], cwd=ROOT, check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(snap)], input=tar, check=True)
     shutil.copytree(HERE, snap / "benchmarks", ignore=shutil.ignore_patterns("out", "corpus", "__pycache__"))
     env = dict(os.environ, PYTHONPATH=f"{snap / 'src'}{os.pathsep}{snap}", NKHR_BENCH_REV=sha)
