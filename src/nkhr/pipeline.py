@@ -111,7 +111,7 @@ def _map(jobs: list, workers: int, executor: str, scheduler: str | None) -> list
         from distributed import Client, LocalCluster
 
         cluster = None if scheduler else LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
-                                                      processes=True, dashboard_address=None)
+                                                      processes=True, dashboard_address=":0")
         with Client(scheduler or cluster) as client:
             books = client.scatter(jobs[0][2], broadcast=True)
             futures = [client.submit(_map_one, (raw, row, books), pure=False) for raw, row, _ in jobs]
