@@ -99,12 +99,26 @@ def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
                         find_frames(doc, books.frames))
 
 
-def _map_one(args) -> SourceResult:
-    raw, row, books = args
-    return analyze_doc(ingest_text(raw, row, books.furniture), books)
+_BOOKS: Codebooks | None = None  # the codebooks of this process: sent once to each worker
 
 
-def _map(jobs: list, workers: int, executor: str, scheduler: str | None) -> list[SourceResult]:
+def _init_worker(books: Codebooks) -> None:
+    global _BOOKS
+    _BOOKS = books
+
+
+def _map_one(job) -> SourceResult:
+    raw, row = job
+    return analyze_doc(ingest_text(raw, row, _BOOKS.furniture), _BOOKS)
+
+
+def _map_on_dask(job, books: Codebooks) -> SourceResult:
+    _init_worker(books)
+    return _map_one(job)
+
+
+def _map(jobs: list, books: Codebooks, workers: int, executor: str, scheduler: str | None) -> list[SourceResult]:
+    """The per-article step over `jobs` ((raw text, catalog row) pairs), in order."""
     if not jobs:
         return []
     if executor == "dask":
@@ -113,16 +127,17 @@ def _map(jobs: list, workers: int, executor: str, scheduler: str | None) -> list
         cluster = None if scheduler else LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
                                                       processes=True, dashboard_address=":0")
         with Client(scheduler or cluster) as client:
-            books = client.scatter(jobs[0][2], broadcast=True)
-            futures = [client.submit(_map_one, (raw, row, books), pure=False) for raw, row, _ in jobs]
+            shared = client.scatter(books, broadcast=True)
+            futures = [client.submit(_map_on_dask, job, shared, pure=False) for job in jobs]
             results = client.gather(futures)
         if cluster is not None:
             cluster.close()
         return results
     if workers > 1 and len(jobs) > 1:
         chunk = max(1, len(jobs) // (workers * 8))
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(books,)) as pool:
             return list(pool.map(_map_one, jobs, chunksize=chunk))
+    _init_worker(books)
     return [_map_one(j) for j in jobs]
 
 
@@ -151,8 +166,8 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         if hit is not None:
             results[raw.source_id] = hit
         else:
-            jobs.append((raw, rows.get(raw.source_id), books))
-    for res in _map(jobs, workers, executor, scheduler):
+            jobs.append((raw, rows.get(raw.source_id)))
+    for res in _map(jobs, books, workers, executor, scheduler):
         results[res.doc.source_id] = res
         if cache is not None:
             _cache_put(cache, res.doc.source_id, keys[res.doc.source_id], res)
