@@ -82,8 +82,8 @@ def test_split_partial_and_carried_quotes(analyzed):
     assert (q.text.str.startswith("Silence is complicity")).sum() == 1
     # titles and terms in quotes that nobody said are not quotes
     assert not q.text.str.fullmatch(r"(Resistance Not to Forget|North Korean Defectors Day|Escapees’ Diaspora Forum),?").any()
-    assert set(q.method) <= {"name", "apposition", "title", "surname", "pronoun", "subject", "chain",
-                             "carried", "repeat", "none"}
+    assert set(q.method) <= {"name", "apposition", "title", "surname", "pronoun", "organization",
+                             "subject", "chain", "carried", "repeat", "none"}
 
 
 def test_mentions_include_titled_surnames_and_pronouns(analyzed):
@@ -138,7 +138,7 @@ def test_names_match_rules():
 
 @pytest.fixture(scope="module")
 def styles():
-    """Three articles in other house styles (wire, Yonhap, British single quotes)."""
+    """Articles in other house styles (wire, Yonhap, British single quotes, organizations)."""
     return nkhr.analyze(FIXTURES / "styles")
 
 
@@ -155,6 +155,9 @@ def styles():
     ("yonhap", "The North diverts resources", "Kim Yung-ho"),
     ("yonhap", "people are starving while", "Choi Sun-hee"),
     ("yonhap", "The so-called human rights issue", None),               # "a ministry spokesperson said"
+    ("orgs", "Conditions in the camps", "Human Rights Watch"),          # '," ORG said'
+    ("orgs", "We will continue to document", "Unification Ministry"),  # 'The ORG said: "'
+    ("orgs", "We urge Beijing", "Amnesty International"),              # '," said ORG'
 ])
 def test_attribution_in_other_house_styles(styles, source, start, speaker):
     q = styles.quotes
@@ -170,3 +173,5 @@ def test_roles_in_other_house_styles(styles):
     assert sp.at["Young Kim", "role_category"] == "government"      # "Rep. NAME"
     assert sp.at["Choi Sun-hee", "role_category"] == "defector"
     assert sp.at["Lina Yoon", "role_category"] == "expert"
+    assert sp.at["Korean Central News Agency", "role_category"] == "dprk"
+    assert sp.at["Human Rights Watch", "role_category"] == "ngo"

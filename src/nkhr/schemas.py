@@ -132,7 +132,7 @@ QUOTES = _register(Schema(
         _c("speaker_id", STR, "id in the speakers table; empty when nobody can be named", True),
         _c("speaker", STR, "canonical name of the speaker; empty when nobody can be named", True),
         _c("cue", STR, "what attributes the quote: the verb, ':', 'according to'", True),
-        _c("method", STR, "how the speaker was found: name, apposition, title, surname, pronoun, subject, carried, repeat, none"),
+        _c("method", STR, "how the speaker was found: name, apposition, title, surname, pronoun, organization, subject, chain, carried, repeat, none"),
         _c("confidence", FLOAT, "0..1, how sure the attribution is"),
     ),
     ("source_id", "quote_id"),
@@ -144,14 +144,14 @@ MENTIONS = _register(Schema(
         _c("mention_id", STR, "m0001, ... within the source"),
         SOURCE_ID, PARA_ID, SENT_ID, START, END,
         _c("text", STR, "the mention as written"),
-        _c("kind", STR, "name, surname, title (title + surname) or pronoun"),
+        _c("kind", STR, "name, surname, title (title + surname), pronoun, hangul (a Korean-script name) or org"),
         _c("speaker_id", STR, "the person mentioned", True),
     ),
     ("source_id", "mention_id"),
 ))
 
 SPEAKERS = _register(Schema(
-    "speakers", "one row per real person across the whole corpus",
+    "speakers", "one row per real person (or organization quoted by name) across the whole corpus",
     (
         _c("speaker_id", STR, "sp0001, ... stable for the same corpus"),
         _c("name", STR, "canonical name: the full form the sources use most"),

@@ -44,6 +44,7 @@ class Lexicon:
     pronouns: dict
     verb_re: re.Pattern
     noun_re: re.Pattern
+    org_heads: frozenset         # last words of organization names
     hangul_name_re: re.Pattern   # a Korean-script name followed by a title
     korean_cue_re: re.Pattern    # '"..."라고 말했다' after a closing quote mark
     hashes: dict = field(default_factory=dict)
@@ -92,6 +93,7 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
         pronouns={str(k).lower(): str(v) for k, v in _need(cues, "pronouns", cpath, dict).items()},
         verb_re=verb_re,
         noun_re=noun_re,
+        org_heads=frozenset(str(w).lower() for w in names.get("organization_heads") or []),
         hangul_name_re=hangul_name_re,
         korean_cue_re=korean_cue_re,
         hashes={"names": nhash, "cues": chash},
@@ -233,6 +235,31 @@ def find_hangul_mentions(text: str, start: int, end: int, lex: Lexicon) -> list[
         mention.role_text = mention.short_role = text[m.end("name"):m.end("title")].strip()
         out.append(mention)
     return out
+
+
+_ORG_RUN = re.compile(r"(?:[Tt]he\s+)?(?P<org>[A-Z][\w’'&.-]*(?:\s+(?:of|for|on|and|[A-Z][\w’'&.-]*))*)")
+_ACRONYM_ORG = re.compile(r"[A-Z]{3,}")
+
+
+def org_at(text: str, pos: int, end: int, lex: Lexicon) -> Mention | None:
+    """An organization named at `pos` ("the Unification Ministry", "Human Rights Watch", "KCNA")."""
+    m = _ORG_RUN.match(text, pos, end)
+    if not m:
+        return None
+    name = m.group("org").rstrip(".,’'s")
+    words = name.split()
+    while words and words[-1].lower() in ("of", "for", "on", "and"):
+        words.pop()
+    if not words:
+        return None
+    name = " ".join(words)
+    last = words[-1].lower()
+    if last not in lex.org_heads and not (len(words) == 1 and _ACRONYM_ORG.fullmatch(name)):
+        return None
+    start = m.start("org")
+    org = Mention(start, start + len(name), name, tuple(words), "org")
+    org.role_text = org.short_role = name
+    return org
 
 
 def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon) -> list[Mention]:

@@ -47,6 +47,7 @@ from .names import (
     find_mentions,
     first_verb,
     name_key,
+    org_at,
     role_before,
     single_mentions,
     surname_of,
@@ -69,7 +70,7 @@ _UNNAMED_START = re.compile(r"(?:an?|the|its|his|her|their|one|two|three|several
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added)\s*$")
 _TITLE_WORDS = re.compile(r"(?:the\s+|(?:[A-Z][\w.’'-]*|of|to|the|for|on)\s+){1,8}")
 
-CONFIDENCE = {"name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85,
+CONFIDENCE = {"name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85, "organization": 0.9,
               "pronoun": 0.8, "subject": 0.7, "chain": 0.8, "carried": 0.6,
               "repeat": 0.75, "none": 0.0}
 
@@ -130,7 +131,7 @@ def extract(doc: Doc, lex: Lexicon) -> DocPeople:
     quotes = [q for q in quotes if _is_speech(text, q, doc, lex)]
     for q in quotes:
         q.kind = _kind(text, q, doc)
-    _attribute(doc, text, quotes, mentions, lex)
+    _attribute(doc, text, quotes, mentions, persons, lex)
     quotes = _merge_repeats(text, quotes)
     used = [m for m in mentions if m.cluster >= 0]
     used += [q.pronoun for q in quotes if q.pronoun is not None]
@@ -327,7 +328,8 @@ def _antecedents(mentions: list[Mention]) -> list[Mention]:
             and not m.modifier]
 
 
-def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention], lex: Lexicon) -> None:
+def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention], persons: list[Person],
+               lex: Lexicon) -> None:
     ante = _antecedents(mentions)
     starts = [m.start for m in ante]
 
@@ -360,6 +362,20 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
         v = lex.verb_re.match(text, pos, end)
         return v
 
+    orgs: dict[str, int] = {}
+
+    def as_speaker(org: Mention) -> Mention:
+        """An organization that speaks becomes one of the article's speakers."""
+        key = ("org", org.text.lower())
+        if key not in orgs:
+            orgs[key] = len(persons)
+            persons.append(Person(key, [], "", set(), [(org.text, org.text)], []))
+        org.cluster = orgs[key]
+        persons[org.cluster].mentions.append(org)
+        persons[org.cluster].names.append(org.text)
+        mentions.append(org)
+        return org
+
     opens_in_para: dict[int, list[int]] = {}
     for q in quotes:
         opens_in_para.setdefault(q.para, []).append(q.open)
@@ -385,10 +401,16 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
                     found = (who, v.group(), method)
             else:
                 v = verb_at(pos, next_open)
+                after_v = _LEAD.match(text, v.end(), next_open).end() if v else pos
                 if v:
-                    who, _, method = who_at(_LEAD.match(text, v.end(), next_open).end(), next_open)
+                    who, _, method = who_at(after_v, next_open)
                     if who is not None:
                         found = (who, v.group(), method)
+                org = org_at(text, after_v if v else pos, next_open, lex)
+                if found is None and org is not None:
+                    v = v or verb_at(_LEAD.match(text, org.end, next_open).end(), next_open)
+                    if v:  # '," the Unification Ministry said' / '," said Human Rights Watch'
+                        found = (as_speaker(org), v.group(), "organization")
                 if found is None:
                     q.other = _unnamed_speaker(text, pos, next_open, lex)
         if found is None and q.closed and _HANGUL.search(text, q.start, q.end):
@@ -415,6 +437,9 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
                     who = pool[-1] if (verb or according) else pool[0]
                     cue = verb.group() if verb else ("according to" if according else ":")
                     found = (who, cue, "pronoun" if who.kind == "pronoun" else who.kind)
+                elif (org := _org_before(text, lo, q.open, verb, lex)) is not None:
+                    cue = verb.group() if verb else ("according to" if according else ":")
+                    found = (as_speaker(org), cue, "organization")
                 elif lo == s_start:
                     q.other = True  # "The ministry said: ..." -- someone, but not a person we can name
         if found is None and q.closed and not q.other:
@@ -479,6 +504,18 @@ class _Local:
     kind: str = "subject"
     role_text: str = ""
     end: int = -1
+
+
+def _org_before(text: str, lo: int, end: int, verb, lex: Lexicon) -> Mention | None:
+    """'Human Rights Watch said: "': the organization right before the speech verb."""
+    if verb is None:
+        return None
+    cut = text.rfind(verb.group(), lo, end)
+    for m in re.finditer(r"(?:[Tt]he\s+)?[A-Z]", text[lo:cut]):
+        org = org_at(text, lo + m.start(), cut, lex)
+        if org is not None and not text[org.end:cut].strip(" ,"):
+            return org
+    return None
 
 
 def _unnamed_speaker(text: str, pos: int, end: int, lex: Lexicon) -> bool:
