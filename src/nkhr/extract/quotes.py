@@ -351,7 +351,7 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
     def who_at(pos: int, end: int):
         m = mention_at(pos, end)
         if m is not None and (m.start == pos or _TITLE_WORDS.fullmatch(text, pos, m.start)):
-            return m, m.end, m.kind if m.kind != "name" else "name"
+            return m, m.end, m.kind
         p = pronoun_at(pos, end)
         if p is not None:
             return p, p.end, "pronoun"
