@@ -16,6 +16,7 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from . import __version__, schemas
@@ -197,30 +198,34 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
 
 
 def _cache_key(raw_sha256: str, catalog_row: dict | None, book_hash: str) -> str:
-    """What an article's map-step result depends on: its bytes, catalog row, codebooks, nkhr."""
-    parts = (raw_sha256, sorted((catalog_row or {}).items()), book_hash, __version__)
+    """What an article's map-step result depends on: its bytes, catalog row, codebooks, nkhr's code."""
+    parts = (raw_sha256, sorted((catalog_row or {}).items()), book_hash, __version__, _code_hash())
     return sha256_bytes(repr(parts).encode())[:32]
 
 
+@cache
+def _code_hash() -> str:
+    """Hash of the package's Python source: a code change without a version bump misses the cache."""
+    root = Path(__file__).parent
+    return combine(f"{p.relative_to(root)}:{sha256_bytes(p.read_bytes())}" for p in sorted(root.rglob("*.py")))
+
+
 def _cache_get(cache: Path | None, source_id: str, key: str):
+    """An article's cached result when its key matches; one file per article: SOURCE_ID.pkl."""
     if cache is None:
         return None
-    f = cache / f"{source_id}.{key}.pkl"
-    if not f.exists():
-        return None
     try:
-        return pickle.loads(f.read_bytes())
-    except Exception:  # a damaged cache entry is just a miss
+        stored_key, res = pickle.loads((cache / f"{source_id}.pkl").read_bytes())
+    except Exception:  # missing or damaged: a miss
         return None
+    return res if stored_key == key else None
 
 
 def _cache_put(cache: Path, source_id: str, key: str, res: SourceResult) -> None:
     cache.mkdir(parents=True, exist_ok=True)
-    for old in cache.glob(f"{source_id}.*.pkl"):
-        old.unlink(missing_ok=True)
-    tmp = cache / f".{source_id}.{key}.tmp"
-    tmp.write_bytes(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, cache / f"{source_id}.{key}.pkl")
+    tmp = cache / f".{source_id}.tmp"
+    tmp.write_bytes(pickle.dumps((key, res), protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, cache / f"{source_id}.pkl")
 
 
 def reduce(results: list[SourceResult], books: Codebooks, problems=()) -> Tables:

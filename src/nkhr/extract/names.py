@@ -48,6 +48,7 @@ class Lexicon:
     hangul_name_re: re.Pattern   # a Korean-script name followed by a title
     korean_cue_re: re.Pattern    # '"..."라고 말했다' after a closing quote mark
     hashes: dict = field(default_factory=dict)
+    name_words: dict = field(default_factory=dict, compare=False)  # token -> is a name word (memo)
 
 
 def _need(data, key, path, kind):
@@ -274,6 +275,13 @@ def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon) -> li
 
 
 def _is_name_word(tok: str, lex: Lexicon) -> bool:
+    known = lex.name_words.get(tok)
+    if known is None:
+        known = lex.name_words[tok] = _name_word(tok, lex)
+    return known
+
+
+def _name_word(tok: str, lex: Lexicon) -> bool:
     word = clean_token(tok)
     low = word.lower()
     if not word or not word[0].isupper() or low in lex.not_name or low in lex.titles:

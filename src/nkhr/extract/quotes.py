@@ -207,7 +207,7 @@ def _is_speech(text: str, q: Quote, doc: Doc, lex: Lexicon) -> bool:
     if len(words) <= 14 and not ends and capitalized >= 0.75 * len(long_words) and words[0][0].isupper():
         return False  # a title or name in Title Case
     before = text[max(doc.para_start[q.para], q.open - 40):q.open].lower().rstrip(" ,:")
-    return not any(before.endswith(marker) for marker in lex.title_markers)
+    return not before.endswith(lex.title_markers)
 
 
 def _kind(text: str, q: Quote, doc: Doc) -> str:
