@@ -209,7 +209,7 @@ def stages(corpus, out_dir=None) -> dict:
     from nkhr.extract.themes import find_themes
     from nkhr.ingest import ingest_text, read_corpus
     from nkhr.ingest.clean import clean
-    from nkhr.pipeline import Codebooks, SourceResult, reduce
+    from nkhr.pipeline import Codebooks, reduce, source_result
 
     nkhr.analyze(ROOT / "data" / "raw")  # warm up
     t = {}
@@ -234,7 +234,7 @@ def stages(corpus, out_dir=None) -> dict:
         e = pc()
         fr = find_frames(doc, books.frames)
         f = pc()
-        res = SourceResult(doc, people, owner, th, fr)
+        res = source_result(doc, people, owner, th, fr)
         blob = pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.loads(blob)
         g = pc()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import os
 import pickle
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +25,7 @@ from .doc import Doc
 from .extract import quotes as quotes_mod
 from .extract.names import load_lexicon
 from .extract.speakers import load_registry, load_roles, resolve
-from .ingest import docs_to_tables, ingest_text, load_furniture, read_corpus
+from .ingest import concat, doc_columns, ingest_text, load_furniture, read_corpus, report_table
 from .ingest.read import Problem
 from .provenance import combine, sha256_bytes, versions
 from .tables import Tables
@@ -82,11 +83,17 @@ class Codebooks:
 
 @dataclass
 class SourceResult:
-    doc: Doc
-    people: object           # quotes.DocPeople
-    sentence_owner: list     # local person id per sentence, -1 = narrator
-    themes: dict
-    frames: dict
+    """One article's rows for every table, as plain columns, and its people.
+
+    Rows of quotes, mentions, themes and frames carry ``_who``, the article's
+    local person id (-1: nobody / the narrator), which the corpus-wide step
+    turns into speaker ids and names.
+    """
+    source_id: str
+    sha256: str
+    n_sentences: int
+    columns: dict            # table name -> column name -> list
+    persons: list            # quotes.PersonSummary, indexed by local person id
 
 
 def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
@@ -96,8 +103,57 @@ def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
 
     people = quotes_mod.extract(doc, books.lexicon)
     owner = quotes_mod.sentence_speakers(doc, people, books.lexicon)
-    return SourceResult(doc, people, owner, find_themes(doc, books.themes),
-                        find_frames(doc, books.frames))
+    return source_result(doc, people, owner, find_themes(doc, books.themes), find_frames(doc, books.frames))
+
+
+def source_result(doc: Doc, people, owner: list[int], themes: dict, frames: dict) -> SourceResult:
+    """Turn one article's extraction results into its table rows."""
+    cols = doc_columns(doc)
+    sid = doc.source_id
+    q = {c: [] for c in ("quote_id", "source_id", "para_id", "sent_id", "start", "end", "text",
+                         "kind", "cue", "method", "_who")}
+    for i, qt in enumerate(people.quotes):
+        q["quote_id"].append(f"q{i + 1:04d}")
+        q["para_id"].append(Doc.para_id(qt.para))
+        q["sent_id"].append(Doc.sent_id(max(doc.sentence_at(qt.start), 0)))
+        q["start"].append(qt.start)
+        q["end"].append(qt.end)
+        q["text"].append(doc.text[qt.start:qt.end])
+        q["kind"].append(qt.kind)
+        q["cue"].append(qt.cue)
+        q["method"].append(qt.method)
+        q["_who"].append(qt.cluster)
+    q["source_id"] = [sid] * len(q["quote_id"])
+    m = {c: [] for c in ("mention_id", "source_id", "para_id", "sent_id", "start", "end", "text", "kind", "_who")}
+    for i, mt in enumerate(people.mentions):
+        m["mention_id"].append(f"m{i + 1:04d}")
+        m["para_id"].append(Doc.para_id(doc.paragraph_at(mt.start)))
+        m["sent_id"].append(Doc.sent_id(max(doc.sentence_at(mt.start), 0)))
+        m["start"].append(mt.start)
+        m["end"].append(mt.end)
+        m["text"].append(doc.text[mt.start:mt.end])
+        m["kind"].append(mt.kind)
+        m["_who"].append(mt.cluster)
+    m["source_id"] = [sid] * len(m["mention_id"])
+    spans = [(qt.start, qt.end, qt.cluster) for qt in people.quotes if qt.cluster >= 0]
+    cols.update(quotes=q, mentions=m, themes=_with_who(themes, doc, spans, owner),
+                frames=_with_who(frames, doc, (), owner))
+    return SourceResult(sid, doc.meta["sha256"], len(doc.sent_start), cols, quotes_mod.summarize(people.persons))
+
+
+def _with_who(cols: dict, doc: Doc, spans, owner: list[int]) -> dict:
+    """A stage's rows with ``_who``: the quote's speaker when the match sits inside a
+    quote, else the sentence's speaker (-1: the narrator)."""
+    n = len(cols.get("source_id", []))
+    sent_index = {Doc.sent_id(i): i for i in range(len(doc.sent_start))} if n else {}
+    span_starts = [a for a, _, _ in spans]  # quotes never overlap, and come in order
+    who = []
+    for j in range(n):
+        start = cols["start"][j]
+        k = bisect.bisect_right(span_starts, start) - 1
+        inside = spans[k][2] if k >= 0 and start < spans[k][1] else -1
+        who.append(inside if inside >= 0 else owner[sent_index[cols["sent_id"][j]]])
+    return {**cols, "_who": who}
 
 
 _BOOKS: Codebooks | None = None  # the codebooks of this process: sent once to each worker
@@ -169,13 +225,13 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         else:
             jobs.append((raw, rows.get(raw.source_id)))
     for res in _map(jobs, books, workers, executor, scheduler):
-        results[res.doc.source_id] = res
+        results[res.source_id] = res
         if cache is not None:
-            _cache_put(cache, res.doc.source_id, keys[res.doc.source_id], res)
+            _cache_put(cache, res.source_id, keys[res.source_id], res)
     ordered = []
     for raw in texts:
         res = results[raw.source_id]
-        if not res.doc.sent_start:
+        if not res.n_sentences:
             problems.append(Problem(raw.path, "error", "no_text",
                                     "nothing left after removing page furniture; skipped"))
             continue
@@ -184,8 +240,8 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     tables.meta = {
         "produced_by": f"nkhr {__version__}",
         "corpus": str(corpus),
-        "inputs": {r.doc.source_id: r.doc.meta["sha256"] for r in ordered},
-        "corpus_sha256": combine(r.doc.meta["sha256"] for r in ordered),
+        "inputs": {r.source_id: r.sha256 for r in ordered},
+        "corpus_sha256": combine(r.sha256 for r in ordered),
         "codebooks": books.hashes(),
         "codebook_versions": books.versions(themes, frames, speakers),
         "parameters": {"themes": str(themes) if themes else None,
@@ -230,77 +286,37 @@ def _cache_put(cache: Path, source_id: str, key: str, res: SourceResult) -> None
 
 def reduce(results: list[SourceResult], books: Codebooks, problems=()) -> Tables:
     """The corpus-wide step: join people into speakers and build every table."""
-    docs = [r.doc for r in results]
-    tables = docs_to_tables(docs, list(problems))
-    people = {r.doc.source_id: r.people for r in results}
-    speaker_rows, local_map, names = resolve(people, books.lexicon, books.roles, books.registry)
-    q = {c: [] for c in schemas.QUOTES.names}
-    men = {c: [] for c in schemas.MENTIONS.names}
-    th = {c: [] for c in schemas.THEMES.names}
-    fr = {c: [] for c in schemas.FRAMES.names}
-    n_quotes: dict[str, int] = {}
-    for r in results:
-        d, sid = r.doc, r.doc.source_id
-        spans = []
-        for i, qt in enumerate(r.people.quotes):
-            spk = local_map.get((sid, qt.cluster)) if qt.cluster >= 0 else None
-            s_idx = d.sentence_at(qt.start)
-            q["quote_id"].append(f"q{i + 1:04d}")
-            q["source_id"].append(sid)
-            q["para_id"].append(Doc.para_id(qt.para))
-            q["sent_id"].append(Doc.sent_id(max(s_idx, 0)))
-            q["start"].append(qt.start)
-            q["end"].append(qt.end)
-            q["text"].append(d.text[qt.start:qt.end])
-            q["kind"].append(qt.kind)
-            q["speaker_id"].append(spk)
-            q["speaker"].append(names.get(spk) if spk else None)
-            q["cue"].append(qt.cue)
-            q["method"].append(qt.method if spk else "none")
-            q["confidence"].append(quotes_mod.CONFIDENCE[qt.method] if spk else 0.0)
-            if spk:
-                n_quotes[spk] = n_quotes.get(spk, 0) + 1
-                spans.append((qt.start, qt.end, names[spk]))
-        for i, m in enumerate(r.people.mentions):
-            s_idx = d.sentence_at(m.start)
-            men["mention_id"].append(f"m{i + 1:04d}")
-            men["source_id"].append(sid)
-            men["para_id"].append(Doc.para_id(d.paragraph_at(m.start)))
-            men["sent_id"].append(Doc.sent_id(max(s_idx, 0)))
-            men["start"].append(m.start)
-            men["end"].append(m.end)
-            men["text"].append(d.text[m.start:m.end])
-            men["kind"].append(m.kind)
-            men["speaker_id"].append(local_map.get((sid, m.cluster)))
-        owner = [names[local_map[(sid, c)]] if c >= 0 and (sid, c) in local_map else schemas.NARRATOR
-                 for c in r.sentence_owner]
-        _speakers_for(r.themes, th, d, spans, owner)
-        _speakers_for(r.frames, fr, d, (), owner)
+    parts = [r.columns for r in results]
+    tables = Tables({name: schemas.frame(name, concat(parts, name))
+                     for name in ("sources", "paragraphs", "sentences")})
+    tables["ingest_report"] = report_table(list(problems))
+    speaker_rows, local_map, names = resolve({r.source_id: r.persons for r in results},
+                                             books.lexicon, books.roles, books.registry)
+
+    def speaker_ids(name: str) -> list:
+        cols = [(r.source_id, r.columns[name]["_who"]) for r in results]
+        return [local_map.get((sid, c)) if c >= 0 else None for sid, who in cols for c in who]
+
+    q = concat(parts, "quotes")
+    q["speaker_id"] = speaker_ids("quotes")
+    q["speaker"] = [names[s] if s else None for s in q["speaker_id"]]
+    q["method"] = [meth if s else "none" for meth, s in zip(q["method"], q["speaker_id"], strict=True)]
+    q["confidence"] = [quotes_mod.CONFIDENCE[meth] if s else 0.0
+                       for meth, s in zip(q["method"], q["speaker_id"], strict=True)]
+    men = concat(parts, "mentions")
+    men["speaker_id"] = speaker_ids("mentions")
+    n_quotes = Counter(s for s in q["speaker_id"] if s)
     for row in speaker_rows:
         row["n_quotes"] = n_quotes.get(row["speaker_id"], 0)
-    sp = {c: [row[c] for row in speaker_rows] for c in schemas.SPEAKERS.names}
     tables["quotes"] = schemas.frame("quotes", q)
     tables["mentions"] = schemas.frame("mentions", men)
-    tables["speakers"] = schemas.frame("speakers", sp)
-    tables["themes"] = schemas.frame("themes", th)
-    tables["frames"] = schemas.frame("frames", fr)
+    tables["speakers"] = schemas.frame("speakers", {c: [row[c] for row in speaker_rows]
+                                                    for c in schemas.SPEAKERS.names})
+    for name in ("themes", "frames"):
+        cols = concat(parts, name)
+        cols["speaker"] = [names[s] if s else schemas.NARRATOR for s in speaker_ids(name)]
+        tables[name] = schemas.frame(name, cols)
     return tables
-
-
-def _speakers_for(cols: dict, out: dict, doc: Doc, spans, owner: list[str]) -> None:
-    """Append a stage's rows to `out`, adding `speaker`: the quote's speaker when the
-    match sits inside a quote, else the sentence's speaker (or NARRATOR)."""
-    n = len(cols.get("source_id", []))
-    for k in out:
-        if k != "speaker":
-            out[k] += cols[k]
-    sent_index = {Doc.sent_id(i): i for i in range(len(doc.sent_start))} if n else {}
-    span_starts = [a for a, _, _ in spans]  # quotes never overlap, and come in order
-    for j in range(n):
-        start = cols["start"][j]
-        k = bisect.bisect_right(span_starts, start) - 1
-        inside = spans[k][2] if k >= 0 and start < spans[k][1] else None
-        out["speaker"].append(inside or owner[sent_index[cols["sent_id"][j]]])
 
 
 def load(corpus, **kwargs) -> Tables:

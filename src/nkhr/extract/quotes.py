@@ -104,6 +104,22 @@ class Person:
 
 
 @dataclass
+class PersonSummary:
+    """What the corpus-wide step needs of an article's person: plain data, cheap to send."""
+    key: tuple
+    names: list      # full-name surface forms, one per mention
+    aliases: list    # every surface form ("Mayor Oh" for a titled surname)
+    roles: list      # (short role, evidence) pairs
+
+
+def summarize(persons: list[Person]) -> list[PersonSummary]:
+    return [PersonSummary(p.key, list(p.names),
+                          [m.text if m.kind != "title" else f"{m.pre_title.split()[-1]} {m.text}"
+                           for m in p.mentions],
+                          list(p.roles)) for p in persons]
+
+
+@dataclass
 class DocPeople:
     quotes: list
     mentions: list       # resolved Mention objects (cluster >= 0), incl. attribution pronouns

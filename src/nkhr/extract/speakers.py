@@ -108,7 +108,7 @@ def speaker_id(key: tuple) -> str:
 def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
     """Join the articles' people into speakers.
 
-    `people` maps source_id -> DocPeople. Returns (speakers columns,
+    `people` maps source_id -> [PersonSummary]. Returns (speakers columns,
     {(source_id, local cluster): speaker_id}, {speaker_id: name}).
     """
     parent: dict = {}
@@ -134,11 +134,11 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
                 union(rk, k)
                 reg_of_key[k] = i
     for sid in sorted(people):
-        for p in people[sid].persons:
+        for p in people[sid]:
             find(p.key)
     groups: dict = {}
     for sid in sorted(people):
-        for local, p in enumerate(people[sid].persons):
+        for local, p in enumerate(people[sid]):
             groups.setdefault(find(p.key), []).append((sid, local, p))
     rows = []
     local_map, names = {}, {}
@@ -156,8 +156,8 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
             for n in p.names:
                 surface[n] += 1
                 order.setdefault(n, len(order))
-            for m in p.mentions:
-                aliases.add(m.text if m.kind != "title" else f"{m.pre_title.split()[-1]} {m.text}")
+            aliases.update(p.aliases)
+            if p.aliases:
                 sources.add(sid)
             role_pairs += p.roles
         if not surface:

@@ -22,7 +22,7 @@ from . import segment
 from .clean import clean, load_furniture
 from .read import Problem, RawText, discover, read_catalog, read_raw
 
-__all__ = ["load_corpus", "ingest_text", "docs_to_tables", "read_corpus", "summarize_report"]
+__all__ = ["load_corpus", "ingest_text", "doc_columns", "docs_to_tables", "read_corpus", "summarize_report"]
 
 
 def find_catalog(folder: Path, catalog: str | os.PathLike | None) -> Path | None:
@@ -116,50 +116,51 @@ def ingest_text(raw: RawText, catalog_row: dict | None = None, furniture=None) -
     return doc
 
 
+def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
+    """The sources, paragraphs and sentences rows of one Doc, as plain columns."""
+    m = d.meta
+    src = {"source_id": [d.source_id], "outlet": [m.get("outlet")], "published": [m.get("published")],
+           "title": [m.get("title")], "url": [m.get("url")], "author": [m.get("author")],
+           "language": [m.get("language", "und")], "n_chars": [len(d.text)], "sha256": [m["sha256"]],
+           "path": [m["path"]], "encoding": [m["encoding"]], "text": [d.text]}
+    n, k = len(d.para_start), len(d.sent_start)
+    par = {
+        "source_id": [d.source_id] * n, "para_id": [Doc.para_id(i) for i in range(n)],
+        "start": list(d.para_start), "end": list(d.para_end),
+        "text": [d.text[s:e] for s, e in zip(d.para_start, d.para_end, strict=True)],
+        "kind": list(d.para_kind), "is_caption": [kind == "caption" for kind in d.para_kind],
+        "raw_start": list(d.para_raw_start), "raw_end": list(d.para_raw_end),
+    }
+    sen = {
+        "source_id": [d.source_id] * k, "sent_id": [Doc.sent_id(i) for i in range(k)],
+        "para_id": [Doc.para_id(p) for p in d.sent_para],
+        "start": list(d.sent_start), "end": list(d.sent_end),
+        "text": [d.text[s:e] for s, e in zip(d.sent_start, d.sent_end, strict=True)],
+        "language": list(d.sent_lang), "kind": [d.para_kind[p] for p in d.sent_para],
+        "is_caption": [d.para_kind[p] == "caption" for p in d.sent_para],
+    }
+    return {"sources": src, "paragraphs": par, "sentences": sen}
+
+
+def concat(parts: list[dict[str, dict[str, list]]], name: str) -> dict[str, list]:
+    """One table's columns from many articles' columns, in article order."""
+    names = [c for c in (parts[0][name] if parts else schemas.SCHEMAS[name].names)]
+    return {c: [x for part in parts for x in part[name][c]] for c in names}
+
+
+def report_table(problems: list[Problem]):
+    return schemas.frame("ingest_report", {
+        "path": [p.path for p in problems], "severity": [p.severity for p in problems],
+        "problem": [p.problem for p in problems], "message": [p.message for p in problems]})
+
+
 def docs_to_tables(docs: list[Doc], problems: list[Problem] = ()) -> Tables:
     """Build the sources, paragraphs, sentences and ingest_report tables."""
-    src = {c: [] for c in schemas.SOURCES.names}
-    par = {c: [] for c in schemas.PARAGRAPHS.names}
-    sen = {c: [] for c in schemas.SENTENCES.names}
-    for d in docs:
-        m = d.meta
-        for col in ("outlet", "published", "title", "url", "author"):
-            src[col].append(m.get(col))
-        src["source_id"].append(d.source_id)
-        src["language"].append(m.get("language", "und"))
-        src["n_chars"].append(len(d.text))
-        src["sha256"].append(m["sha256"])
-        src["path"].append(m["path"])
-        src["encoding"].append(m["encoding"])
-        src["text"].append(d.text)
-        n = len(d.para_start)
-        par["source_id"] += [d.source_id] * n
-        par["para_id"] += [Doc.para_id(i) for i in range(n)]
-        par["start"] += d.para_start
-        par["end"] += d.para_end
-        par["text"] += [d.text[s:e] for s, e in zip(d.para_start, d.para_end, strict=True)]
-        par["kind"] += d.para_kind
-        par["is_caption"] += [k == "caption" for k in d.para_kind]
-        par["raw_start"] += d.para_raw_start
-        par["raw_end"] += d.para_raw_end
-        k = len(d.sent_start)
-        sen["source_id"] += [d.source_id] * k
-        sen["sent_id"] += [Doc.sent_id(i) for i in range(k)]
-        sen["para_id"] += [Doc.para_id(p) for p in d.sent_para]
-        sen["start"] += d.sent_start
-        sen["end"] += d.sent_end
-        sen["text"] += [d.text[s:e] for s, e in zip(d.sent_start, d.sent_end, strict=True)]
-        sen["language"] += d.sent_lang
-        sen["kind"] += [d.para_kind[p] for p in d.sent_para]
-        sen["is_caption"] += [d.para_kind[p] == "caption" for p in d.sent_para]
-    rep = {"path": [p.path for p in problems], "severity": [p.severity for p in problems],
-           "problem": [p.problem for p in problems], "message": [p.message for p in problems]}
-    return Tables({
-        "sources": schemas.frame("sources", src),
-        "paragraphs": schemas.frame("paragraphs", par),
-        "sentences": schemas.frame("sentences", sen),
-        "ingest_report": schemas.frame("ingest_report", rep),
-    })
+    parts = [doc_columns(d) for d in docs]
+    tables = Tables({name: schemas.frame(name, concat(parts, name))
+                     for name in ("sources", "paragraphs", "sentences")})
+    tables["ingest_report"] = report_table(list(problems))
+    return tables
 
 
 def load_docs(path, catalog=None, max_mb: float = 10.0, furniture=None) -> tuple[list[Doc], list[Problem]]:
