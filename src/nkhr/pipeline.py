@@ -85,7 +85,8 @@ class Codebooks:
 class SourceResult:
     """One article's rows for every table, as plain columns, and its people.
 
-    Rows of quotes, mentions, themes and frames carry ``_who``, the article's
+    Paragraph and sentence texts are left out (the corpus-wide step slices them
+    from the article's text). Rows of quotes, mentions, themes and frames carry ``_who``, the article's
     local person id (-1: nobody / the narrator), which the corpus-wide step
     turns into speaker ids and names.
     """
@@ -138,6 +139,8 @@ def source_result(doc: Doc, people, owner: list[int], themes: dict, frames: dict
     spans = [(qt.start, qt.end, qt.cluster) for qt in people.quotes if qt.cluster >= 0]
     cols.update(quotes=q, mentions=m, themes=_with_who(themes, doc, spans, owner),
                 frames=_with_who(frames, doc, (), owner))
+    for name in ("paragraphs", "sentences"):  # sliced from the source text in reduce: less to send
+        del cols[name]["text"]
     return SourceResult(sid, doc.meta["sha256"], len(doc.sent_start), cols, quotes_mod.summarize(people.persons))
 
 
@@ -287,8 +290,12 @@ def _cache_put(cache: Path, source_id: str, key: str, res: SourceResult) -> None
 def reduce(results: list[SourceResult], books: Codebooks, problems=()) -> Tables:
     """The corpus-wide step: join people into speakers and build every table."""
     parts = [r.columns for r in results]
-    tables = Tables({name: schemas.frame(name, concat(parts, name))
-                     for name in ("sources", "paragraphs", "sentences")})
+    tables = Tables({"sources": schemas.frame("sources", concat(parts, "sources"))})
+    for name in ("paragraphs", "sentences"):
+        cols = concat(parts, name)
+        cols["text"] = [text[a:b] for r in results for text in r.columns["sources"]["text"]
+                        for a, b in zip(r.columns[name]["start"], r.columns[name]["end"], strict=True)]
+        tables[name] = schemas.frame(name, cols)
     tables["ingest_report"] = report_table(list(problems))
     speaker_rows, local_map, names = resolve({r.source_id: r.persons for r in results},
                                              books.lexicon, books.roles, books.registry)
