@@ -185,9 +185,11 @@ def run_external(name: str, out: Path, log) -> dict | None:
         return None
     log(f"{name}: running {script.relative_to(ROOT)} ...")
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True)
-    res = {"exit": p.returncode, "wall_s": round(time.perf_counter() - t0, 1)}
     j = out / f"{name}.json"
+    j.unlink(missing_ok=True)  # never report a previous run's figures
+    p = subprocess.run([sys.executable, str(script), "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True)
+    res = {"exit": p.returncode, "wall_s": round(time.perf_counter() - t0, 1)}
     if j.exists():
         res["result"] = json.loads(j.read_text())
     if p.returncode:
