@@ -110,38 +110,32 @@ def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
 def source_result(doc: Doc, people, owner: list[int], themes: dict, frames: dict) -> SourceResult:
     """Turn one article's extraction results into its table rows."""
     cols = doc_columns(doc)
-    sid = doc.source_id
-    q = {c: [] for c in ("quote_id", "source_id", "para_id", "sent_id", "start", "end", "text",
-                         "kind", "cue", "method", "_who")}
-    for i, qt in enumerate(people.quotes):
-        q["quote_id"].append(f"q{i + 1:04d}")
-        q["para_id"].append(Doc.para_id(qt.para))
-        q["sent_id"].append(Doc.sent_id(max(doc.sentence_at(qt.start), 0)))
-        q["start"].append(qt.start)
-        q["end"].append(qt.end)
-        q["text"].append(doc.text[qt.start:qt.end])
-        q["kind"].append(qt.kind)
-        q["cue"].append(qt.cue)
-        q["method"].append(qt.method)
-        q["_who"].append(qt.cluster)
-    q["source_id"] = [sid] * len(q["quote_id"])
-    m = {c: [] for c in ("mention_id", "source_id", "para_id", "sent_id", "start", "end", "text", "kind", "_who")}
-    for i, mt in enumerate(people.mentions):
-        m["mention_id"].append(f"m{i + 1:04d}")
-        m["para_id"].append(Doc.para_id(doc.paragraph_at(mt.start)))
-        m["sent_id"].append(Doc.sent_id(max(doc.sentence_at(mt.start), 0)))
-        m["start"].append(mt.start)
-        m["end"].append(mt.end)
-        m["text"].append(doc.text[mt.start:mt.end])
-        m["kind"].append(mt.kind)
-        m["_who"].append(mt.cluster)
-    m["source_id"] = [sid] * len(m["mention_id"])
+    quotes, mentions = people.quotes, people.mentions
+    q = _span_rows(doc, quotes, "quote", lambda x: x.para) | {
+        "kind": [x.kind for x in quotes], "cue": [x.cue for x in quotes], "method": [x.method for x in quotes]}
+    m = _span_rows(doc, mentions, "mention", lambda x: doc.paragraph_at(x.start)) | {
+        "kind": [x.kind for x in mentions]}
     spans = [(qt.start, qt.end, qt.cluster) for qt in people.quotes if qt.cluster >= 0]
     cols.update(quotes=q, mentions=m, themes=_with_who(themes, doc, spans, owner),
                 frames=_with_who(frames, doc, (), owner))
     for name in ("paragraphs", "sentences"):  # sliced from the source text in reduce: less to send
         del cols[name]["text"]
-    return SourceResult(sid, doc.meta["sha256"], len(doc.sent_start), cols, quotes_mod.summarize(people.persons))
+    return SourceResult(doc.source_id, doc.meta["sha256"], len(doc.sent_start), cols,
+                        quotes_mod.summarize(people.persons))
+
+
+def _span_rows(doc: Doc, items: list, name: str, para_of) -> dict:
+    """Id, place, offsets, text and local person id of spans of `doc` (quotes, mentions)."""
+    return {
+        f"{name}_id": [f"{name[0]}{i + 1:04d}" for i in range(len(items))],
+        "source_id": [doc.source_id] * len(items),
+        "para_id": [Doc.para_id(para_of(x)) for x in items],
+        "sent_id": [Doc.sent_id(max(doc.sentence_at(x.start), 0)) for x in items],
+        "start": [x.start for x in items],
+        "end": [x.end for x in items],
+        "text": [doc.text[x.start:x.end] for x in items],
+        "_who": [x.cluster for x in items],
+    }
 
 
 def _with_who(cols: dict, doc: Doc, spans, owner: list[int]) -> dict:
