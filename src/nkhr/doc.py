@@ -49,6 +49,3 @@ class Doc:
 
     def paragraph_at(self, offset: int) -> int:
         return bisect.bisect_right(self.para_start, offset) - 1
-
-    def is_body_sentence(self, i: int) -> bool:
-        return self.para_kind[self.sent_para[i]] == "body"

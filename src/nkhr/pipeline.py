@@ -25,8 +25,15 @@ from .doc import Doc
 from .extract import quotes as quotes_mod
 from .extract.names import load_lexicon
 from .extract.speakers import load_registry, load_roles, resolve
-from .ingest import concat, doc_columns, ingest_text, load_furniture, read_corpus, report_table
-from .ingest.read import Problem
+from .ingest import (
+    concat,
+    doc_columns,
+    ingest_text,
+    load_furniture,
+    no_text,
+    read_corpus,
+    report_table,
+)
 from .provenance import combine, sha256_bytes, versions
 from .tables import Tables
 
@@ -229,8 +236,7 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     for raw in texts:
         res = results[raw.source_id]
         if not res.n_sentences:
-            problems.append(Problem(raw.path, "error", "no_text",
-                                    "nothing left after removing page furniture; skipped"))
+            problems.append(no_text(raw.path))
             continue
         ordered.append(res)
     tables = reduce(ordered, books, problems)

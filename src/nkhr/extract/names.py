@@ -102,10 +102,8 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
 
 
 _RUN = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*(?:[ \u00a0][A-Z][\w’'.-]*)*")
-_TOKEN = re.compile(r"\S+")
 _HYPHENATED = re.compile(r"^[A-Z][a-z]+-[A-Za-z][a-z]+$")
 _SYLLABLE = re.compile(r"^[A-Z][a-z]{1,6}$")
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
 @dataclass

@@ -163,6 +163,11 @@ def docs_to_tables(docs: list[Doc], problems: list[Problem] = ()) -> Tables:
     return tables
 
 
+def no_text(path: str) -> Problem:
+    """The problem of a file that is all page furniture."""
+    return Problem(path, "error", "no_text", "nothing left after removing page furniture; skipped")
+
+
 def load_docs(path, catalog=None, max_mb: float = 10.0, furniture=None) -> tuple[list[Doc], list[Problem]]:
     texts, rows, problems = read_corpus(path, catalog, max_mb)
     fur = furniture or load_furniture()
@@ -170,8 +175,7 @@ def load_docs(path, catalog=None, max_mb: float = 10.0, furniture=None) -> tuple
     for raw in texts:
         doc = ingest_text(raw, rows.get(raw.source_id), fur)
         if not doc.sent_start:
-            problems.append(Problem(raw.path, "error", "no_text",
-                                    "nothing left after removing page furniture; skipped"))
+            problems.append(no_text(raw.path))
             continue
         docs.append(doc)
     return docs, problems

@@ -64,8 +64,10 @@ class Furniture:
     path: str
 
 
-def _compile_list(path, data, key, join=True):
-    items = data.get(key) or []
+def _compile_list(path, data, key, join=True, default=()):
+    items = data.get(key) or list(default)
+    if isinstance(items, str):
+        items = [items]
     lines = getattr(items, "item_lines", [None] * len(items))
     compiled = []
     for pattern, line in zip(items, lines, strict=False):
@@ -108,7 +110,7 @@ def load_furniture(path: str | None = None) -> Furniture:
         outlets=_compile_list(str(p), data, "outlets", join=False),
         caption_credits=_compile_list(str(p), data, "caption_credits"),
         glued_credits=_compile_list(str(p), data, "glued_credits"),
-        credit_hint=_compile_list(str(p), {"credit_hint": [data.get("credit_hint") or "."]}, "credit_hint"),
+        credit_hint=_compile_list(str(p), data, "credit_hint", default=["."]),  # absent: always look
         sha256=digest, path=str(p),
     )
 
