@@ -209,16 +209,14 @@ def stages(corpus, out_dir=None) -> dict:
     from nkhr.extract.themes import find_themes
     from nkhr.ingest import ingest_text, read_corpus
     from nkhr.ingest.clean import clean
-    from nkhr.pipeline import Codebooks, reduce, source_result
+    from nkhr.pipeline import Codebooks, MapResult, reduce, source_result
 
     nkhr.analyze(ROOT / "data" / "raw")  # warm up
     t = {}
     t["codebooks"], books = _cpu(Codebooks.load)
     t["read+decode"], (texts, rows, problems) = _cpu(read_corpus, corpus)
-    t.update({k: 0.0 for k in ("clean", "segment", "quotes+speakers", "themes", "frames",
-                               "pickle (worker transfer)")})
+    t.update({k: 0.0 for k in ("clean", "segment", "quotes+speakers", "themes", "frames", "article rows")})
     results = []
-    pickled = 0
     pc = time.process_time  # CPU seconds: other work on the machine does not inflate them
     for raw in texts:
         row = rows.get(raw.source_id)
@@ -235,19 +233,21 @@ def stages(corpus, out_dir=None) -> dict:
         fr = find_frames(doc, books.frames)
         f = pc()
         res = source_result(doc, people, owner, th, fr)
-        blob = pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.loads(blob)
         g = pc()
-        pickled += len(blob)
         t["clean"] += b - a
         t["segment"] += max(0.0, (c - b) - (b - a))
         t["quotes+speakers"] += d - c
         t["themes"] += e - d
         t["frames"] += f - e
-        t["pickle (worker transfer)"] += g - f
-        if doc.sent_start:
-            results.append(res)
-    t["reduce"], tables = _cpu(reduce, results, books, problems)
+        t["article rows"] += g - f
+        results.append(res)
+
+    def to_arrow_and_back():  # what a worker does with its articles' rows, and the transfer
+        blob = pickle.dumps(MapResult.of(results), protocol=pickle.HIGHEST_PROTOCOL)
+        return len(blob), pickle.loads(blob)
+
+    t["to Arrow + transfer"], (pickled, merged) = _cpu(to_arrow_and_back)
+    t["reduce"], tables = _cpu(reduce, merged, books, problems)
     tmp = Path(out_dir or tempfile.mkdtemp(prefix="nkhr-stages-"))
     t["write tables"], _ = _cpu(tables.write, tmp)
     if out_dir is None:

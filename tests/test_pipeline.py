@@ -68,3 +68,14 @@ def test_load_reads_analyzed_tables_or_analyzes_raw(analyzed_dir):
     from_tables = nkhr.load(analyzed_dir)
     from_raw = nkhr.load(RAW)
     assert from_tables.quotes.equals(from_raw.quotes)
+
+
+def test_a_damaged_cache_is_a_miss_not_an_error(tmp_path):
+    cache = tmp_path / "cache"
+    fresh = nkhr.analyze(RAW, cache_dir=cache)
+    stored = sorted((cache / "map").iterdir())
+    assert {f.name for f in stored} >= {"index.pkl", "quotes.arrow", "sentences.arrow"}
+    (cache / "map" / "quotes.arrow").write_bytes(b"not arrow")
+    again = nkhr.analyze(RAW, cache_dir=cache)
+    for name in fresh:
+        assert fresh[name].equals(again[name]), name

@@ -46,7 +46,7 @@ def locate(name: str, path: str | os.PathLike | None = None) -> Path:
     return RESOURCES / f"{name}.yml"
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when built with it
     """A SafeLoader that records the line of every mapping and sequence item."""
 
 

@@ -14,11 +14,16 @@ from __future__ import annotations
 import bisect
 import os
 import pickle
-from collections import Counter
+import shutil
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import __version__, schemas
 from .doc import Doc
@@ -26,7 +31,6 @@ from .extract import quotes as quotes_mod
 from .extract.names import load_lexicon
 from .extract.speakers import load_registry, load_roles, resolve
 from .ingest import (
-    concat,
     doc_columns,
     ingest_text,
     load_furniture,
@@ -92,8 +96,7 @@ class Codebooks:
 class SourceResult:
     """One article's rows for every table, as plain columns, and its people.
 
-    Paragraph and sentence texts are left out (the corpus-wide step slices them
-    from the article's text). Rows of quotes, mentions, themes and frames carry ``_who``, the article's
+    Rows of quotes, mentions, themes and frames carry ``_who``, the article's
     local person id (-1: nobody / the narrator), which the corpus-wide step
     turns into speaker ids and names.
     """
@@ -125,8 +128,6 @@ def source_result(doc: Doc, people, owner: list[int], themes: dict, frames: dict
     spans = [(qt.start, qt.end, qt.cluster) for qt in people.quotes if qt.cluster >= 0]
     cols.update(quotes=q, mentions=m, themes=_with_who(themes, doc, spans, owner),
                 frames=_with_who(frames, doc, (), owner))
-    for name in ("paragraphs", "sentences"):  # sliced from the source text in reduce: less to send
-        del cols[name]["text"]
     return SourceResult(doc.source_id, doc.meta["sha256"], len(doc.sent_start), cols,
                         quotes_mod.summarize(people.persons))
 
@@ -160,6 +161,60 @@ def _with_who(cols: dict, doc: Doc, spans, owner: list[int]) -> dict:
     return {**cols, "_who": who}
 
 
+MAP_TABLES = ("sources", "paragraphs", "sentences", "quotes", "mentions", "themes", "frames")
+
+
+@dataclass
+class MapResult:
+    """The per-article step's output for a run of articles, as Arrow tables.
+
+    ``tables`` holds every table's rows before speakers are known (quotes,
+    mentions, themes and frames carry ``_who``); ``persons`` and ``n_sentences``
+    are keyed by source id (an article with no sentences has no rows).
+    """
+    tables: dict[str, pa.Table]
+    persons: dict[str, list]
+    n_sentences: dict[str, int]
+
+    @classmethod
+    def of(cls, results: list[SourceResult]) -> MapResult:
+        """Many articles' results in one set of Arrow tables."""
+        kept = [r for r in results if r.n_sentences]
+        tables = {}
+        for name in MAP_TABLES:
+            names = _map_columns(name)
+            cols = {c: [x for r in kept for x in r.columns[name][c]] for c in names}
+            tables[name] = pa.Table.from_pydict(cols, schema=schemas.arrow_schema(name, names))
+        return cls(tables, {r.source_id: r.persons for r in kept},
+                   {r.source_id: r.n_sentences for r in results})
+
+    @classmethod
+    def merge(cls, parts: list[MapResult]) -> MapResult:
+        tables = {name: pa.concat_tables([p.tables[name] for p in parts]).combine_chunks()
+                  for name in MAP_TABLES}
+        return cls(tables, {k: v for p in parts for k, v in p.persons.items()},
+                   {k: v for p in parts for k, v in p.n_sentences.items()})
+
+    def subset(self, source_ids: list[str]) -> MapResult:
+        keep = set(source_ids)
+        if keep >= set(self.n_sentences):
+            return self
+        wanted = pa.array(sorted(keep), pa.large_string())
+        return MapResult({name: t.filter(pc.is_in(t["source_id"], value_set=wanted))
+                          for name, t in self.tables.items()},
+                         {k: v for k, v in self.persons.items() if k in keep},
+                         {k: v for k, v in self.n_sentences.items() if k in keep})
+
+
+_BY_SPEAKER = ("speaker_id", "speaker", "confidence")  # columns only the corpus-wide step can fill
+
+
+def _map_columns(name: str) -> list[str]:
+    """The columns the per-article step gives table `name`."""
+    cols = [c for c in schemas.SCHEMAS[name].names if c not in _BY_SPEAKER]
+    return cols if name in ("sources", "paragraphs", "sentences") else [*cols, "_who"]
+
+
 _BOOKS: Codebooks | None = None  # the codebooks of this process: sent once to each worker
 
 
@@ -173,15 +228,21 @@ def _map_one(job) -> SourceResult:
     return analyze_doc(ingest_text(raw, row, _BOOKS.furniture), _BOOKS)
 
 
-def _map_on_dask(job, books: Codebooks) -> SourceResult:
+def _map_chunk(jobs: list) -> MapResult:
+    return MapResult.of([_map_one(j) for j in jobs])
+
+
+def _map_on_dask(jobs: list, books: Codebooks) -> MapResult:
     _init_worker(books)
-    return _map_one(job)
+    return _map_chunk(jobs)
 
 
-def _map(jobs: list, books: Codebooks, workers: int, executor: str, scheduler: str | None) -> list[SourceResult]:
-    """The per-article step over `jobs` ((raw text, catalog row) pairs), in order."""
+def _map(jobs: list, books: Codebooks, workers: int, executor: str, scheduler: str | None) -> list[MapResult]:
+    """The per-article step over `jobs` ((raw text, catalog row) pairs), in chunks of articles."""
     if not jobs:
         return []
+    size = max(1, min(256, len(jobs) // (max(1, workers) * 8)))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     if executor == "dask":
         from distributed import Client, LocalCluster
 
@@ -189,17 +250,16 @@ def _map(jobs: list, books: Codebooks, workers: int, executor: str, scheduler: s
                                                       processes=True, dashboard_address=":0")
         with Client(scheduler or cluster) as client:
             shared = client.scatter(books, broadcast=True)
-            futures = [client.submit(_map_on_dask, job, shared, pure=False) for job in jobs]
+            futures = [client.submit(_map_on_dask, chunk, shared, pure=False) for chunk in chunks]
             results = client.gather(futures)
         if cluster is not None:
             cluster.close()
         return results
-    if workers > 1 and len(jobs) > 1:
-        chunk = max(1, len(jobs) // (workers * 8))
+    if workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(books,)) as pool:
-            return list(pool.map(_map_one, jobs, chunksize=chunk))
+            return list(pool.map(_map_chunk, chunks))
     _init_worker(books)
-    return [_map_one(j) for j in jobs]
+    return [_map_chunk(c) for c in chunks]
 
 
 def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, workers: int = 1,
@@ -213,38 +273,33 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     themes, frames, speakers: codebook files replacing the project's/defaults.
     workers: processes for the per-article step; executor "local" or "dask"
         (scheduler: a dask scheduler address; default a local cluster).
-    cache_dir: folder for per-article results; unchanged articles are not redone.
+    cache_dir: folder keeping the per-article results of the last run; articles
+        unchanged since then are not redone.
     """
     books = Codebooks.load(themes, frames, speakers)  # a bad codebook stops us before any work
     texts, rows, problems = read_corpus(corpus, catalog, max_mb)
     book_hash = books.per_source_hash()
-    cache = Path(cache_dir) if cache_dir else None
-    results: dict[str, SourceResult] = {}
     keys = {raw.source_id: _cache_key(raw.sha256, rows.get(raw.source_id), book_hash) for raw in texts}
-    jobs = []
+    stored, stored_keys = _store_load(cache_dir)
+    reused = [sid for sid, key in keys.items() if stored_keys.get(sid) == key]
+    jobs = [(raw, rows.get(raw.source_id)) for raw in texts if stored_keys.get(raw.source_id) != keys[raw.source_id]]
+    parts = _map(jobs, books, workers, executor, scheduler)
+    if reused:
+        parts.insert(0, stored.subset(reused))
+    merged = MapResult.merge(parts) if len(parts) != 1 else parts[0]
+    if not parts:
+        merged = MapResult.of([])
+    if cache_dir is not None and jobs:
+        _store_save(Path(cache_dir), merged, keys)
     for raw in texts:
-        hit = _cache_get(cache, raw.source_id, keys[raw.source_id])
-        if hit is not None:
-            results[raw.source_id] = hit
-        else:
-            jobs.append((raw, rows.get(raw.source_id)))
-    for res in _map(jobs, books, workers, executor, scheduler):
-        results[res.source_id] = res
-        if cache is not None:
-            _cache_put(cache, res.source_id, keys[res.source_id], res)
-    ordered = []
-    for raw in texts:
-        res = results[raw.source_id]
-        if not res.n_sentences:
+        if not merged.n_sentences[raw.source_id]:
             problems.append(no_text(raw.path))
-            continue
-        ordered.append(res)
-    tables = reduce(ordered, books, problems)
+    tables = reduce(merged, books, problems)
     tables.meta = {
         "produced_by": f"nkhr {__version__}",
         "corpus": str(corpus),
-        "inputs": {r.source_id: r.sha256 for r in ordered},
-        "corpus_sha256": combine(r.sha256 for r in ordered),
+        "inputs": {raw.source_id: raw.sha256 for raw in texts if merged.n_sentences[raw.source_id]},
+        "corpus_sha256": combine(raw.sha256 for raw in texts if merged.n_sentences[raw.source_id]),
         "codebooks": books.hashes(),
         "codebook_versions": books.versions(themes, frames, speakers),
         "parameters": {"themes": str(themes) if themes else None,
@@ -269,60 +324,90 @@ def _code_hash() -> str:
     return combine(f"{p.relative_to(root)}:{sha256_bytes(p.read_bytes())}" for p in sorted(root.rglob("*.py")))
 
 
-def _cache_get(cache: Path | None, source_id: str, key: str):
-    """An article's cached result when its key matches; one file per article: SOURCE_ID.pkl."""
-    if cache is None:
-        return None
+# The cache is the last run's map result: CACHE/map/{table}.arrow (Arrow IPC, read by
+# memory map) and CACHE/map/index.pkl (each article's cache key, people and sentence count).
+_STORE = "map"
+
+
+def _store_load(cache_dir) -> tuple[MapResult | None, dict]:
+    """The cached map result and its articles' keys; (None, {}) when there is none or it is damaged."""
+    if cache_dir is None:
+        return None, {}
+    folder = Path(cache_dir) / _STORE
     try:
-        stored_key, res = pickle.loads((cache / f"{source_id}.pkl").read_bytes())
-    except Exception:  # missing or damaged: a miss
-        return None
-    return res if stored_key == key else None
+        index = pickle.loads((folder / "index.pkl").read_bytes())
+        tables = {name: pa.ipc.open_file(pa.memory_map(str(folder / f"{name}.arrow"))).read_all()
+                  for name in MAP_TABLES}
+        return MapResult(tables, index["persons"], index["n_sentences"]), index["keys"]
+    except Exception:  # missing, damaged or from another version: a miss
+        return None, {}
 
 
-def _cache_put(cache: Path, source_id: str, key: str, res: SourceResult) -> None:
+def _store_save(cache: Path, result: MapResult, keys: dict) -> None:
+    """Replace the cached map result by `result` (written aside, then swapped in)."""
     cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".{source_id}.tmp"
-    tmp.write_bytes(pickle.dumps((key, res), protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, cache / f"{source_id}.pkl")
+    tmp = Path(tempfile.mkdtemp(prefix=".map-", dir=cache))
+    for name, table in result.tables.items():
+        with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
+            w.write_table(table)
+    index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
+             "persons": result.persons, "n_sentences": result.n_sentences}
+    (tmp / "index.pkl").write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    final = cache / _STORE
+    old = cache / f".map-old-{os.getpid()}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
 
 
-def reduce(results: list[SourceResult], books: Codebooks, problems=()) -> Tables:
+def reduce(merged: MapResult, books: Codebooks, problems=()) -> Tables:
     """The corpus-wide step: join people into speakers and build every table."""
-    parts = [r.columns for r in results]
-    tables = Tables({"sources": schemas.frame("sources", concat(parts, "sources"))})
-    for name in ("paragraphs", "sentences"):
-        cols = concat(parts, name)
-        cols["text"] = [text[a:b] for r in results for text in r.columns["sources"]["text"]
-                        for a, b in zip(r.columns[name]["start"], r.columns[name]["end"], strict=True)]
-        tables[name] = schemas.frame(name, cols)
+    t = merged.tables
+    tables = Tables({name: schemas.from_arrow(name, t[name]) for name in ("sources", "paragraphs", "sentences")})
     tables["ingest_report"] = report_table(list(problems))
-    speaker_rows, local_map, names = resolve({r.source_id: r.persons for r in results},
-                                             books.lexicon, books.roles, books.registry)
+    speaker_rows, local_map, names = resolve(merged.persons, books.lexicon, books.roles, books.registry)
+    ids = sorted(names)
+    id_arr = pa.array(ids, pa.large_string())
+    name_arr = pa.array([names[s] for s in ids], pa.large_string())
+    sids = sorted(merged.persons)
+    offsets = np.cumsum([0] + [len(merged.persons[s]) for s in sids])
+    index_of = {s: i for i, s in enumerate(ids)}
+    lookup = np.array([index_of[local_map[(s, k)]] if (s, k) in local_map else -1
+                       for s in sids for k in range(len(merged.persons[s]))] + [-1], dtype=np.int64)
+    sid_arr = pa.array(sids, pa.large_string())
 
-    def speaker_ids(name: str) -> list:
-        cols = [(r.source_id, r.columns[name]["_who"]) for r in results]
-        return [local_map.get((sid, c)) if c >= 0 else None for sid, who in cols for c in who]
+    def speaker_index(table: pa.Table) -> pa.Array:
+        """Per row, the index in `ids` of its speaker (null: nobody / the narrator)."""
+        if not len(table):
+            return pa.array([], pa.int64())
+        src = pc.index_in(table["source_id"], value_set=sid_arr).to_numpy(zero_copy_only=False)
+        who = table["_who"].to_numpy()
+        at = np.where(who >= 0, offsets[src] + who, len(lookup) - 1)
+        found = lookup[at]
+        return pa.array(found, mask=found < 0)
 
-    q = concat(parts, "quotes")
-    q["speaker_id"] = speaker_ids("quotes")
-    q["speaker"] = [names[s] if s else None for s in q["speaker_id"]]
-    q["method"] = [meth if s else "none" for meth, s in zip(q["method"], q["speaker_id"], strict=True)]
-    q["confidence"] = [quotes_mod.CONFIDENCE[meth] if s else 0.0
-                       for meth, s in zip(q["method"], q["speaker_id"], strict=True)]
-    men = concat(parts, "mentions")
-    men["speaker_id"] = speaker_ids("mentions")
-    n_quotes = Counter(s for s in q["speaker_id"] if s)
+    q = t["quotes"]
+    qi = speaker_index(q)
+    method = pc.if_else(pc.is_null(qi), "none", q["method"])
+    conf_values = pa.array(list(quotes_mod.CONFIDENCE.values()), pa.float64())
+    conf = conf_values.take(pc.index_in(method, value_set=pa.array(list(quotes_mod.CONFIDENCE), pa.large_string())))
+    q = (q.set_column(q.schema.get_field_index("method"), "method", method)
+         .append_column("speaker_id", id_arr.take(qi)).append_column("speaker", name_arr.take(qi))
+         .append_column("confidence", conf))
+    counts = np.bincount(qi.drop_null().to_numpy(), minlength=len(ids)) if len(ids) else []
     for row in speaker_rows:
-        row["n_quotes"] = n_quotes.get(row["speaker_id"], 0)
-    tables["quotes"] = schemas.frame("quotes", q)
-    tables["mentions"] = schemas.frame("mentions", men)
+        row["n_quotes"] = int(counts[index_of[row["speaker_id"]]])
+    men = t["mentions"]
+    men = men.append_column("speaker_id", id_arr.take(speaker_index(men)))
+    tables["quotes"] = schemas.from_arrow("quotes", q)
+    tables["mentions"] = schemas.from_arrow("mentions", men)
     tables["speakers"] = schemas.frame("speakers", {c: [row[c] for row in speaker_rows]
                                                     for c in schemas.SPEAKERS.names})
     for name in ("themes", "frames"):
-        cols = concat(parts, name)
-        cols["speaker"] = [names[s] if s else schemas.NARRATOR for s in speaker_ids(name)]
-        tables[name] = schemas.frame(name, cols)
+        tb = t[name]
+        who = pc.fill_null(name_arr.take(speaker_index(tb)), schemas.NARRATOR)
+        tables[name] = schemas.from_arrow(name, tb.append_column("speaker", who))
     return tables
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import SchemaError
 
@@ -207,6 +209,28 @@ def frame(name: str, columns: dict[str, list], sort: bool = True) -> pd.DataFram
     if sort and len(df):
         df = df.sort_values(list(schema.key), kind="stable", ignore_index=True)
     return df
+
+
+_ARROW_TYPES = {"string": pa.large_string(), "int64": pa.int64(), "bool": pa.bool_(),
+                "float64": pa.float64(), "date32[day][pyarrow]": pa.date32()}
+_PANDAS_TYPES = {pa.large_string(): STR, pa.date32(): DATE}
+
+
+def arrow_schema(name: str, columns) -> pa.Schema:
+    """The Arrow types of `columns` of table `name` (``_who``, a local person id, is int64)."""
+    types = {c.name: _ARROW_TYPES[str(c.dtype)] for c in SCHEMAS[name].columns}
+    return pa.schema([(c, types.get(c, pa.int64())) for c in columns])
+
+
+def from_arrow(name: str, table: pa.Table) -> pd.DataFrame:
+    """Table `name` from an Arrow table holding (at least) its columns: typed like
+    :func:`frame`, in the same stable row order, and so written to the same bytes."""
+    schema = SCHEMAS[name]
+    table = table.select(schema.names)
+    order = pc.sort_indices(table, sort_keys=[(k, "ascending") for k in schema.key])  # stable
+    if not np.array_equal(order.to_numpy(), np.arange(len(table))):
+        table = table.take(order)
+    return table.combine_chunks().to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
 def check(df: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -71,13 +72,18 @@ def to_arrow(df: pd.DataFrame) -> pa.Table:
 def write_tables(tables: Tables, out_dir, formats=("parquet", "csv")) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for name in sorted(tables, key=lambda n: (ORDER.index(n) if n in ORDER else 99, n)):
+
+    def write_one(name: str) -> None:
         table = to_arrow(tables[name])
         if "parquet" in formats:
             _atomic_write(out / f"{name}.parquet",
-                          lambda p, t=table: pq.write_table(t, p, compression="zstd"))
+                          lambda p: pq.write_table(table, p, compression="zstd"))
         if "csv" in formats:
-            _atomic_write(out / f"{name}.csv", lambda p, t=table: pacsv.write_csv(t, p))
+            _atomic_write(out / f"{name}.csv", lambda p: pacsv.write_csv(table, p))
+
+    names = sorted(tables, key=lambda n: (ORDER.index(n) if n in ORDER else 99, n))
+    with ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:  # Arrow writes without the GIL
+        list(pool.map(write_one, names))
     meta = json.dumps(tables.meta, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     _atomic_write(out / "meta.json", lambda p: Path(p).write_text(meta + "\n", encoding="utf-8"))
     return out

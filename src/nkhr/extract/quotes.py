@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..doc import Doc
@@ -105,18 +106,19 @@ class Person:
 
 @dataclass
 class PersonSummary:
-    """What the corpus-wide step needs of an article's person: plain data, cheap to send."""
+    """What the corpus-wide step needs of an article's person: plain data, cheap to send.
+    Each list is in order of first use, without repeats."""
     key: tuple
-    names: list      # full-name surface forms, one per mention
+    names: list      # (full-name surface form, how many mentions use it)
     aliases: list    # every surface form ("Mayor Oh" for a titled surname)
     roles: list      # (short role, evidence) pairs
 
 
 def summarize(persons: list[Person]) -> list[PersonSummary]:
-    return [PersonSummary(p.key, list(p.names),
-                          [m.text if m.kind != "title" else f"{m.pre_title.split()[-1]} {m.text}"
-                           for m in p.mentions],
-                          list(p.roles)) for p in persons]
+    return [PersonSummary(p.key, list(Counter(p.names).items()),
+                          list(dict.fromkeys(m.text if m.kind != "title" else f"{m.pre_title.split()[-1]} {m.text}"
+                                             for m in p.mentions)),
+                          list(dict.fromkeys(p.roles))) for p in persons]
 
 
 @dataclass

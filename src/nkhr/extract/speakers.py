@@ -86,7 +86,7 @@ def key_of_name(name: str, lex: Lexicon) -> tuple:
 
 
 def role_category(texts: list[str], roles: Roles) -> str:
-    texts = [t for t in texts if t]
+    texts = list(dict.fromkeys(t for t in texts if t))  # a frequent speaker repeats the same roles
     for cat, pattern in roles.rules:
         if any(pattern.search(t) for t in texts):
             return cat
@@ -133,13 +133,11 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
             if len(k) > 2 or k[0] == "ko":  # a full name, not a bare surname
                 union(rk, k)
                 reg_of_key[k] = i
-    for sid in sorted(people):
-        for p in people[sid]:
-            find(p.key)
+    root_of = {k: find(k) for k in {p.key for persons in people.values() for p in persons}}
     groups: dict = {}
     for sid in sorted(people):
         for local, p in enumerate(people[sid]):
-            groups.setdefault(find(p.key), []).append((sid, local, p))
+            groups.setdefault(root_of[p.key], []).append((sid, local, p))
     rows = []
     local_map, names = {}, {}
     for root, members in groups.items():
@@ -147,21 +145,20 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
         for _, _, p in members:
             if p.key in reg_of_key:
                 entry = registry.entries[reg_of_key[p.key]]
-        surface = Counter()
-        order = {}
+        surface = Counter()  # in order of first use: ties go to the first
         aliases = set()
         role_pairs = []
         sources = set()
         for sid, _local, p in members:
-            for n in p.names:
-                surface[n] += 1
-                order.setdefault(n, len(order))
+            for n, count in p.names:
+                surface[n] += count
             aliases.update(p.aliases)
             if p.aliases:
                 sources.add(sid)
             role_pairs += p.roles
         if not surface:
             continue
+        order = {n: i for i, n in enumerate(surface)}
         name = entry["name"] if entry else max(surface, key=lambda n: (surface[n], -order[n]))
         key = find(root) if entry is None else key_of_name(name, lex)
         sid_ = speaker_id(key if isinstance(key, tuple) else (str(key),))

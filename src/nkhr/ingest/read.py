@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -44,20 +45,25 @@ class RawText:
 
 
 def discover(folder: Path) -> list[Path]:
-    """Raw article files below `folder`, in a stable order (hidden files skipped)."""
-    files = [p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-             and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
-    return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
+    """Raw article files below `folder`, in a stable order (hidden files and folders skipped)."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = Path(top).relative_to(folder).as_posix()
+        found += [(f if rel == "." else f"{rel}/{f}") for f in files
+                  if not f.startswith(".") and os.path.splitext(f)[1].lower() in SUFFIXES]
+    return [p for p in (folder / rel for rel in sorted(found)) if p.is_file()]
 
 
-_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CONTROL = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20)])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def looks_binary(data: bytes) -> bool:
     head = data[:8192]
-    return b"\x00" in head or len(_CONTROL.findall(head)) > max(8, len(head) // 100)
+    return b"\x00" in head or len(head.translate(None, _NOT_CONTROL)) > max(8, len(head) // 100)
 
 
 def decode(data: bytes) -> tuple[str, str]:
