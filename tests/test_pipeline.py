@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
 
 import nkhr
-from nkhr import pipeline
+from nkhr import ingest, pipeline
 from nkhr.cli import main
 
-from .conftest import RAW
+from .conftest import FIXTURES, RAW
 
 
 def _files(folder):
@@ -79,3 +80,23 @@ def test_a_damaged_cache_is_a_miss_not_an_error(tmp_path):
     again = nkhr.analyze(RAW, cache_dir=cache)
     for name in fresh:
         assert fresh[name].equals(again[name]), name
+
+
+def test_unchanged_files_are_not_read_again_but_redone_when_codebooks_change(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    for f in raw.iterdir():  # written long before the cache, as a real corpus is
+        os.utime(f, ns=(f.stat().st_mtime_ns - 3_600_000_000_000,) * 2)
+    cache = tmp_path / "cache"
+    first = nkhr.analyze(raw, cache_dir=cache)
+    themes = FIXTURES / "codebooks" / "quanteda_dictionary.yml"
+    expected = nkhr.analyze(raw, themes=themes).themes
+    read = []
+    real = ingest.read_raw
+    for module in (ingest, pipeline):
+        monkeypatch.setattr(module, "read_raw", lambda f, *a: read.append(f.name) or real(f, *a))
+    assert nkhr.analyze(raw, cache_dir=cache).quotes.equals(first.quotes)
+    assert read == []
+    again = nkhr.analyze(raw, cache_dir=cache, themes=themes)  # every result is stale
+    assert again.themes.equals(expected)
+    assert sorted(read) == sorted(f.name for f in raw.glob("*.txt"))

@@ -38,6 +38,8 @@ def _analyze(a) -> int:
     tables.write(a.out)
     print(summarize_report(tables))
     counts = ", ".join(f"{len(df)} {name}" for name, df in tables.items() if name != "ingest_report")
+    run = tables.run
+    print(f"analyzed {run['articles'] - run['from_cache']} article(s); {run['from_cache']} unchanged, from the cache")
     print(f"wrote {counts} to {a.out}")
     return _exit_code(tables, a.strict)
 

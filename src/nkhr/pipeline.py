@@ -1,12 +1,14 @@
 """The whole analysis: raw articles -> every table.
 
 Data flows one way. A *map* step works on one article at a time (clean,
-segment, quotes, mentions, themes, frames) and can run in worker processes
-or on a dask cluster; a *reduce* step sees the whole corpus (joining people
-across articles into speakers) and builds the typed tables. The map step's
-result for an article depends only on the article's bytes, its catalog row
-and the codebooks, so it is cached by those hashes: re-analyzing a corpus in
-which one article changed redoes that article and the reduce step only.
+segment, quotes, mentions, themes, frames) and runs on chunks of articles in
+worker processes or on a dask cluster, which send back Arrow tables; a
+*reduce* step sees the whole corpus (joining people across articles into
+speakers) and builds the typed tables. The map step's result for an article
+depends only on the article's bytes, its catalog row, the codebooks and
+nkhr's code, so the last run's results are kept with those hashes:
+re-analyzing a corpus in which one article changed reads and redoes that
+article and the reduce step only.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
@@ -31,12 +35,14 @@ from .extract import quotes as quotes_mod
 from .extract.names import load_lexicon
 from .extract.speakers import load_registry, load_roles, resolve
 from .ingest import (
+    RawText,
     doc_columns,
     ingest_text,
     load_furniture,
     no_text,
-    read_corpus,
+    read_raw,
     report_table,
+    scan_corpus,
 )
 from .provenance import combine, sha256_bytes, versions
 from .tables import Tables
@@ -190,8 +196,7 @@ class MapResult:
 
     @classmethod
     def merge(cls, parts: list[MapResult]) -> MapResult:
-        tables = {name: pa.concat_tables([p.tables[name] for p in parts]).combine_chunks()
-                  for name in MAP_TABLES}
+        tables = {name: pa.concat_tables([p.tables[name] for p in parts]) for name in MAP_TABLES}
         return cls(tables, {k: v for p in parts for k, v in p.persons.items()},
                    {k: v for p in parts for k, v in p.n_sentences.items()})
 
@@ -237,12 +242,26 @@ def _map_on_dask(jobs: list, books: Codebooks) -> MapResult:
     return _map_chunk(jobs)
 
 
-def _map(jobs: list, books: Codebooks, workers: int, executor: str, scheduler: str | None) -> list[MapResult]:
-    """The per-article step over `jobs` ((raw text, catalog row) pairs), in chunks of articles."""
-    if not jobs:
+def _chunks(jobs, size: int):
+    it = iter(jobs)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
+         scheduler: str | None) -> list[MapResult]:
+    """The per-article step over `jobs` ((raw text, catalog row) pairs, at most `n_jobs`,
+    possibly still being read), in chunks of articles: workers start on the first
+    chunk while the rest is read."""
+    size = max(1, min(64, n_jobs // (max(1, workers) * 8)))
+    chunks = _chunks(jobs, size)
+    first = next(chunks, None)
+    if first is None:
         return []
-    size = max(1, min(256, len(jobs) // (max(1, workers) * 8)))
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    second = next(chunks, None)
+    if second is None:  # one chunk: no workers to start
+        workers, executor = 1, "local"
+    chunks = chain([first], [second] if second else [], chunks)
     if executor == "dask":
         from distributed import Client, LocalCluster
 
@@ -255,7 +274,7 @@ def _map(jobs: list, books: Codebooks, workers: int, executor: str, scheduler: s
         if cluster is not None:
             cluster.close()
         return results
-    if workers > 1 and len(chunks) > 1:
+    if workers > 1:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(books,)) as pool:
             return list(pool.map(_map_chunk, chunks))
     _init_worker(books)
@@ -277,20 +296,31 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         unchanged since then are not redone.
     """
     books = Codebooks.load(themes, frames, speakers)  # a bad codebook stops us before any work
-    texts, rows, problems = read_corpus(corpus, catalog, max_mb)
+    stored, stored_keys, known = _store_load(cache_dir)
+    rows, problems, files, stream = scan_corpus(corpus, catalog, max_mb, known)
     book_hash = books.per_source_hash()
-    keys = {raw.source_id: _cache_key(raw.sha256, rows.get(raw.source_id), book_hash) for raw in texts}
-    stored, stored_keys = _store_load(cache_dir)
-    reused = [sid for sid, key in keys.items() if stored_keys.get(sid) == key]
-    jobs = [(raw, rows.get(raw.source_id)) for raw in texts if stored_keys.get(raw.source_id) != keys[raw.source_id]]
-    parts = _map(jobs, books, workers, executor, scheduler)
+    texts, keys, reused = [], {}, []
+
+    def jobs():  # articles are read as the workers need them
+        for raw in stream:
+            key = keys[raw.source_id] = _cache_key(raw.sha256, rows.get(raw.source_id), book_hash)
+            if stored_keys.get(raw.source_id) == key:
+                reused.append(raw.source_id)
+                texts.append(raw)
+                continue
+            if raw.text is None:  # unchanged on disk, but its result is stale: read it now
+                raw = read_raw(Path(corpus) / raw.path, Path(corpus), int(max_mb * 1e6))
+            texts.append(raw)
+            yield raw, rows.get(raw.source_id)
+
+    parts = _map(jobs(), len(files), books, workers, executor, scheduler)
     if reused:
         parts.insert(0, stored.subset(reused))
     merged = MapResult.merge(parts) if len(parts) != 1 else parts[0]
     if not parts:
         merged = MapResult.of([])
-    if cache_dir is not None and jobs:
-        _store_save(Path(cache_dir), merged, keys)
+    if cache_dir is not None and len(reused) < len(texts):
+        _store_save(Path(cache_dir), merged, keys, texts)
     for raw in texts:
         if not merged.n_sentences[raw.source_id]:
             problems.append(no_text(raw.path))
@@ -308,6 +338,7 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
                        "catalog": str(catalog) if catalog else None, "max_mb": max_mb},
         "versions": versions(),
     }
+    tables.run = {"articles": len(texts), "from_cache": len(reused)}
     return tables
 
 
@@ -329,21 +360,26 @@ def _code_hash() -> str:
 _STORE = "map"
 
 
-def _store_load(cache_dir) -> tuple[MapResult | None, dict]:
-    """The cached map result and its articles' keys; (None, {}) when there is none or it is damaged."""
+def _store_load(cache_dir) -> tuple[MapResult | None, dict, dict]:
+    """The cached map result, its articles' keys and their files' readings (trusted
+    unless the file changed in the two seconds before the cache was written);
+    (None, {}, {}) when there is none or it is damaged."""
     if cache_dir is None:
-        return None, {}
+        return None, {}, {}
     folder = Path(cache_dir) / _STORE
     try:
         index = pickle.loads((folder / "index.pkl").read_bytes())
         tables = {name: pa.ipc.open_file(pa.memory_map(str(folder / f"{name}.arrow"))).read_all()
                   for name in MAP_TABLES}
-        return MapResult(tables, index["persons"], index["n_sentences"]), index["keys"]
+        persons = {sid: [quotes_mod.PersonSummary(*p) for p in ps] for sid, ps in index["persons"].items()}
+        trusted = index["written_ns"] - 2_000_000_000  # a file written then may change unseen
+        known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
+        return MapResult(tables, persons, index["n_sentences"]), index["keys"], known
     except Exception:  # missing, damaged or from another version: a miss
-        return None, {}
+        return None, {}, {}
 
 
-def _store_save(cache: Path, result: MapResult, keys: dict) -> None:
+def _store_save(cache: Path, result: MapResult, keys: dict, texts: list) -> None:
     """Replace the cached map result by `result` (written aside, then swapped in)."""
     cache.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".map-", dir=cache))
@@ -351,7 +387,12 @@ def _store_save(cache: Path, result: MapResult, keys: dict) -> None:
         with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
             w.write_table(table)
     index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
-             "persons": result.persons, "n_sentences": result.n_sentences}
+             "persons": {sid: [(p.key, p.names, p.aliases, p.roles) for p in ps]  # tuples: quicker to load
+                         for sid, ps in result.persons.items()},
+             "n_sentences": result.n_sentences,
+             "files": {raw.path: (raw.source_id, raw.path, raw.sha256, raw.encoding, None, raw.problems, raw.stat)
+                       for raw in texts if raw.source_id in result.n_sentences},
+             "written_ns": time.time_ns()}
     (tmp / "index.pkl").write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
     final = cache / _STORE
     old = cache / f".map-old-{os.getpid()}"

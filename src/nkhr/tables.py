@@ -35,6 +35,7 @@ class Tables(dict):
     def __init__(self, tables=(), meta: dict | None = None):
         super().__init__(tables)
         self.meta: dict = dict(meta or {})
+        self.run: dict = {}  # how this run went (e.g. articles taken from the cache); not written
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:

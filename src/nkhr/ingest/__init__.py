@@ -22,7 +22,8 @@ from . import segment
 from .clean import clean, load_furniture
 from .read import Problem, RawText, discover, read_catalog, read_raw
 
-__all__ = ["load_corpus", "ingest_text", "doc_columns", "docs_to_tables", "read_corpus", "summarize_report"]
+__all__ = ["load_corpus", "ingest_text", "doc_columns", "docs_to_tables", "read_corpus", "scan_corpus",
+           "summarize_report"]
 
 
 def find_catalog(folder: Path, catalog: str | os.PathLike | None) -> Path | None:
@@ -36,6 +37,20 @@ def find_catalog(folder: Path, catalog: str | os.PathLike | None) -> Path | None
 
 def read_corpus(path, catalog=None, max_mb: float = 10.0) -> tuple[list[RawText], dict, list[Problem]]:
     """Read and decode every raw file; return (texts, catalog rows, problems). Nothing is parsed yet."""
+    rows, problems, _, texts = scan_corpus(path, catalog, max_mb)
+    return list(texts), rows, problems
+
+
+def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = None):
+    """The lazy form of :func:`read_corpus`: (catalog rows, problems, the files found,
+    an iterator reading and decoding them one at a time). The files' problems are
+    added to `problems` as the iterator reaches them, so a caller can start work on
+    the first articles while the rest are read.
+
+    known: path -> an earlier RawText of that file (its text left out); a file
+    whose size and modification time are still those is not read again, and
+    comes back as that RawText, text None (as make and git decide what changed).
+    """
     folder = Path(path)
     if not folder.is_dir():
         raise NkhrError(f"{folder}: not a folder of raw articles")
@@ -47,36 +62,47 @@ def read_corpus(path, catalog=None, max_mb: float = 10.0) -> tuple[list[RawText]
             raise NkhrError(f"{cat_path}: catalog file not found")
         rows, cat_problems = read_catalog(cat_path)
         problems += cat_problems
-    texts: list[RawText] = []
-    seen: dict[str, str] = {}
-    seen_ids: dict[str, str] = {}
-    for f in discover(folder):
-        got = read_raw(f, folder, int(max_mb * 1e6))
-        if isinstance(got, Problem):
-            problems.append(got)
-            continue
-        problems += got.problems
-        if got.sha256 in seen:
-            problems.append(Problem(got.path, "warning", "duplicate",
-                                    f"same content as {seen[got.sha256]}; kept that one, skipped this"))
-            continue
-        if got.source_id in seen_ids:
-            problems.append(Problem(got.path, "error", "duplicate_id",
-                                    f"source id {got.source_id!r} already used by {seen_ids[got.source_id]}; "
-                                    "rename one of the files"))
-            continue
-        seen[got.sha256] = got.path
-        seen_ids[got.source_id] = got.path
-        if rows and got.source_id not in rows:
-            problems.append(Problem(got.path, "warning", "not_in_catalog",
-                                    f"{cat_path.name} has no row for {got.source_id!r}; "
-                                    "metadata taken from the text"))
-        texts.append(got)
-    for sid in rows:
-        if sid not in seen_ids:
-            problems.append(Problem(f"{cat_path.name}", "warning", "missing_file",
-                                    f"catalog row {sid!r} has no file {sid}.txt in {folder}"))
-    return texts, rows, problems
+    files = discover(folder)
+
+    def texts():
+        seen: dict[str, str] = {}
+        seen_ids: dict[str, str] = {}
+        for f in files:
+            got = _unchanged(f, folder, known) or read_raw(f, folder, int(max_mb * 1e6))
+            if isinstance(got, Problem):
+                problems.append(got)
+                continue
+            problems.extend(got.problems)
+            if got.sha256 in seen:
+                problems.append(Problem(got.path, "warning", "duplicate",
+                                        f"same content as {seen[got.sha256]}; kept that one, skipped this"))
+                continue
+            if got.source_id in seen_ids:
+                problems.append(Problem(got.path, "error", "duplicate_id",
+                                        f"source id {got.source_id!r} already used by {seen_ids[got.source_id]}; "
+                                        "rename one of the files"))
+                continue
+            seen[got.sha256] = got.path
+            seen_ids[got.source_id] = got.path
+            if rows and got.source_id not in rows:
+                problems.append(Problem(got.path, "warning", "not_in_catalog",
+                                        f"{cat_path.name} has no row for {got.source_id!r}; "
+                                        "metadata taken from the text"))
+            yield got
+        for sid in rows:
+            if sid not in seen_ids:
+                problems.append(Problem(f"{cat_path.name}", "warning", "missing_file",
+                                        f"catalog row {sid!r} has no file {sid}.txt in {folder}"))
+
+    return rows, problems, files, texts()
+
+
+def _unchanged(f: Path, folder: Path, known: dict | None) -> RawText | None:
+    hit = (known or {}).get(f.relative_to(folder).as_posix())
+    if hit is None:
+        return None
+    st = f.stat()
+    return hit if hit.stat == (st.st_size, st.st_mtime_ns) else None
 
 
 def ingest_text(raw: RawText, catalog_row: dict | None = None, furniture=None) -> Doc:

@@ -40,8 +40,9 @@ class RawText:
     path: str          # relative to the corpus folder
     sha256: str
     encoding: str
-    text: str          # decoded, line ends normalized
+    text: str | None   # decoded, line ends normalized (None: known unchanged, not read)
     problems: list[Problem] = field(default_factory=list)
+    stat: tuple = ()   # (size, modification time in ns) when read
 
 
 def discover(folder: Path) -> list[Path]:
@@ -129,7 +130,8 @@ def html_to_text(markup: str) -> str:
 def read_raw(path: Path, root: Path, max_bytes: int) -> RawText | Problem:
     """Read one raw file. Return its text, or the Problem that stops it being ingested."""
     rel = path.relative_to(root).as_posix()
-    size = path.stat().st_size
+    st = path.stat()
+    size = st.st_size
     if size > max_bytes:
         return Problem(rel, "error", "too_large",
                        f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
@@ -156,7 +158,7 @@ def read_raw(path: Path, root: Path, max_bytes: int) -> RawText | Problem:
     if "\ufffd" in text:
         problems.append(Problem(rel, "warning", "replacement_chars",
                                 "text contains undecodable bytes (shown as U+FFFD)"))
-    return RawText(path.stem, rel, sha256_bytes(data), encoding, text, problems)
+    return RawText(path.stem, rel, sha256_bytes(data), encoding, text, problems, (size, st.st_mtime_ns))
 
 
 def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
