@@ -74,9 +74,9 @@ def test_load_reads_analyzed_tables_or_analyzes_raw(analyzed_dir):
 def test_a_damaged_cache_is_a_miss_not_an_error(tmp_path):
     cache = tmp_path / "cache"
     fresh = nkhr.analyze(RAW, cache_dir=cache)
-    stored = sorted((cache / "map").iterdir())
+    stored = sorted((cache / "map" / "0").iterdir())
     assert {f.name for f in stored} >= {"index.pkl", "quotes.arrow", "sentences.arrow"}
-    (cache / "map" / "quotes.arrow").write_bytes(b"not arrow")
+    (cache / "map" / "0" / "quotes.arrow").write_bytes(b"not arrow")
     again = nkhr.analyze(RAW, cache_dir=cache)
     for name in fresh:
         assert fresh[name].equals(again[name]), name
@@ -100,3 +100,24 @@ def test_unchanged_files_are_not_read_again_but_redone_when_codebooks_change(tmp
     again = nkhr.analyze(raw, cache_dir=cache, themes=themes)  # every result is stale
     assert again.themes.equals(expected)
     assert sorted(read) == sorted(f.name for f in raw.glob("*.txt"))
+
+
+def test_the_cache_adds_a_layer_per_small_change_and_compacts_on_a_big_one(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    cache = tmp_path / "cache"
+    nkhr.analyze(raw, cache_dir=cache)
+    files = sorted(raw.glob("*.txt"))
+
+    def edit(*paths):
+        for path in paths:
+            path.chmod(0o644)
+            path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
+        got, fresh = nkhr.analyze(raw, cache_dir=cache), nkhr.analyze(raw)
+        for name in fresh:
+            assert got[name].equals(fresh[name]), name
+        return sorted(d.name for d in (cache / "map").iterdir() if d.name.isdigit())
+
+    assert edit(files[0]) == ["0", "1"]
+    assert edit(files[1]) == ["0", "1", "2"]
+    assert edit(files[2], files[3]) == ["0"]

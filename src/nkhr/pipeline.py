@@ -196,6 +196,9 @@ class MapResult:
 
     @classmethod
     def merge(cls, parts: list[MapResult]) -> MapResult:
+        parts = [p for p in parts if p.n_sentences]
+        if len(parts) < 2:
+            return parts[0] if parts else cls.of([])
         tables = {name: pa.concat_tables([p.tables[name] for p in parts]) for name in MAP_TABLES}
         return cls(tables, {k: v for p in parts for k, v in p.persons.items()},
                    {k: v for p in parts for k, v in p.n_sentences.items()})
@@ -204,11 +207,21 @@ class MapResult:
         keep = set(source_ids)
         if keep >= set(self.n_sentences):
             return self
+        if not keep:
+            return MapResult.of([])
         wanted = pa.array(sorted(keep), pa.large_string())
-        return MapResult({name: t.filter(pc.is_in(t["source_id"], value_set=wanted))
-                          for name, t in self.tables.items()},
+        return MapResult({name: _rows_of(t, wanted) for name, t in self.tables.items()},
                          {k: v for k, v in self.persons.items() if k in keep},
                          {k: v for k, v in self.n_sentences.items() if k in keep})
+
+
+def _rows_of(table: pa.Table, source_ids: pa.Array) -> pa.Table:
+    """The rows of `table` whose source is in `source_ids`, as slices (no copy): an
+    article's rows are contiguous."""
+    keep = pc.is_in(table["source_id"], value_set=source_ids).to_numpy(zero_copy_only=False)
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], keep, [False])).astype(np.int8)))
+    runs = [table.slice(a, b - a) for a, b in edges.reshape(-1, 2)]
+    return pa.concat_tables(runs) if runs else table.slice(0, 0)
 
 
 _BY_SPEAKER = ("speaker_id", "speaker", "confidence")  # columns only the corpus-wide step can fill
@@ -296,7 +309,12 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         unchanged since then are not redone.
     """
     books = Codebooks.load(themes, frames, speakers)  # a bad codebook stops us before any work
-    stored, stored_keys, known = _store_load(cache_dir)
+    layers = _store_load(cache_dir)
+    stored_keys, known, layer_of = {}, {}, {}
+    for i, layer in enumerate(layers):
+        stored_keys.update(layer.keys)
+        known.update(layer.known)
+        layer_of.update(dict.fromkeys(layer.keys, i))
     rows, problems, files, stream = scan_corpus(corpus, catalog, max_mb, known)
     book_hash = books.per_source_hash()
     texts, keys, reused = [], {}, []
@@ -313,14 +331,12 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
             texts.append(raw)
             yield raw, rows.get(raw.source_id)
 
-    parts = _map(jobs(), len(files), books, workers, executor, scheduler)
-    if reused:
-        parts.insert(0, stored.subset(reused))
-    merged = MapResult.merge(parts) if len(parts) != 1 else parts[0]
-    if not parts:
-        merged = MapResult.of([])
+    done = _map(jobs(), len(files), books, workers, executor, scheduler)
+    parts = [layer.result.subset([sid for sid in reused if layer_of[sid] == i])
+             for i, layer in enumerate(layers)] + done
+    merged = MapResult.merge(parts)
     if cache_dir is not None and len(reused) < len(texts):
-        _store_save(Path(cache_dir), merged, keys, texts)
+        _store_save(Path(cache_dir), layers, MapResult.merge(done), merged, keys, texts)
     for raw in texts:
         if not merged.n_sentences[raw.source_id]:
             problems.append(no_text(raw.path))
@@ -355,34 +371,53 @@ def _code_hash() -> str:
     return combine(f"{p.relative_to(root)}:{sha256_bytes(p.read_bytes())}" for p in sorted(root.rglob("*.py")))
 
 
-# The cache is the last run's map result: CACHE/map/{table}.arrow (Arrow IPC, read by
-# memory map) and CACHE/map/index.pkl (each article's cache key, people and sentence count).
+# The cache keeps earlier runs' map results in layers CACHE/map/0, 1, ...; each holds
+# {table}.arrow (Arrow IPC, memory-mapped) and index.pkl (each article's cache key, people,
+# sentence count and file reading). A later layer overrides an earlier one for the articles
+# it holds. A run that redoes a few articles adds a layer with just those; one that redoes
+# many, or finds too many layers, writes everything as one layer.
 _STORE = "map"
+_MAX_LAYERS = 8
 
 
-def _store_load(cache_dir) -> tuple[MapResult | None, dict, dict]:
-    """The cached map result, its articles' keys and their files' readings (trusted
-    unless the file changed in the two seconds before the cache was written);
-    (None, {}, {}) when there is none or it is damaged."""
-    if cache_dir is None:
-        return None, {}, {}
-    folder = Path(cache_dir) / _STORE
+@dataclass
+class _Layer:
+    number: int
+    result: MapResult
+    keys: dict    # source id -> cache key
+    known: dict   # path -> RawText (text None): readings trusted (the file did not change
+                  # in the two seconds before the layer was written)
+
+
+def _store_load(cache_dir) -> list[_Layer]:
+    """The cached layers, oldest first; none when the cache is missing or damaged."""
+    folder = Path(cache_dir) / _STORE if cache_dir is not None else None
+    if folder is None or not folder.is_dir():
+        return []
+    layers = []
     try:
-        index = pickle.loads((folder / "index.pkl").read_bytes())
-        tables = {name: pa.ipc.open_file(pa.memory_map(str(folder / f"{name}.arrow"))).read_all()
-                  for name in MAP_TABLES}
-        persons = {sid: [quotes_mod.PersonSummary(*p) for p in ps] for sid, ps in index["persons"].items()}
-        trusted = index["written_ns"] - 2_000_000_000  # a file written then may change unseen
-        known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
-        return MapResult(tables, persons, index["n_sentences"]), index["keys"], known
-    except Exception:  # missing, damaged or from another version: a miss
-        return None, {}, {}
+        for d in sorted((d for d in folder.iterdir() if d.name.isdigit()), key=lambda d: int(d.name)):
+            index = pickle.loads((d / "index.pkl").read_bytes())
+            tables = {name: pa.ipc.open_file(pa.memory_map(str(d / f"{name}.arrow"))).read_all()
+                      for name in MAP_TABLES}
+            persons = {sid: [quotes_mod.PersonSummary(*p) for p in ps] for sid, ps in index["persons"].items()}
+            trusted = index["written_ns"] - 2_000_000_000
+            known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
+            layers.append(_Layer(int(d.name), MapResult(tables, persons, index["n_sentences"]),
+                                 index["keys"], known))
+    except Exception:  # damaged or from another version: a miss
+        return []
+    return layers
 
 
-def _store_save(cache: Path, result: MapResult, keys: dict, texts: list) -> None:
-    """Replace the cached map result by `result` (written aside, then swapped in)."""
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".map-", dir=cache))
+def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapResult,
+                keys: dict, texts: list) -> None:
+    """Add `new` (the articles this run redid) as a layer, or replace every layer by `merged`."""
+    folder = cache / _STORE
+    folder.mkdir(parents=True, exist_ok=True)
+    add = layers and len(layers) < _MAX_LAYERS and len(new.n_sentences) * 4 <= len(texts)
+    result = new if add else merged
+    tmp = Path(tempfile.mkdtemp(prefix=".layer-", dir=folder))
     for name, table in result.tables.items():
         with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
             w.write_table(table)
@@ -394,12 +429,13 @@ def _store_save(cache: Path, result: MapResult, keys: dict, texts: list) -> None
                        for raw in texts if raw.source_id in result.n_sentences},
              "written_ns": time.time_ns()}
     (tmp / "index.pkl").write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-    final = cache / _STORE
-    old = cache / f".map-old-{os.getpid()}"
-    if final.exists():
-        os.replace(final, old)
-    os.replace(tmp, final)
-    shutil.rmtree(old, ignore_errors=True)
+    if add:
+        os.replace(tmp, folder / str(layers[-1].number + 1))
+        return
+    for d in folder.iterdir():  # the older layers go
+        if d.name.isdigit():
+            shutil.rmtree(d, ignore_errors=True)
+    os.replace(tmp, folder / "0")
 
 
 def reduce(merged: MapResult, books: Codebooks, problems=()) -> Tables:
