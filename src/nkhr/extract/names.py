@@ -49,6 +49,7 @@ class Lexicon:
     korean_cue_re: re.Pattern    # '"..."라고 말했다' after a closing quote mark
     hashes: dict = field(default_factory=dict)
     name_words: dict = field(default_factory=dict, compare=False)  # token -> is a name word (memo)
+    run_names: dict = field(default_factory=dict, compare=False)   # capitalized run -> its names (memo)
 
 
 def _need(data, key, path, kind):
@@ -101,7 +102,9 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
     )
 
 
-_RUN = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*(?:[ \u00a0][A-Z][\w’'.-]*)*")
+# a run of capitalized words, not glued to a word before it (the capital first, then the
+# look back: `re` then only stops at capitals)
+_RUN = re.compile(r"[A-Z](?<![\w’'-][A-Z])[\w’'.-]*(?:[ \u00a0][A-Z][\w’'.-]*)*")
 _HYPHENATED = re.compile(r"^[A-Z][a-z]+-[A-Za-z][a-z]+$")
 _SYLLABLE = re.compile(r"^[A-Z][a-z]{1,6}$")
 
@@ -194,33 +197,55 @@ def find_mentions(text: str, start: int, end: int, lex: Lexicon) -> tuple[list[M
     article names in full, which the caller knows once all runs are read.
     """
     out, singles = [], []
+    memo = lex.run_names
     for run in _RUN.finditer(text, start, end):
-        words = run.group().replace("\u00a0", " ").split(" ")
-        if len(words) == 1:
-            singles.append((run.start(), words[0]))
+        words = run.group()
+        names = memo.get(words)
+        if names is None:
+            if len(memo) > 100_000:  # a bounded memo: the same names recur across articles
+                memo.clear()
+            names = memo[words] = _run_names(words, lex)
+        if names is _SINGLE:
+            singles.append((run.start(), words))
             continue
-        offsets, pos = [], run.start()
-        for w in words:
-            offsets.append(pos)
-            pos += len(w) + 1
-        i = 0
-        while i < len(words):
-            j = i
-            while j < len(words) and j - i < 4 and _is_name_word(words[j], lex):
-                j += 1
-                if words[j - 1].endswith(("'s", "’s", "'", "’")):
-                    break
-            if j == i:
-                i += 1
-                continue
-            names = tuple(clean_token(w) for w in words[i:j])
-            s, e = offsets[i], offsets[j - 1] + len(names[-1])
-            m = Mention(s, e, text[s:e], names, "name" if len(names) > 1 else "surname",
+        at = run.start()
+        for s, e, tokens, korean in names:
+            s, e = at + s, at + e
+            m = Mention(s, e, text[s:e], tokens, "name" if len(tokens) > 1 else "surname",
                         _pre_title(text, start, s, lex))
-            m.korean = korean_parts(names, lex)
+            m.korean = korean
             out.append(m)
-            i = j
     return out, singles
+
+
+_SINGLE = ()  # a run of one word: not a mention by itself
+
+
+def _run_names(run: str, lex: Lexicon):
+    """The names in one run of capitalized words: (start, end offsets in the run, name
+    tokens, Korean parts) of each, or _SINGLE for a one-word run."""
+    words = run.replace("\u00a0", " ").split(" ")
+    if len(words) == 1:
+        return _SINGLE
+    offsets, pos = [], 0
+    for w in words:
+        offsets.append(pos)
+        pos += len(w) + 1
+    found = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and j - i < 4 and _is_name_word(words[j], lex):
+            j += 1
+            if words[j - 1].endswith(("'s", "’s", "'", "’")):
+                break
+        if j == i:
+            i += 1
+            continue
+        names = tuple(clean_token(w) for w in words[i:j])
+        found.append((offsets[i], offsets[j - 1] + len(names[-1]), names, korean_parts(names, lex)))
+        i = j
+    return found
 
 
 def find_hangul_mentions(text: str, start: int, end: int, lex: Lexicon) -> list[Mention]:

@@ -57,7 +57,9 @@ from .names import (
 _MARKS = re.compile(r"[“”\"«»„「」『』]")
 _OPENERS = "“«„「『"
 _CLOSERS = "”»」』"
-_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
+# a single quote mark at the start of the text or after a space, bracket or dash (written
+# mark first, then looking back at what precedes it: `re` then only stops at quote marks)
+_SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 _LEAD = re.compile(r"[\s,.;:!?—–-]*")
 _ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|would|will|had|previously|earlier|repeatedly|recently)\s+)*", re.I)
@@ -219,11 +221,10 @@ def _is_speech(text: str, q: Quote, doc: Doc, lex: Lexicon) -> bool:
     words = _WORDS.findall(content)
     if not words:
         return False
-    long_words = [w for w in words if len(w) >= 4] or words
-    capitalized = sum(w[0].isupper() for w in long_words)
-    ends = content.rstrip("”’\"'").rstrip()[-1:] in ".!?"
-    if len(words) <= 14 and not ends and capitalized >= 0.75 * len(long_words) and words[0][0].isupper():
-        return False  # a title or name in Title Case
+    if len(words) <= 14 and words[0][0].isupper() and content.rstrip("”’\"'").rstrip()[-1:] not in ".!?":
+        long_words = [w for w in words if len(w) >= 4] or words
+        if sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words):
+            return False  # a title or name in Title Case
     before = text[max(doc.para_start[q.para], q.open - 40):q.open].lower().rstrip(" ,:")
     return not before.endswith(lex.title_markers)
 
