@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+_N_IDS = 5000  # ids made once: an article rarely has more paragraphs or sentences
+_PARA_IDS = tuple(f"p{i + 1:04d}" for i in range(_N_IDS))
+_SENT_IDS = tuple(f"s{i + 1:04d}" for i in range(_N_IDS))
+
 
 @dataclass
 class Doc:
@@ -33,11 +37,11 @@ class Doc:
 
     @staticmethod
     def para_id(i: int) -> str:
-        return f"p{i + 1:04d}"
+        return _PARA_IDS[i] if 0 <= i < _N_IDS else f"p{i + 1:04d}"
 
     @staticmethod
     def sent_id(i: int) -> str:
-        return f"s{i + 1:04d}"
+        return _SENT_IDS[i] if 0 <= i < _N_IDS else f"s{i + 1:04d}"
 
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence containing (or, in a gap, preceding) `offset`; -1 if none."""

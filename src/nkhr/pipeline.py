@@ -155,15 +155,12 @@ def _span_rows(doc: Doc, items: list, name: str, para_of) -> dict:
 def _with_who(cols: dict, doc: Doc, spans, owner: list[int]) -> dict:
     """A stage's rows with ``_who``: the quote's speaker when the match sits inside a
     quote, else the sentence's speaker (-1: the narrator)."""
-    n = len(cols.get("source_id", []))
-    sent_index = {Doc.sent_id(i): i for i in range(len(doc.sent_start))} if n else {}
     span_starts = [a for a, _, _ in spans]  # quotes never overlap, and come in order
     who = []
-    for j in range(n):
-        start = cols["start"][j]
+    for start, sent in zip(cols.get("start", ()), cols.get("sent_id", ()), strict=True):
         k = bisect.bisect_right(span_starts, start) - 1
         inside = spans[k][2] if k >= 0 and start < spans[k][1] else -1
-        who.append(inside if inside >= 0 else owner[sent_index[cols["sent_id"][j]]])
+        who.append(inside if inside >= 0 else owner[int(sent[1:]) - 1])  # sent_id: s0001 ...
     return {**cols, "_who": who}
 
 
@@ -194,6 +191,15 @@ class MapResult:
         return cls(tables, {r.source_id: r.persons for r in kept},
                    {r.source_id: r.n_sentences for r in results})
 
+    def __getstate__(self) -> dict:  # sent from workers: Arrow IPC and tuples load far quicker
+        return {"tables": {name: _ipc_bytes(t) for name, t in self.tables.items()},
+                "persons": _person_tuples(self.persons), "n_sentences": self.n_sentences}
+
+    def __setstate__(self, state: dict) -> None:
+        self.tables = {name: pa.ipc.open_stream(b).read_all() for name, b in state["tables"].items()}
+        self.persons = _persons_of(state["persons"])
+        self.n_sentences = state["n_sentences"]
+
     @classmethod
     def merge(cls, parts: list[MapResult]) -> MapResult:
         parts = [p for p in parts if p.n_sentences]
@@ -213,6 +219,21 @@ class MapResult:
         return MapResult({name: _rows_of(t, wanted) for name, t in self.tables.items()},
                          {k: v for k, v in self.persons.items() if k in keep},
                          {k: v for k, v in self.n_sentences.items() if k in keep})
+
+
+def _ipc_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as w:
+        w.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _person_tuples(persons: dict) -> dict:
+    return {sid: [(p.key, p.names, p.aliases, p.roles) for p in ps] for sid, ps in persons.items()}
+
+
+def _persons_of(tuples: dict) -> dict:
+    return {sid: [quotes_mod.PersonSummary(*p) for p in ps] for sid, ps in tuples.items()}
 
 
 def _rows_of(table: pa.Table, source_ids: pa.Array) -> pa.Table:
@@ -400,7 +421,7 @@ def _store_load(cache_dir) -> list[_Layer]:
             index = pickle.loads((d / "index.pkl").read_bytes())
             tables = {name: pa.ipc.open_file(pa.memory_map(str(d / f"{name}.arrow"))).read_all()
                       for name in MAP_TABLES}
-            persons = {sid: [quotes_mod.PersonSummary(*p) for p in ps] for sid, ps in index["persons"].items()}
+            persons = _persons_of(index["persons"])
             trusted = index["written_ns"] - 2_000_000_000
             known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
             layers.append(_Layer(int(d.name), MapResult(tables, persons, index["n_sentences"]),
@@ -422,8 +443,7 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
         with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
             w.write_table(table)
     index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
-             "persons": {sid: [(p.key, p.names, p.aliases, p.roles) for p in ps]  # tuples: quicker to load
-                         for sid, ps in result.persons.items()},
+             "persons": _person_tuples(result.persons),
              "n_sentences": result.n_sentences,
              "files": {raw.path: (raw.source_id, raw.path, raw.sha256, raw.encoding, None, raw.problems, raw.stat)
                        for raw in texts if raw.source_id in result.n_sentences},
