@@ -50,6 +50,7 @@ class Lexicon:
     hashes: dict = field(default_factory=dict)
     name_words: dict = field(default_factory=dict, compare=False)  # token -> is a name word (memo)
     run_names: dict = field(default_factory=dict, compare=False)   # capitalized run -> its names (memo)
+    folded: dict = field(default_factory=dict, compare=False)      # given name -> folded spelling (memo)
 
 
 def _need(data, key, path, kind):
@@ -167,10 +168,13 @@ def korean_parts(tokens: tuple, lex: Lexicon) -> tuple | None:
 
 
 def fold_given(given: str, lex: Lexicon) -> str:
-    s = given.lower().replace("-", "").replace(" ", "")
-    for a, b in lex.folds:
-        s = s.replace(a, b)
-    return s
+    folded = lex.folded.get(given)
+    if folded is None:
+        folded = given.lower().replace("-", "").replace(" ", "")
+        for a, b in lex.folds:
+            folded = folded.replace(a, b)
+        lex.folded[given] = folded
+    return folded
 
 
 def name_key(m: Mention, lex: Lexicon) -> tuple:

@@ -272,11 +272,11 @@ def _describe(doc, text, mentions, caption, opens, quote_ranges, lex) -> None:
                 role = evidence = role_before(text, doc.para_start[para], m.start, lex)
             m.role_text = evidence
             m.short_role = role
-        after = text[m.end:m.end + 40]
-        verb_next = lex.verb_re.match(_ADVERBS.sub("", _LEAD.sub("", after, count=1), count=1))
-        verb_before = _SAID_BEFORE.search(text, max(0, m.start - 12), m.start)
-        m.strong = m.strong or bool(m.korean or m.pre_title or (role and len(m.tokens) > 1) or
-                        (len(m.tokens) > 1 and (verb_next or verb_before)))
+        if not m.strong:  # the verb checks run only when nothing before them decided
+            m.strong = bool(m.korean or m.pre_title or len(m.tokens) > 1 and (
+                role
+                or lex.verb_re.match(_ADVERBS.sub("", _LEAD.sub("", text[m.end:m.end + 40], count=1), count=1))
+                or _SAID_BEFORE.search(text, max(0, m.start - 12), m.start)))
 
 
 def _persons(mentions: list[Mention], lex: Lexicon) -> list[Person]:
