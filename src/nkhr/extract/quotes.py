@@ -480,7 +480,7 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
             if subj:
                 v = first_verb(text, subj[0].end, q.open, lex)
                 found = (subj[0], v.group() if v else None, "subject")
-            elif s_idx >= 0 and (who := reporting_subject(doc, s_idx, ante, lex)) >= 0:
+            elif s_idx >= 0 and (who := reporting_subject(doc, s_idx, ante, lex, starts)) >= 0:
                 v = first_verb(text, s_start, q.open, lex)
                 found = (_Local(who), v.group() if v else None, "subject")
         if found is not None:
@@ -501,7 +501,7 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
     for q in quotes:
         s_idx = doc.sentence_at(q.open)
         if q.method == "none" and not q.other and s_idx > 0 and doc.sent_para[s_idx - 1] == q.para:
-            who = reporting_subject(doc, s_idx - 1, ante, lex)
+            who = reporting_subject(doc, s_idx - 1, ante, lex, starts)
             if who >= 0:
                 q.cluster, q.method = who, "carried"
     # carried over from the previous quote (same or neighbouring paragraph)
@@ -583,18 +583,19 @@ def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon) -> list[int]:
             if overlap > best[s]:
                 owner[s], best[s] = q.cluster, overlap
     ante = _antecedents(people.mentions)
+    starts = [m.start for m in ante]
     for s in range(n):
         if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body":
-            owner[s] = reporting_subject(doc, s, ante, lex)
+            owner[s] = reporting_subject(doc, s, ante, lex, starts)
     return owner
 
 
-def reporting_subject(doc: Doc, s: int, ante: list[Mention], lex: Lexicon) -> int:
+def reporting_subject(doc: Doc, s: int, ante: list[Mention], lex: Lexicon, starts=None) -> int:
     """The person whose speech sentence `s` reports ("Salmon stressed that ...",
     "He made a series of proposals"): a person named (or a pronoun) among the
     sentence's first words, before any speech verb, with a speech verb or noun
-    after it. -1 when there is none."""
-    starts = [m.start for m in ante]
+    after it. -1 when there is none. `starts`: the antecedents' starts, when known."""
+    starts = [m.start for m in ante] if starts is None else starts
     ss, se = doc.sent_start[s], doc.sent_end[s]
     head_end = min(se, ss + 80)
     i = bisect.bisect_left(starts, ss)
