@@ -28,7 +28,8 @@ from functools import cache
 from ..codebooks import load_yaml, locate
 from ..errors import CodebookError
 
-_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = " \t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000"
+_WS = re.compile(f"[{_SPACES}]+")  # a run of these becomes one space
 _TERMINAL = re.compile(r"[.!?…。！？:;]$")
 _CLOSERS = "\"'”’)]」』»"
 _WORD = re.compile(r"\S+")
@@ -159,10 +160,16 @@ def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], di
     paras: list[Para] = []
     pos = 0
     blank = True
-    for raw_line in text.split("\n"):
+    raw_lines = text.split("\n")
+    # _WS never matches "\n", so one pass over the whole text gives the lines' spaces;
+    # it is skipped when there is nothing for it to change (most texts: single
+    # spaces only), which str's `in` finds out several times faster than the regex
+    spaced = "  " in text or any(c in text for c in _SPACES[1:])
+    lines = _WS.sub(" ", text).split("\n") if spaced else raw_lines
+    for raw_line, line in zip(raw_lines, lines, strict=True):
         start, end = pos, pos + len(raw_line)
         pos = end + 1
-        line = _WS.sub(" ", raw_line).strip()
+        line = line.strip()
         if not line:
             blank = True
             continue
@@ -203,14 +210,15 @@ def _take_metadata(line: str, fur: Furniture, meta: dict) -> bool:
         return False
     taken = False
     for pattern in fur.bylines:
-        m = pattern.search(line)
-        if m and m.start() == 0:
+        m = pattern.match(line)  # a byline starts the line
+        if m:
             meta.setdefault("author", m.group("author").strip())
             taken = True
             break
     for pattern in fur.dates:
-        m = pattern.search(line)
-        if m and (taken or m.start() == 0):
+        # a date line starts with its date; after a byline the date may stand anywhere
+        m = pattern.search(line) if taken else pattern.match(line)
+        if m:
             parsed = parse_date(m.group("date"))
             if parsed:
                 meta.setdefault("published", parsed)
