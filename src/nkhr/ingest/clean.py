@@ -27,11 +27,13 @@ from functools import cache
 
 from ..codebooks import load_yaml, locate
 from ..errors import CodebookError
+from .segment import _HANGUL
 
 _SPACES = " \t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000"
 _WS = re.compile(f"[{_SPACES}]+")  # a run of these becomes one space
 _TERMINAL = re.compile(r"[.!?…。！？:;]$")
 _CLOSERS = "\"'”’)]」』»"
+_CLOSERS_TUPLE = tuple(_CLOSERS)
 _WORD = re.compile(r"\S+")
 _STARTS_LOWER = re.compile(r"^[a-z\uac00-\ud7a3]")
 _BULLET = re.compile(r"^[◆■▲▶●○◇□▷►•※#*>-]\s*")
@@ -142,15 +144,25 @@ def parse_date(text: str) -> date | None:
 
 def _is_headline(text: str) -> bool:
     stripped = text.rstrip(_CLOSERS)
-    if not stripped or _TERMINAL.search(stripped) or stripped.endswith(","):
+    if not stripped or _is_terminal(stripped) or stripped.endswith(","):
         return False
-    n_words = len(_WORD.findall(text))
-    hangul = sum("\uac00" <= ch <= "\ud7a3" for ch in text[:200])
+    # words as _WORD finds them (str.split breaks at the same white space), counted
+    # no further than 21: a body paragraph is long, and over 20 words never a headline
+    n_words = len(text.split(None, 20))
+    if n_words <= 10 or n_words > 20:
+        return n_words <= 10
+    hangul = len(_HANGUL.findall(text[:200]))
     return n_words <= (10 if hangul > len(text) / 3 else 20)
 
 
+def _is_terminal(text: str) -> bool:
+    # _TERMINAL is anchored at the end ('$' also matches before a final newline), so
+    # the last two characters decide; searching a whole paragraph would scan all of it
+    return _TERMINAL.search(text[-2:]) is not None
+
+
 def _ends_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text.rstrip(_CLOSERS))) or text.rstrip().endswith(tuple(_CLOSERS))
+    return _is_terminal(text.rstrip(_CLOSERS)) or text.rstrip().endswith(_CLOSERS_TUPLE)
 
 
 def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], dict]:
@@ -267,10 +279,12 @@ def _structure(paras: list[Para]) -> list[Para]:
     # 3. title, headings, repeats
     out: list[Para] = []
     seen_furniture: set[str] = set()
+    last_key = None  # _key of out[-1].text
     for i, p in enumerate(joined):
         key = _key(p.text)
-        if key in seen_furniture or (out and _key(out[-1].text) == key):
+        if key in seen_furniture or key == last_key:
             continue
+        last_key = key
         if p.kind == "body" and _is_headline(p.text):
             p.kind = "title" if i == 0 else "heading"
         if p.kind != "body":
