@@ -39,7 +39,6 @@ OPENERS = frozenset(["the", "a", "an", "he", "she", "it", "they", "we", "i", "yo
 _CANDIDATE = re.compile(
     r"""[.!?…](?:(?<=[.!?])[.!?]*)?["'”’)\]」』»]*(?=\s+|[A-Z\uac00-\ud7a3"“‘(\[])""")
 _NEXT_START = re.compile(r"""\s*[\"“‘'(\[«「]*[A-Z0-9\uac00-\ud7a3\u3131-\u318e]""")
-_PREV_WORD = re.compile(r"(\S+)$")
 _NEXT_WORD = re.compile(r"\s*[\"“‘'(\[]*([\w'’.-]*)")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -98,11 +97,12 @@ def _is_boundary(text: str, m: re.Match) -> bool:
                     or after[:1] in "\"“‘([")
     if mark != "." or m.group().startswith("..") or m.group().startswith("…"):
         return True
-    word_m = _PREV_WORD.search(text, max(0, pos - 64), pos)
-    if not word_m:
+    prev = _word_before(text, pos)
+    if not prev:
         return True
-    word = word_m.group(1).lstrip("\"“‘'([«「")
-    if word.isdigit() and word_m.start() < 64 and not text[:word_m.start()].strip():
+    word_start, word = prev
+    word = word.lstrip("\"“‘'([«「")
+    if word.isdigit() and word_start < 64 and not text[:word_start].strip():
         return False  # a list number opening the paragraph: "1. We will ..."
 
     low = word.lower()
@@ -119,6 +119,19 @@ def _is_boundary(text: str, m: re.Match) -> bool:
         # dotted acronym: U.S., U.N., e.g. -- a boundary only before a sentence opener
         return next_word.lower() in OPENERS and next_word[:1].isupper()
     return True
+
+
+def _word_before(text: str, pos: int) -> tuple[int, str] | None:
+    """(start, word): the non-space characters that end at `pos`, at most 64 of them;
+    None when a space comes first. What searching ``(\\S+)$`` in ``text[pos - 64:pos]``
+    finds ('$' also matches before a final newline), without the regex trying every
+    start position of the window (str.isspace and str.split agree with \\S)."""
+    window = text[max(0, pos - 64):pos]
+    end = len(window) - 1 if window.endswith("\n") else len(window)
+    if not end or window[end - 1].isspace():
+        return None
+    word = window[:end].rsplit(None, 1)[-1]
+    return pos - len(window) + end - len(word), word
 
 
 def language(text: str) -> str:
