@@ -188,7 +188,7 @@ def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], di
         short = len(line) <= _SHORT_LINE
         if short:  # furniture lines are short: long lines skip these checks
             low = line.lower()
-            if fur.end_markers.search(low) and paras:
+            if paras and fur.end_markers.search(low):
                 break
             if _take_metadata(line, fur, meta):
                 continue
@@ -212,7 +212,7 @@ def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], di
 
 
 def _only_share_words(low: str, words: frozenset) -> bool:
-    tokens = low.replace("|", " ").split()
+    tokens = low.replace("|", " ").split(None, 12)  # 13 pieces: too many words already
     return bool(tokens) and len(tokens) <= 12 and all(t in words for t in tokens)
 
 
