@@ -27,10 +27,13 @@ from functools import cache
 
 from ..codebooks import load_yaml, locate
 from ..errors import CodebookError
+from .segment import _HANGUL
 
-_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = " \t\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000"
+_WS = re.compile(f"[{_SPACES}]+")  # a run of these becomes one space
 _TERMINAL = re.compile(r"[.!?…。！？:;]$")
 _CLOSERS = "\"'”’)]」』»"
+_CLOSERS_TUPLE = tuple(_CLOSERS)
 _WORD = re.compile(r"\S+")
 _STARTS_LOWER = re.compile(r"^[a-z\uac00-\ud7a3]")
 _BULLET = re.compile(r"^[◆■▲▶●○◇□▷►•※#*>-]\s*")
@@ -141,15 +144,25 @@ def parse_date(text: str) -> date | None:
 
 def _is_headline(text: str) -> bool:
     stripped = text.rstrip(_CLOSERS)
-    if not stripped or _TERMINAL.search(stripped) or stripped.endswith(","):
+    if not stripped or _is_terminal(stripped) or stripped.endswith(","):
         return False
-    n_words = len(_WORD.findall(text))
-    hangul = sum("\uac00" <= ch <= "\ud7a3" for ch in text[:200])
+    # words as _WORD finds them (str.split breaks at the same white space), counted
+    # no further than 21: a body paragraph is long, and over 20 words never a headline
+    n_words = len(text.split(None, 20))
+    if n_words <= 10 or n_words > 20:
+        return n_words <= 10
+    hangul = len(_HANGUL.findall(text[:200]))
     return n_words <= (10 if hangul > len(text) / 3 else 20)
 
 
+def _is_terminal(text: str) -> bool:
+    # _TERMINAL is anchored at the end ('$' also matches before a final newline), so
+    # the last two characters decide; searching a whole paragraph would scan all of it
+    return _TERMINAL.search(text[-2:]) is not None
+
+
 def _ends_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text.rstrip(_CLOSERS))) or text.rstrip().endswith(tuple(_CLOSERS))
+    return _is_terminal(text.rstrip(_CLOSERS)) or text.rstrip().endswith(_CLOSERS_TUPLE)
 
 
 def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], dict]:
@@ -159,17 +172,23 @@ def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], di
     paras: list[Para] = []
     pos = 0
     blank = True
-    for raw_line in text.split("\n"):
+    raw_lines = text.split("\n")
+    # _WS never matches "\n", so one pass over the whole text gives the lines' spaces;
+    # it is skipped when there is nothing for it to change (most texts: single
+    # spaces only), which str's `in` finds out several times faster than the regex
+    spaced = "  " in text or any(c in text for c in _SPACES[1:])
+    lines = _WS.sub(" ", text).split("\n") if spaced else raw_lines
+    for raw_line, line in zip(raw_lines, lines, strict=True):
         start, end = pos, pos + len(raw_line)
         pos = end + 1
-        line = _WS.sub(" ", raw_line).strip()
+        line = line.strip()
         if not line:
             blank = True
             continue
         short = len(line) <= _SHORT_LINE
         if short:  # furniture lines are short: long lines skip these checks
             low = line.lower()
-            if fur.end_markers.search(low) and paras:
+            if paras and fur.end_markers.search(low):
                 break
             if _take_metadata(line, fur, meta):
                 continue
@@ -193,7 +212,7 @@ def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], di
 
 
 def _only_share_words(low: str, words: frozenset) -> bool:
-    tokens = low.replace("|", " ").split()
+    tokens = low.replace("|", " ").split(None, 12)  # 13 pieces: too many words already
     return bool(tokens) and len(tokens) <= 12 and all(t in words for t in tokens)
 
 
@@ -203,14 +222,15 @@ def _take_metadata(line: str, fur: Furniture, meta: dict) -> bool:
         return False
     taken = False
     for pattern in fur.bylines:
-        m = pattern.search(line)
-        if m and m.start() == 0:
+        m = pattern.match(line)  # a byline starts the line
+        if m:
             meta.setdefault("author", m.group("author").strip())
             taken = True
             break
     for pattern in fur.dates:
-        m = pattern.search(line)
-        if m and (taken or m.start() == 0):
+        # a date line starts with its date; after a byline the date may stand anywhere
+        m = pattern.search(line) if taken else pattern.match(line)
+        if m:
             parsed = parse_date(m.group("date"))
             if parsed:
                 meta.setdefault("published", parsed)
@@ -259,10 +279,12 @@ def _structure(paras: list[Para]) -> list[Para]:
     # 3. title, headings, repeats
     out: list[Para] = []
     seen_furniture: set[str] = set()
+    last_key = None  # _key of out[-1].text
     for i, p in enumerate(joined):
         key = _key(p.text)
-        if key in seen_furniture or (out and _key(out[-1].text) == key):
+        if key in seen_furniture or key == last_key:
             continue
+        last_key = key
         if p.kind == "body" and _is_headline(p.text):
             p.kind = "title" if i == 0 else "heading"
         if p.kind != "body":
