@@ -43,6 +43,16 @@ class Doc:
     def sent_id(i: int) -> str:
         return _SENT_IDS[i] if 0 <= i < _N_IDS else f"s{i + 1:04d}"
 
+    @staticmethod
+    def para_ids(n: int) -> list[str]:
+        """The ids of the first `n` paragraphs."""
+        return list(_PARA_IDS[:n]) if n <= _N_IDS else [Doc.para_id(i) for i in range(n)]
+
+    @staticmethod
+    def sent_ids(n: int) -> list[str]:
+        """The ids of the first `n` sentences."""
+        return list(_SENT_IDS[:n]) if n <= _N_IDS else [Doc.sent_id(i) for i in range(n)]
+
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence containing (or, in a gap, preceding) `offset`; -1 if none."""
         return bisect.bisect_right(self.sent_start, offset) - 1

@@ -150,7 +150,7 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
            "language": [m.get("language", "und")], "n_chars": [len(d.text)], "sha256": [m["sha256"]],
            "path": [m["path"]], "encoding": [m["encoding"]], "text": [d.text]}
     n, k = len(d.para_start), len(d.sent_start)
-    para_ids = _ids(Doc.para_id, n)
+    para_ids = Doc.para_ids(n)
     kinds = d.para_kind
     par = {
         "source_id": [d.source_id] * n, "para_id": para_ids,
@@ -160,7 +160,7 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
         "raw_start": list(d.para_raw_start), "raw_end": list(d.para_raw_end),
     }
     sen = {
-        "source_id": [d.source_id] * k, "sent_id": _ids(Doc.sent_id, k),
+        "source_id": [d.source_id] * k, "sent_id": Doc.sent_ids(k),
         "para_id": [para_ids[p] for p in d.sent_para],
         "start": list(d.sent_start), "end": list(d.sent_end),
         "text": [d.text[s:e] for s, e in zip(d.sent_start, d.sent_end, strict=True)],
@@ -168,17 +168,6 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
         "is_caption": [kinds[p] == "caption" for p in d.sent_para],
     }
     return {"sources": src, "paragraphs": par, "sentences": sen}
-
-
-_IDS: dict = {}  # Doc.para_id / Doc.sent_id -> the ids made so far, in order
-
-
-def _ids(make, n: int) -> list[str]:
-    """[make(0), ..., make(n - 1)]: row ids formatted once per process, not once per article."""
-    ids = _IDS.setdefault(make, [])
-    if len(ids) < n:
-        ids.extend(make(i) for i in range(len(ids), n))
-    return ids[:n]
 
 
 def concat(parts: list[dict[str, dict[str, list]]], name: str) -> dict[str, list]:
