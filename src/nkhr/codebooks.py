@@ -364,6 +364,9 @@ def _trie_regex(words) -> str:
     return build(root)
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 def sentence_hits(matcher: TermMatcher, doc, kinds) -> list[tuple[int, int, int, int]]:
     """(start, end, term index, sentence index) of each match lying inside one sentence
     of `doc` (a :class:`nkhr.doc.Doc`) whose paragraph kind is in `kinds`, in text order."""
@@ -386,6 +389,84 @@ def lower_text(text: str) -> str:
     return low
 
 
+class _Scanner:
+    """The candidate passes for a set of heads: where each head can begin a match.
+
+    One scanner may serve several matchers (see :func:`share_scan`): the
+    themes and the frame cues of an article then cost one pass over its text,
+    and each matcher keeps the heads it knows (a head it does not know is
+    resolved to its own heads that begin it, often none).
+    """
+
+    def __init__(self, heads):
+        bounded = sorted({h for h, b in heads if b})
+        free = sorted({h for h, b in heads if not b})
+        self.word_re = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
+        self.free_re = None
+        if free:
+            by_first: dict[str, list[str]] = {}
+            for h in free:
+                by_first.setdefault(h[0], []).append(h[1:])
+            alts = [re.escape(c) + "(?=(" + _trie_regex(rests) + "))"
+                    for c, rests in sorted(by_first.items())]
+            self.free_re = re.compile("|".join(alts))
+        # the last text scanned: find() on the same text object (another matcher sharing
+        # this scanner, same article) reuses it; holding the text keeps its id unique
+        self._last: tuple = (None, "", {})
+
+    @classmethod
+    def of(cls, heads) -> _Scanner:
+        key = frozenset(heads)
+        scanner = _SCANNERS.get(key)
+        if scanner is None:
+            scanner = _SCANNERS[key] = cls(key)
+        return scanner
+
+    def scan(self, text: str, low: str | None = None) -> tuple[str, dict[tuple[bool, str], list[int]]]:
+        """(the lower-cased text, (at a word start, head as spelled) -> its start offsets)."""
+        if low is not None:
+            return low, self._scan(low)
+        last = self._last
+        if last[0] is text:
+            return last[1], last[2]
+        low = lower_text(text)
+        found = self._scan(low)
+        self._last = (text, low, found)
+        return low, found
+
+    def _scan(self, low: str) -> dict[tuple[bool, str], list[int]]:
+        found: dict[tuple[bool, str], list[int]] = {}
+        if self.word_re is not None:
+            # `\W` needs a character before a word start: pad with a space, which shifts
+            # every match by one, so m.start() is the word start in `low`
+            for m in self.word_re.finditer(" " + low):
+                key = (True, m.group(1))
+                at = found.get(key)
+                if at is None:
+                    found[key] = [m.start()]
+                else:
+                    at.append(m.start())
+        if self.free_re is not None:
+            for m in self.free_re.finditer(low):
+                key = (False, m.group(0) + m.group(m.lastindex))
+                at = found.get(key)
+                if at is None:
+                    found[key] = [m.start()]
+                else:
+                    at.append(m.start())
+        return found
+
+
+_SCANNERS: dict[frozenset, _Scanner] = {}
+
+
+def share_scan(*matchers: TermMatcher) -> None:
+    """Let `matchers` (run on the same texts, one after the other) share one candidate scan."""
+    heads = {h for m in matchers for h in m.heads}
+    for m in matchers:
+        m.scanner = _Scanner.of(heads)
+
+
 class TermMatcher:
     """Every term of a codebook compiled into a few combined passes (see above)."""
 
@@ -399,39 +480,29 @@ class TermMatcher:
         self.rank = [0] * len(terms)
         for r, i in enumerate(self.unrank):
             self.rank[i] = r
-        bounded = sorted({h for t in terms for h, b in t.heads if b})
-        free = sorted({h for t in terms for h, b in t.heads if not b})
+        self.heads = {h for t in terms for h in t.heads}
         self.scan_all = [i for i, t in enumerate(terms) if not t.heads]
-        self.word_re = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
-        self.free_re = None
-        if free:
-            by_first: dict[str, list[str]] = {}
-            for h in free:
-                by_first.setdefault(h[0], []).append(h[1:])
-            alts = [re.escape(c) + "(?=(" + _trie_regex(rests) + "))"
-                    for c, rests in sorted(by_first.items())]
-            self.free_re = re.compile("|".join(alts))
-        # head seen -> (term, the term is exactly this head) for the terms whose head begins it
+        self.scanner = _Scanner.of(self.heads)
+        # head -> the terms whose head begins it
         self.owners: dict[tuple[bool, str], list[int]] = {}
         for i, t in enumerate(terms):
             for h, b in t.heads:
                 self.owners.setdefault((b, h), []).append(i)
-        self.by_head: dict[tuple[bool, str], list[tuple[int, bool]]] = {}
-        for b, heads in ((True, bounded), (False, free)):
-            for h in heads:
-                self.by_head[(b, h)] = self._prefixed(b, h)
+        # head seen -> what to do at each of its starts: (category, rank, term index, None or
+        # the length of the match when the term is exactly this head); filled as heads are seen
+        self.by_head: dict[tuple[bool, str], list[tuple[int, int, int, int | None]]] = {}
 
-    def _prefixed(self, bounded: bool, head: str) -> list[tuple[int, bool]]:
-        found = {i for k in range(1, len(head) + 1) for i in self.owners.get((bounded, head[:k]), ())}
+    def _candidates(self, key: tuple[bool, str]) -> list[tuple[int, int, int, int | None]]:
+        bounded, head = key
+        norm = " ".join(head.split())  # the trie spells a space as any run of whitespace
+        found = sorted({i for k in range(1, len(norm) + 1)
+                        for i in self.owners.get((bounded, norm[:k]), ())})
         terms = self.terms
-        return [(i, terms[i].literal and terms[i].heads[0][0] == head) for i in sorted(found)]
-
-    def _candidates(self, bounded: bool, head: str) -> list[tuple[int, bool]]:
-        key = (bounded, head)
-        found = self.by_head.get(key)
-        if found is None:  # a head the trie spelled with other whitespace
-            found = self.by_head[key] = self._prefixed(bounded, " ".join(head.split()))
-        return found
+        out = self.by_head[key] = [
+            (self.term_cat[i], self.rank[i], i,
+             len(head) if terms[i].literal and terms[i].heads[0][0] == norm else None)
+            for i in found]
+        return out
 
     def find(self, text: str, low: str | None = None) -> list[tuple[int, int, int]]:
         """(start, end, term index) of every match in `text`, sorted by start, end, term.
@@ -439,36 +510,29 @@ class TermMatcher:
         Within a category the leftmost-longest match wins; matches of an
         ``exclude`` term are dropped together with the matches they hide.
         """
-        low = lower_text(text) if low is None else low
-        terms, term_cat, cands, rank = self.terms, self.term_cat, self._candidates, self.rank
+        low, found = self.scanner.scan(text, low)
+        terms, by_head = self.terms, self.by_head
         hits: list[tuple[int, int, int, int]] = []   # (category, start, -end, term rank)
         add = hits.append
-        if self.word_re is not None:
-            padded = " " + low
-            for m in self.word_re.finditer(padded):
-                pos = m.start()  # the word start in `low` (the padding shifts by one)
-                head = m.group(1)
-                for ti, exact in cands(True, head):
-                    if exact:  # a literal term spelled out by the head: check its end only
-                        end = pos + len(head)
-                        nxt = low[end:end + 1]
-                        if not (nxt.isalnum() or nxt == "_"):
-                            add((term_cat[ti], pos, -end, rank[ti]))
-                        continue
-                    mm = terms[ti].pattern.match(low, pos)
+        word_at = _WORD_CHAR.match
+        for key, starts in found.items():
+            cands = by_head.get(key)
+            if cands is None:
+                cands = self._candidates(key)
+            for cat, r, ti, size in cands:
+                if size is not None:  # a literal term spelled out by the head: check its end only
+                    if key[0]:
+                        hits += [(cat, pos, -pos - size, r) for pos in starts
+                                 if word_at(low, pos + size) is None]
+                    else:  # Korean: matches inside words
+                        hits += [(cat, pos, -pos - size, r) for pos in starts]
+                    continue
+                match = terms[ti].pattern.match
+                for pos in starts:
+                    mm = match(low, pos)
                     if mm is not None and mm.end() > pos:
-                        add((term_cat[ti], pos, -mm.end(), rank[ti]))
-        if self.free_re is not None:
-            for m in self.free_re.finditer(low):
-                pos = m.start()
-                head = low[pos] + m.group(m.lastindex)
-                for ti, exact in cands(False, head):
-                    if exact:
-                        add((term_cat[ti], pos, -(pos + len(head)), rank[ti]))
-                        continue
-                    mm = terms[ti].pattern.match(low, pos)
-                    if mm is not None and mm.end() > pos:
-                        add((term_cat[ti], pos, -mm.end(), rank[ti]))
+                        add((cat, pos, -mm.end(), r))
+        term_cat, rank = self.term_cat, self.rank
         for ti in self.scan_all:
             cat = term_cat[ti]
             hits += [(cat, m.start(), -m.end(), rank[ti]) for m in terms[ti].pattern.finditer(low)
