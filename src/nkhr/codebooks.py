@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -370,15 +371,20 @@ _WORD_CHAR = re.compile(r"\w")
 def sentence_hits(matcher: TermMatcher, doc, kinds) -> list[tuple[int, int, int, int]]:
     """(start, end, term index, sentence index) of each match lying inside one sentence
     of `doc` (a :class:`nkhr.doc.Doc`) whose paragraph kind is in `kinds`, in text order."""
-    if not doc.sent_start:
+    sent_start = doc.sent_start
+    if not sent_start:
         return []
     hits = matcher.find(doc.text)
     if not hits:
         return []
-    sent = doc.sentences_at([h[0] for h in hits]).tolist()
+    # a few dozen hits per article: bisect beats building numpy arrays (Doc.sentences_at)
     sent_end, sent_para, para_kind = doc.sent_end, doc.sent_para, doc.para_kind
-    return [(start, end, ti, si) for (start, end, ti), si in zip(hits, sent, strict=True)
-            if si >= 0 and end <= sent_end[si] and para_kind[sent_para[si]] in kinds]
+    out = []
+    for start, end, ti in hits:
+        si = bisect_right(sent_start, start) - 1
+        if si >= 0 and end <= sent_end[si] and para_kind[sent_para[si]] in kinds:
+            out.append((start, end, ti, si))
+    return out
 
 
 def lower_text(text: str) -> str:
