@@ -407,18 +407,16 @@ class _Scanner:
     def __init__(self, heads):
         bounded = sorted({h for h, b in heads if b})
         free = sorted({h for h, b in heads if not b})
+        # `\W` needs a character before a word start (the text is padded with a space)
         self.word_re = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
-        self.free_re = None
-        if free:
-            by_first: dict[str, list[str]] = {}
-            for h in free:
-                by_first.setdefault(h[0], []).append(h[1:])
-            alts = [re.escape(c) + "(?=(" + _trie_regex(rests) + "))"
-                    for c, rests in sorted(by_first.items())]
-            self.free_re = re.compile("|".join(alts))
+        # a free head may start anywhere: the pattern begins with the set of first characters,
+        # so `re` skips every other character fast, then steps back one character and
+        # captures the longest head from there (a lookahead inside a one-character lookbehind)
+        firsts = "".join(re.escape(c) for c in sorted({h[0] for h in free}))
+        self.free_re = re.compile(f"[{firsts}](?<=(?=({_trie_regex(free)})).)") if free else None
         # the last text scanned: find() on the same text object (another matcher sharing
         # this scanner, same article) reuses it; holding the text keeps its id unique
-        self._last: tuple = (None, "", {})
+        self._last: tuple = (None, "", {}, {})
 
     @classmethod
     def of(cls, heads) -> _Scanner:
@@ -428,39 +426,32 @@ class _Scanner:
             scanner = _SCANNERS[key] = cls(key)
         return scanner
 
-    def scan(self, text: str, low: str | None = None) -> tuple[str, dict[tuple[bool, str], list[int]]]:
-        """(the lower-cased text, (at a word start, head as spelled) -> its start offsets)."""
+    def scan(self, text: str, low: str | None = None):
+        """(the lower-cased text, {head at a word start: its offsets}, {free head: its offsets});
+        a head is as spelled in the text (any whitespace where the head has a space)."""
         if low is not None:
-            return low, self._scan(low)
+            return low, *self._scan(low)
         last = self._last
         if last[0] is text:
-            return last[1], last[2]
+            return last[1:]
         low = lower_text(text)
-        found = self._scan(low)
-        self._last = (text, low, found)
-        return low, found
+        self._last = (text, low, *self._scan(low))
+        return self._last[1:]
 
-    def _scan(self, low: str) -> dict[tuple[bool, str], list[int]]:
-        found: dict[tuple[bool, str], list[int]] = {}
-        if self.word_re is not None:
-            # `\W` needs a character before a word start: pad with a space, which shifts
-            # every match by one, so m.start() is the word start in `low`
-            for m in self.word_re.finditer(" " + low):
-                key = (True, m.group(1))
-                at = found.get(key)
-                if at is None:
-                    found[key] = [m.start()]
-                else:
-                    at.append(m.start())
-        if self.free_re is not None:
-            for m in self.free_re.finditer(low):
-                key = (False, m.group(0) + m.group(m.lastindex))
-                at = found.get(key)
-                if at is None:
-                    found[key] = [m.start()]
-                else:
-                    at.append(m.start())
-        return found
+    def _scan(self, low: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        out = []
+        for rx, text in ((self.word_re, " " + low), (self.free_re, low)):
+            found: dict[str, list[int]] = {}
+            if rx is not None:
+                # the padding shifts word starts by one: m.start() is the start in `low`
+                for m in rx.finditer(text):
+                    at = found.get(m.group(1))
+                    if at is None:
+                        found[m.group(1)] = [m.start()]
+                    else:
+                        at.append(m.start())
+            out.append(found)
+        return out[0], out[1]
 
 
 _SCANNERS: dict[frozenset, _Scanner] = {}
@@ -494,17 +485,17 @@ class TermMatcher:
         for i, t in enumerate(terms):
             for h, b in t.heads:
                 self.owners.setdefault((b, h), []).append(i)
-        # head seen -> what to do at each of its starts: (category, rank, term index, None or
-        # the length of the match when the term is exactly this head); filled as heads are seen
-        self.by_head: dict[tuple[bool, str], list[tuple[int, int, int, int | None]]] = {}
+        # per pass (at word starts, free), head as spelled -> what to do at each of its starts:
+        # (category, rank, term index, None or the length of the match when the term is
+        # exactly this head); filled as heads are seen
+        self.by_head: dict[bool, dict[str, list[tuple[int, int, int, int | None]]]] = {True: {}, False: {}}
 
-    def _candidates(self, key: tuple[bool, str]) -> list[tuple[int, int, int, int | None]]:
-        bounded, head = key
+    def _candidates(self, bounded: bool, head: str) -> list[tuple[int, int, int, int | None]]:
         norm = " ".join(head.split())  # the trie spells a space as any run of whitespace
         found = sorted({i for k in range(1, len(norm) + 1)
                         for i in self.owners.get((bounded, norm[:k]), ())})
         terms = self.terms
-        out = self.by_head[key] = [
+        out = self.by_head[bounded][head] = [
             (self.term_cat[i], self.rank[i], i,
              len(head) if terms[i].literal and terms[i].heads[0][0] == norm else None)
             for i in found]
@@ -516,28 +507,30 @@ class TermMatcher:
         Within a category the leftmost-longest match wins; matches of an
         ``exclude`` term are dropped together with the matches they hide.
         """
-        low, found = self.scanner.scan(text, low)
-        terms, by_head = self.terms, self.by_head
+        low, word, free = self.scanner.scan(text, low)
+        terms = self.terms
         hits: list[tuple[int, int, int, int]] = []   # (category, start, -end, term rank)
         add = hits.append
         word_at = _WORD_CHAR.match
-        for key, starts in found.items():
-            cands = by_head.get(key)
-            if cands is None:
-                cands = self._candidates(key)
-            for cat, r, ti, size in cands:
-                if size is not None:  # a literal term spelled out by the head: check its end only
-                    if key[0]:
-                        hits += [(cat, pos, -pos - size, r) for pos in starts
-                                 if word_at(low, pos + size) is None]
-                    else:  # Korean: matches inside words
-                        hits += [(cat, pos, -pos - size, r) for pos in starts]
-                    continue
-                match = terms[ti].pattern.match
-                for pos in starts:
-                    mm = match(low, pos)
-                    if mm is not None and mm.end() > pos:
-                        add((cat, pos, -mm.end(), r))
+        for bounded, found in ((True, word), (False, free)):
+            by_head = self.by_head[bounded]
+            for head, starts in found.items():
+                cands = by_head.get(head)
+                if cands is None:
+                    cands = self._candidates(bounded, head)
+                for cat, r, ti, size in cands:
+                    if size is not None:  # a literal term spelled out by the head: check its end only
+                        if bounded:
+                            hits += [(cat, pos, -pos - size, r) for pos in starts
+                                     if word_at(low, pos + size) is None]
+                        else:  # Korean: matches inside words
+                            hits += [(cat, pos, -pos - size, r) for pos in starts]
+                        continue
+                    match = terms[ti].pattern.match
+                    for pos in starts:
+                        mm = match(low, pos)
+                        if mm is not None and mm.end() > pos:
+                            add((cat, pos, -mm.end(), r))
         term_cat, rank = self.term_cat, self.rank
         for ti in self.scan_all:
             cat = term_cat[ti]
