@@ -495,9 +495,13 @@ class TermMatcher:
         found = sorted({i for k in range(1, len(norm) + 1)
                         for i in self.owners.get((bounded, norm[:k]), ())})
         terms = self.terms
+        # exactly this head: at a word start only its end is left to check; a free head only
+        # when it is Korean (matched inside words: an English word starting with, say, '#'
+        # still needs its pattern's word boundaries checked)
         out = self.by_head[bounded][head] = [
             (self.term_cat[i], self.rank[i], i,
-             len(head) if terms[i].literal and terms[i].heads[0][0] == norm else None)
+             len(head) if (terms[i].literal and terms[i].heads[0][0] == norm
+                           and (bounded or terms[i].kind == "korean")) else None)
             for i in found]
         return out
 
