@@ -418,13 +418,8 @@ class _Scanner:
         # this scanner, same article) reuses it; holding the text keeps its id unique
         self._last: tuple = (None, "", {}, {})
 
-    @classmethod
-    def of(cls, heads) -> _Scanner:
-        key = frozenset(heads)
-        scanner = _SCANNERS.get(key)
-        if scanner is None:
-            scanner = _SCANNERS[key] = cls(key)
-        return scanner
+    def __getstate__(self):  # the last text is this process's: not sent to workers
+        return {**self.__dict__, "_last": (None, "", {}, {})}
 
     def scan(self, text: str, low: str | None = None):
         """(the lower-cased text, {head at a word start: its offsets}, {free head: its offsets});
@@ -454,14 +449,11 @@ class _Scanner:
         return out[0], out[1]
 
 
-_SCANNERS: dict[frozenset, _Scanner] = {}
-
-
 def share_scan(*matchers: TermMatcher) -> None:
     """Let `matchers` (run on the same texts, one after the other) share one candidate scan."""
-    heads = {h for m in matchers for h in m.heads}
+    scanner = _Scanner({h for m in matchers for h in m.heads})
     for m in matchers:
-        m.scanner = _Scanner.of(heads)
+        m.scanner = scanner
 
 
 class TermMatcher:
@@ -479,7 +471,7 @@ class TermMatcher:
             self.rank[i] = r
         self.heads = {h for t in terms for h in t.heads}
         self.scan_all = [i for i, t in enumerate(terms) if not t.heads]
-        self.scanner = _Scanner.of(self.heads)
+        self.scanner = _Scanner(self.heads)
         # head -> the terms whose head begins it
         self.owners: dict[tuple[bool, str], list[int]] = {}
         for i, t in enumerate(terms):
