@@ -62,6 +62,11 @@ def test_korean_terms_match_inside_words_and_across_optional_spaces():
     assert [g[2] for g in got] == ["인권", "해외노동자", "해외 노동자"]
 
 
+def test_words_starting_with_a_non_word_character_still_match_whole_words():
+    text = "#metoo, #metoos and a#metoo"
+    assert find([("m", "#metoo")], text) == [("m", "#metoo", "#metoo")]
+
+
 def test_regex_terms_both_spellings():
     text = "at the expense of food, at the cost of lives"
     got = find([("d", "/at the (?:expense|cost) of/"), ("e", {"re": r"\bfood\b"})], text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -364,18 +365,26 @@ def _trie_regex(words) -> str:
     return build(root)
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 def sentence_hits(matcher: TermMatcher, doc, kinds) -> list[tuple[int, int, int, int]]:
     """(start, end, term index, sentence index) of each match lying inside one sentence
     of `doc` (a :class:`nkhr.doc.Doc`) whose paragraph kind is in `kinds`, in text order."""
-    if not doc.sent_start:
+    sent_start = doc.sent_start
+    if not sent_start:
         return []
     hits = matcher.find(doc.text)
     if not hits:
         return []
-    sent = doc.sentences_at([h[0] for h in hits]).tolist()
+    # a few dozen hits per article: bisect beats building numpy arrays (Doc.sentences_at)
     sent_end, sent_para, para_kind = doc.sent_end, doc.sent_para, doc.para_kind
-    return [(start, end, ti, si) for (start, end, ti), si in zip(hits, sent, strict=True)
-            if si >= 0 and end <= sent_end[si] and para_kind[sent_para[si]] in kinds]
+    out = []
+    for start, end, ti in hits:
+        si = bisect_right(sent_start, start) - 1
+        if si >= 0 and end <= sent_end[si] and para_kind[sent_para[si]] in kinds:
+            out.append((start, end, ti, si))
+    return out
 
 
 def lower_text(text: str) -> str:
@@ -384,6 +393,67 @@ def lower_text(text: str) -> str:
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return low
+
+
+class _Scanner:
+    """The candidate passes for a set of heads: where each head can begin a match.
+
+    One scanner may serve several matchers (see :func:`share_scan`): the
+    themes and the frame cues of an article then cost one pass over its text,
+    and each matcher keeps the heads it knows (a head it does not know is
+    resolved to its own heads that begin it, often none).
+    """
+
+    def __init__(self, heads):
+        bounded = sorted({h for h, b in heads if b})
+        free = sorted({h for h, b in heads if not b})
+        # `\W` needs a character before a word start (the text is padded with a space)
+        self.word_re = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
+        # a free head may start anywhere: the pattern begins with the set of first characters,
+        # so `re` skips every other character fast, then steps back one character and
+        # captures the longest head from there (a lookahead inside a one-character lookbehind)
+        firsts = "".join(re.escape(c) for c in sorted({h[0] for h in free}))
+        self.free_re = re.compile(f"[{firsts}](?<=(?=({_trie_regex(free)})).)") if free else None
+        # the last text scanned: find() on the same text object (another matcher sharing
+        # this scanner, same article) reuses it; holding the text keeps its id unique
+        self._last: tuple = (None, "", {}, {})
+
+    def __getstate__(self):  # the last text is this process's: not sent to workers
+        return {**self.__dict__, "_last": (None, "", {}, {})}
+
+    def scan(self, text: str, low: str | None = None):
+        """(the lower-cased text, {head at a word start: its offsets}, {free head: its offsets});
+        a head is as spelled in the text (any whitespace where the head has a space)."""
+        if low is not None:
+            return low, *self._scan(low)
+        last = self._last
+        if last[0] is text:
+            return last[1:]
+        low = lower_text(text)
+        self._last = (text, low, *self._scan(low))
+        return self._last[1:]
+
+    def _scan(self, low: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        out = []
+        for rx, text in ((self.word_re, " " + low), (self.free_re, low)):
+            found: dict[str, list[int]] = {}
+            if rx is not None:
+                # the padding shifts word starts by one: m.start() is the start in `low`
+                for m in rx.finditer(text):
+                    at = found.get(m.group(1))
+                    if at is None:
+                        found[m.group(1)] = [m.start()]
+                    else:
+                        at.append(m.start())
+            out.append(found)
+        return out[0], out[1]
+
+
+def share_scan(*matchers: TermMatcher) -> None:
+    """Let `matchers` (run on the same texts, one after the other) share one candidate scan."""
+    scanner = _Scanner({h for m in matchers for h in m.heads})
+    for m in matchers:
+        m.scanner = scanner
 
 
 class TermMatcher:
@@ -399,39 +469,33 @@ class TermMatcher:
         self.rank = [0] * len(terms)
         for r, i in enumerate(self.unrank):
             self.rank[i] = r
-        bounded = sorted({h for t in terms for h, b in t.heads if b})
-        free = sorted({h for t in terms for h, b in t.heads if not b})
+        self.heads = {h for t in terms for h in t.heads}
         self.scan_all = [i for i, t in enumerate(terms) if not t.heads]
-        self.word_re = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
-        self.free_re = None
-        if free:
-            by_first: dict[str, list[str]] = {}
-            for h in free:
-                by_first.setdefault(h[0], []).append(h[1:])
-            alts = [re.escape(c) + "(?=(" + _trie_regex(rests) + "))"
-                    for c, rests in sorted(by_first.items())]
-            self.free_re = re.compile("|".join(alts))
-        # head seen -> (term, the term is exactly this head) for the terms whose head begins it
+        self.scanner = _Scanner(self.heads)
+        # head -> the terms whose head begins it
         self.owners: dict[tuple[bool, str], list[int]] = {}
         for i, t in enumerate(terms):
             for h, b in t.heads:
                 self.owners.setdefault((b, h), []).append(i)
-        self.by_head: dict[tuple[bool, str], list[tuple[int, bool]]] = {}
-        for b, heads in ((True, bounded), (False, free)):
-            for h in heads:
-                self.by_head[(b, h)] = self._prefixed(b, h)
+        # per pass (at word starts, free), head as spelled -> what to do at each of its starts:
+        # (category, rank, term index, None or the length of the match when the term is
+        # exactly this head); filled as heads are seen
+        self.by_head: dict[bool, dict[str, list[tuple[int, int, int, int | None]]]] = {True: {}, False: {}}
 
-    def _prefixed(self, bounded: bool, head: str) -> list[tuple[int, bool]]:
-        found = {i for k in range(1, len(head) + 1) for i in self.owners.get((bounded, head[:k]), ())}
+    def _candidates(self, bounded: bool, head: str) -> list[tuple[int, int, int, int | None]]:
+        norm = " ".join(head.split())  # the trie spells a space as any run of whitespace
+        found = sorted({i for k in range(1, len(norm) + 1)
+                        for i in self.owners.get((bounded, norm[:k]), ())})
         terms = self.terms
-        return [(i, terms[i].literal and terms[i].heads[0][0] == head) for i in sorted(found)]
-
-    def _candidates(self, bounded: bool, head: str) -> list[tuple[int, bool]]:
-        key = (bounded, head)
-        found = self.by_head.get(key)
-        if found is None:  # a head the trie spelled with other whitespace
-            found = self.by_head[key] = self._prefixed(bounded, " ".join(head.split()))
-        return found
+        # exactly this head: at a word start only its end is left to check; a free head only
+        # when it is Korean (matched inside words: an English word starting with, say, '#'
+        # still needs its pattern's word boundaries checked)
+        out = self.by_head[bounded][head] = [
+            (self.term_cat[i], self.rank[i], i,
+             len(head) if (terms[i].literal and terms[i].heads[0][0] == norm
+                           and (bounded or terms[i].kind == "korean")) else None)
+            for i in found]
+        return out
 
     def find(self, text: str, low: str | None = None) -> list[tuple[int, int, int]]:
         """(start, end, term index) of every match in `text`, sorted by start, end, term.
@@ -439,36 +503,31 @@ class TermMatcher:
         Within a category the leftmost-longest match wins; matches of an
         ``exclude`` term are dropped together with the matches they hide.
         """
-        low = lower_text(text) if low is None else low
-        terms, term_cat, cands, rank = self.terms, self.term_cat, self._candidates, self.rank
+        low, word, free = self.scanner.scan(text, low)
+        terms = self.terms
         hits: list[tuple[int, int, int, int]] = []   # (category, start, -end, term rank)
         add = hits.append
-        if self.word_re is not None:
-            padded = " " + low
-            for m in self.word_re.finditer(padded):
-                pos = m.start()  # the word start in `low` (the padding shifts by one)
-                head = m.group(1)
-                for ti, exact in cands(True, head):
-                    if exact:  # a literal term spelled out by the head: check its end only
-                        end = pos + len(head)
-                        nxt = low[end:end + 1]
-                        if not (nxt.isalnum() or nxt == "_"):
-                            add((term_cat[ti], pos, -end, rank[ti]))
+        word_at = _WORD_CHAR.match
+        for bounded, found in ((True, word), (False, free)):
+            by_head = self.by_head[bounded]
+            for head, starts in found.items():
+                cands = by_head.get(head)
+                if cands is None:
+                    cands = self._candidates(bounded, head)
+                for cat, r, ti, size in cands:
+                    if size is not None:  # a literal term spelled out by the head: check its end only
+                        if bounded:
+                            hits += [(cat, pos, -pos - size, r) for pos in starts
+                                     if word_at(low, pos + size) is None]
+                        else:  # Korean: matches inside words
+                            hits += [(cat, pos, -pos - size, r) for pos in starts]
                         continue
-                    mm = terms[ti].pattern.match(low, pos)
-                    if mm is not None and mm.end() > pos:
-                        add((term_cat[ti], pos, -mm.end(), rank[ti]))
-        if self.free_re is not None:
-            for m in self.free_re.finditer(low):
-                pos = m.start()
-                head = low[pos] + m.group(m.lastindex)
-                for ti, exact in cands(False, head):
-                    if exact:
-                        add((term_cat[ti], pos, -(pos + len(head)), rank[ti]))
-                        continue
-                    mm = terms[ti].pattern.match(low, pos)
-                    if mm is not None and mm.end() > pos:
-                        add((term_cat[ti], pos, -mm.end(), rank[ti]))
+                    match = terms[ti].pattern.match
+                    for pos in starts:
+                        mm = match(low, pos)
+                        if mm is not None and mm.end() > pos:
+                            add((cat, pos, -mm.end(), r))
+        term_cat, rank = self.term_cat, self.rank
         for ti in self.scan_all:
             cat = term_cat[ti]
             hits += [(cat, m.start(), -m.end(), rank[ti]) for m in terms[ti].pattern.finditer(low)

@@ -60,9 +60,9 @@ class Codebooks:
 
     @classmethod
     def load(cls, themes=None, frames=None, speakers=None) -> Codebooks:
-        from .codebooks import load_frames, load_themes
+        from .codebooks import load_frames, load_themes, share_scan
 
-        return cls(
+        books = cls(
             furniture=load_furniture(),
             lexicon=load_lexicon(),
             roles=load_roles(),
@@ -70,6 +70,8 @@ class Codebooks:
             themes=load_themes(themes),
             frames=load_frames(frames),
         )
+        share_scan(books.themes.matcher, books.frames.matcher)  # one candidate pass per article
+        return books
 
     def hashes(self) -> dict:
         return {

@@ -48,7 +48,7 @@ def sentence_cues(doc: Doc, codebook: FrameCodebook) -> dict[int, Cues]:
 
 def _met(group: Group, cues: Cues) -> list[tuple[int, int, int]] | None:
     found = [h for s in group.sets for h in cues.get(s, ())]
-    if not found or len({h[2] for h in found}) < group.at_least:
+    if not found or (group.at_least > 1 and len({h[2] for h in found}) < group.at_least):
         return None
     return found
 

@@ -28,15 +28,17 @@ def find_themes(doc: Doc, codebook: ThemeCodebook, kinds=KINDS) -> dict[str, lis
     `kinds`: the paragraph kinds searched (default title, heading and body;
     add ``"caption"`` to count photo captions too). Rows are in text order.
     """
-    out: dict[str, list] = {c: [] for c in COLUMNS}
-    terms, text, sid = codebook.terms, doc.text, doc.source_id
-    for start, end, ti, si in sentence_hits(codebook.matcher, doc, frozenset(kinds)):
-        term = terms[ti]
-        out["source_id"].append(sid)
-        out["sent_id"].append(Doc.sent_id(si))
-        out["start"].append(start)
-        out["end"].append(end)
-        out["theme"].append(term.category)
-        out["term"].append(term.text)
-        out["matched"].append(text[start:end])
-    return out
+    hits = sentence_hits(codebook.matcher, doc, frozenset(kinds))
+    if not hits:
+        return {c: [] for c in COLUMNS}
+    starts, ends, tis, sis = (list(col) for col in zip(*hits, strict=True))
+    terms, text, sent_id = codebook.terms, doc.text, Doc.sent_id
+    return {
+        "source_id": [doc.source_id] * len(hits),
+        "sent_id": [sent_id(si) for si in sis],
+        "start": starts,
+        "end": ends,
+        "theme": [terms[ti].category for ti in tis],
+        "term": [terms[ti].text for ti in tis],
+        "matched": [text[s:e] for s, e in zip(starts, ends, strict=True)],
+    }
