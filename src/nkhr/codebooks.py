@@ -430,8 +430,8 @@ class _Scanner:
         if last[0] is text:
             return last[1:]
         low = lower_text(text)
-        self._last = (text, low, *self._scan(low))
-        return self._last[1:]
+        self._last = last = (text, low, *self._scan(low))  # read back from `last`: thread-safe
+        return last[1:]
 
     def _scan(self, low: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         out = []
