@@ -19,13 +19,14 @@ import pickle
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -462,8 +463,14 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
 
 def reduce(merged: MapResult, books: Codebooks, problems=()) -> Tables:
     """The corpus-wide step: join people into speakers and build every table."""
+    with ThreadPoolExecutor(2) as pool:  # Arrow works without the GIL while people are joined
+        return _reduce(merged, books, problems, pool)
+
+
+def _reduce(merged: MapResult, books: Codebooks, problems, pool: ThreadPoolExecutor) -> Tables:
     t = merged.tables
-    tables = Tables({name: schemas.from_arrow(name, t[name]) for name in ("sources", "paragraphs", "sentences")})
+    tables = Tables({name: pool.submit(schemas.from_arrow, name, t[name])
+                     for name in ("sources", "paragraphs", "sentences")})
     tables["ingest_report"] = report_table(list(problems))
     speaker_rows, local_map, names = resolve(merged.persons, books.lexicon, books.roles, books.registry)
     ids = sorted(names)
@@ -499,14 +506,17 @@ def reduce(merged: MapResult, books: Codebooks, problems=()) -> Tables:
         row["n_quotes"] = int(counts[index_of[row["speaker_id"]]])
     men = t["mentions"]
     men = men.append_column("speaker_id", id_arr.take(speaker_index(men)))
-    tables["quotes"] = schemas.from_arrow("quotes", q)
-    tables["mentions"] = schemas.from_arrow("mentions", men)
+    tables["quotes"] = pool.submit(schemas.from_arrow, "quotes", q)
+    tables["mentions"] = pool.submit(schemas.from_arrow, "mentions", men)
     tables["speakers"] = schemas.frame("speakers", {c: [row[c] for row in speaker_rows]
                                                     for c in schemas.SPEAKERS.names})
     for name in ("themes", "frames"):
         tb = t[name]
         who = pc.fill_null(name_arr.take(speaker_index(tb)), schemas.NARRATOR)
-        tables[name] = schemas.from_arrow(name, tb.append_column("speaker", who))
+        tables[name] = pool.submit(schemas.from_arrow, name, tb.append_column("speaker", who))
+    for name, table in tables.items():
+        if not isinstance(table, pd.DataFrame):
+            tables[name] = table.result()
     return tables
 
 
