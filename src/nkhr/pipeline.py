@@ -175,8 +175,9 @@ class MapResult:
     """The per-article step's output for a run of articles, as Arrow tables.
 
     ``tables`` holds every table's rows before speakers are known (quotes,
-    mentions, themes and frames carry ``_who``); ``persons`` and ``n_sentences``
-    are keyed by source id (an article with no sentences has no rows).
+    mentions, themes and frames carry ``_who``); ``persons`` (PersonSummary,
+    or plain tuples of its fields once sent or cached) and ``n_sentences`` are
+    keyed by source id (an article with no sentences has no rows).
     """
     tables: dict[str, pa.Table]
     persons: dict[str, list]
@@ -200,7 +201,7 @@ class MapResult:
 
     def __setstate__(self, state: dict) -> None:
         self.tables = {name: pa.ipc.open_stream(b).read_all() for name, b in state["tables"].items()}
-        self.persons = _persons_of(state["persons"])
+        self.persons = state["persons"]
         self.n_sentences = state["n_sentences"]
 
     @classmethod
@@ -232,11 +233,7 @@ def _ipc_bytes(table: pa.Table) -> bytes:
 
 
 def _person_tuples(persons: dict) -> dict:
-    return {sid: [(p.key, p.names, p.aliases, p.roles) for p in ps] for sid, ps in persons.items()}
-
-
-def _persons_of(tuples: dict) -> dict:
-    return {sid: [quotes_mod.PersonSummary(*p) for p in ps] for sid, ps in tuples.items()}
+    return {sid: [tuple(p) for p in ps] for sid, ps in persons.items()}
 
 
 def _rows_of(table: pa.Table, source_ids: pa.Array) -> pa.Table:
@@ -424,10 +421,9 @@ def _store_load(cache_dir) -> list[_Layer]:
             index = pickle.loads((d / "index.pkl").read_bytes())
             tables = {name: pa.ipc.open_file(pa.memory_map(str(d / f"{name}.arrow"))).read_all()
                       for name in MAP_TABLES}
-            persons = _persons_of(index["persons"])
             trusted = index["written_ns"] - 2_000_000_000
             known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
-            layers.append(_Layer(int(d.name), MapResult(tables, persons, index["n_sentences"]),
+            layers.append(_Layer(int(d.name), MapResult(tables, index["persons"], index["n_sentences"]),
                                  index["keys"], known))
     except Exception:  # damaged or from another version: a miss
         return []

@@ -38,6 +38,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..doc import Doc
 from .names import (
@@ -106,10 +107,9 @@ class Person:
     names: list          # surface forms of full names
 
 
-@dataclass
-class PersonSummary:
-    """What the corpus-wide step needs of an article's person: plain data, cheap to send.
-    Each list is in order of first use, without repeats."""
+class PersonSummary(NamedTuple):
+    """What the corpus-wide step needs of an article's person: plain data, cheap to send
+    (and sent or cached as a plain tuple). Each list is in order of first use, without repeats."""
     key: tuple
     names: list      # (full-name surface form, how many mentions use it)
     aliases: list    # every surface form ("Mayor Oh" for a titled surname)

@@ -108,7 +108,7 @@ def speaker_id(key: tuple) -> str:
 def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
     """Join the articles' people into speakers.
 
-    `people` maps source_id -> [PersonSummary]. Returns (speakers columns,
+    `people` maps source_id -> [PersonSummary or a plain tuple of its fields]. Returns (speakers columns,
     {(source_id, local cluster): speaker_id}, {speaker_id: name}).
     """
     parent: dict = {}
@@ -133,29 +133,29 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
             if len(k) > 2 or k[0] == "ko":  # a full name, not a bare surname
                 union(rk, k)
                 reg_of_key[k] = i
-    root_of = {k: find(k) for k in {p.key for persons in people.values() for p in persons}}
+    root_of = {k: find(k) for k in {p[0] for persons in people.values() for p in persons}}
     groups: dict = {}
     for sid in sorted(people):
         for local, p in enumerate(people[sid]):
-            groups.setdefault(root_of[p.key], []).append((sid, local, p))
+            groups.setdefault(root_of[p[0]], []).append((sid, local, p))
     rows = []
     local_map, names = {}, {}
     for root, members in groups.items():
         entry = None
         for _, _, p in members:
-            if p.key in reg_of_key:
-                entry = registry.entries[reg_of_key[p.key]]
+            if p[0] in reg_of_key:
+                entry = registry.entries[reg_of_key[p[0]]]
         surface = Counter()  # in order of first use: ties go to the first
         aliases = set()
         role_pairs = []
         sources = set()
-        for sid, _local, p in members:
-            for n, count in p.names:
+        for sid, _local, (_key, p_names, p_aliases, p_roles) in members:
+            for n, count in p_names:
                 surface[n] += count
-            aliases.update(p.aliases)
-            if p.aliases:
+            aliases.update(p_aliases)
+            if p_aliases:
                 sources.add(sid)
-            role_pairs += p.roles
+            role_pairs += p_roles
         if not surface:
             continue
         order = {n: i for i, n in enumerate(surface)}
