@@ -155,6 +155,8 @@ def to_markdown(res: dict) -> str:
             lines += ["", f"The full run is `nkhr analyze` as a user runs it (cache on, cold). "
                       f"One changed of {sc['articles']:,}: {inc['ratio_vs_full']:.1%} of that run, "
                       f"{inc['ratio_vs_no_cache_serial']:.1%} of the serial run without cache. "
+                      f"Re-runs (one article changed before each; the median is shown): "
+                      f"{', '.join(map(str, inc['rerun_one_changed'].get('samples', [])))} s. "
                       f"Articles redone: {inc['rerun_one_changed'].get('articles_redone')}. "
                       f"Tables that changed: {', '.join(inc['tables_changed']) or 'none'}. "
                       f"Cached full run identical to the uncached serial run: "
