@@ -36,6 +36,7 @@ from .extract import quotes as quotes_mod
 from .extract.names import load_lexicon
 from .extract.speakers import load_registry, load_roles, resolve
 from .ingest import (
+    Problem,
     RawText,
     doc_columns,
     ingest_text,
@@ -326,8 +327,9 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     themes, frames, speakers: codebook files replacing the project's/defaults.
     workers: processes for the per-article step; executor "local" or "dask"
         (scheduler: a dask scheduler address; default a local cluster).
-    cache_dir: folder keeping the per-article results of the last run; articles
-        unchanged since then are not redone.
+    cache_dir: folder keeping the per-article results of earlier runs; an article
+        whose bytes, catalog row, codebooks and nkhr code are unchanged is not
+        redone (nor read again, if its size and modification time are unchanged).
     """
     books = Codebooks.load(themes, frames, speakers)  # a bad codebook stops us before any work
     layers = _store_load(cache_dir)
@@ -349,6 +351,9 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
                 continue
             if raw.text is None:  # unchanged on disk, but its result is stale: read it now
                 raw = read_raw(Path(corpus) / raw.path, Path(corpus), int(max_mb * 1e6))
+                if isinstance(raw, Problem):  # changed or gone since its size and time were read
+                    problems.append(raw)
+                    continue
             texts.append(raw)
             yield raw, rows.get(raw.source_id)
 
