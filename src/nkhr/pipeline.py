@@ -298,14 +298,19 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
         workers, executor = 1, "local"
     chunks = chain([first], [second] if second else [], chunks)
     if executor == "dask":
-        from distributed import Client, LocalCluster
+        from distributed import Client, LocalCluster, as_completed
 
         cluster = None if scheduler else LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
                                                       processes=True, dashboard_address=":0")
         with Client(scheduler or cluster) as client:
             shared = client.scatter(books, broadcast=True)
             futures = [client.submit(_map_on_dask, chunk, shared, pure=False) for chunk in chunks]
-            results = client.gather(futures)
+            order = {f.key: i for i, f in enumerate(futures)}
+            results = [None] * len(futures)
+            for future, result in as_completed(futures, with_results=True):  # the cluster lets
+                results[order[future.key]] = result                          # go of each result
+                future.release()                                             # once it is here
+            del futures
         if cluster is not None:
             cluster.close()
         return results
