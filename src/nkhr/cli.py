@@ -34,8 +34,7 @@ def _analyze(a) -> int:
     tables = analyze(a.raw_dir, catalog=a.catalog, themes=a.themes, frames=a.frames,
                      speakers=a.speakers, workers=a.workers, executor=a.executor,
                      scheduler=a.scheduler, max_mb=a.max_mb,
-                     cache_dir=None if a.no_cache else (a.cache or a.out / ".cache"))
-    tables.write(a.out)
+                     cache_dir=None if a.no_cache else (a.cache or a.out / ".cache"), out=a.out)
     print(summarize_report(tables))
     counts = ", ".join(f"{len(df)} {name}" for name, df in tables.items() if name != "ingest_report")
     run = tables.run

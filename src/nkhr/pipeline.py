@@ -26,12 +26,12 @@ from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import __version__, schemas
 from .doc import Doc
+from .errors import NkhrError
 from .extract import quotes as quotes_mod
 from .extract.names import load_lexicon
 from .extract.speakers import load_registry, load_roles, resolve
@@ -47,7 +47,7 @@ from .ingest import (
     scan_corpus,
 )
 from .provenance import combine, sha256_bytes, versions
-from .tables import Tables
+from .tables import Tables, write_meta, write_table
 
 
 @dataclass
@@ -323,7 +323,7 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
 
 def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, workers: int = 1,
             executor: str = "local", scheduler: str | None = None, max_mb: float = 10.0,
-            cache_dir=None) -> Tables:
+            cache_dir=None, out=None) -> Tables:
     """Raw articles -> Tables (sources, paragraphs, sentences, ingest_report, quotes,
     mentions, speakers, themes, frames).
 
@@ -335,6 +335,8 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     cache_dir: folder keeping the per-article results of earlier runs; an article
         whose bytes, catalog row, codebooks and nkhr code are unchanged is not
         redone (nor read again, if its size and modification time are unchanged).
+    out: a folder to write the tables to, each as soon as it is ready (the same
+        files as ``analyze(...).write(out)``, sooner: writing overlaps the work).
     """
     books = Codebooks.load(themes, frames, speakers)  # a bad codebook stops us before any work
     layers = _store_load(cache_dir)
@@ -366,12 +368,24 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     parts = [layer.result.subset([sid for sid in reused if layer_of[sid] == i])
              for i, layer in enumerate(layers)] + done
     merged = MapResult.merge(parts)
-    if cache_dir is not None and len(reused) < len(texts):
-        _store_save(Path(cache_dir), layers, MapResult.merge(done), merged, keys, texts)
+
+    def people() -> dict:  # read from the cache while the tables are converted and written
+        for i, layer in enumerate(layers):
+            ids = [sid for sid in reused if layer_of[sid] == i]
+            if ids:
+                stored = layer.persons()
+                merged.persons.update((sid, stored[sid]) for sid in ids)
+        return merged.persons
+
     for raw in texts:
         if not merged.n_sentences[raw.source_id]:
             problems.append(no_text(raw.path))
-    tables = reduce(merged, books, problems)
+    if out is not None:
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+    tables = reduce(merged, books, problems, out, people)
+    if cache_dir is not None and len(reused) < len(texts):
+        _store_save(Path(cache_dir), layers, MapResult.merge(done), merged, keys, texts)
     tables.meta = {
         "produced_by": f"nkhr {__version__}",
         "corpus": str(corpus),
@@ -386,6 +400,8 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         "versions": versions(),
     }
     tables.run = {"articles": len(texts), "from_cache": len(reused)}
+    if out is not None:
+        write_meta(tables.meta, out)
     return tables
 
 
@@ -414,10 +430,18 @@ _MAX_LAYERS = 8
 @dataclass
 class _Layer:
     number: int
-    result: MapResult
+    folder: Path
+    result: MapResult  # its people are read when needed: see persons()
     keys: dict    # source id -> cache key
     known: dict   # path -> RawText (text None): readings trusted (the file did not change
                   # in the two seconds before the layer was written)
+
+    def persons(self) -> dict:
+        try:
+            return pickle.loads((self.folder / "persons.pkl").read_bytes())
+        except Exception as e:
+            raise NkhrError(f"{self.folder}: damaged analysis cache ({e}); delete it or run with "
+                            f"--no-cache") from None
 
 
 def _store_load(cache_dir) -> list[_Layer]:
@@ -433,7 +457,9 @@ def _store_load(cache_dir) -> list[_Layer]:
                       for name in MAP_TABLES}
             trusted = index["written_ns"] - 2_000_000_000
             known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
-            layers.append(_Layer(int(d.name), MapResult(tables, index["persons"], index["n_sentences"]),
+            if not (d / "persons.pkl").is_file():
+                raise FileNotFoundError(d / "persons.pkl")
+            layers.append(_Layer(int(d.name), d, MapResult(tables, {}, index["n_sentences"]),
                                  index["keys"], known))
     except Exception:  # damaged or from another version: a miss
         return []
@@ -451,8 +477,9 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
     for name, table in result.tables.items():
         with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
             w.write_table(table)
+    (tmp / "persons.pkl").write_bytes(pickle.dumps(_person_tuples(result.persons),
+                                                   protocol=pickle.HIGHEST_PROTOCOL))
     index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
-             "persons": _person_tuples(result.persons),
              "n_sentences": result.n_sentences,
              "files": {raw.path: (raw.source_id, raw.path, raw.sha256, raw.encoding, None, raw.problems, raw.stat)
                        for raw in texts if raw.source_id in result.n_sentences},
@@ -467,26 +494,36 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
     os.replace(tmp, folder / "0")
 
 
-def reduce(merged: MapResult, books: Codebooks, problems=()) -> Tables:
-    """The corpus-wide step: join people into speakers and build every table."""
+def reduce(merged: MapResult, books: Codebooks, problems=(), out: Path | None = None,
+           people=None) -> Tables:
+    """The corpus-wide step: join people into speakers and build every table (written
+    to `out` as each is ready, when given). `people`: called for the persons when they
+    are needed, if not in `merged` yet."""
     with ThreadPoolExecutor(2) as pool:  # Arrow works without the GIL while people are joined
-        return _reduce(merged, books, problems, pool)
+        def ready(name: str | None, make, *args):  # name: the table to write (None: not one)
+            return pool.submit(lambda: write_table(make(*args), out, name) if out and name else make(*args))
+
+        return _reduce(merged, books, problems, ready, people or (lambda: merged.persons))
 
 
-def _reduce(merged: MapResult, books: Codebooks, problems, pool: ThreadPoolExecutor) -> Tables:
+def _reduce(merged: MapResult, books: Codebooks, problems, ready, people) -> Tables:
     t = merged.tables
-    tables = Tables({name: pool.submit(schemas.from_arrow, name, t[name])
+    tables = Tables({name: ready(name, schemas.from_arrow, name, t[name])
                      for name in ("sources", "paragraphs", "sentences")})
-    tables["ingest_report"] = report_table(list(problems))
-    speaker_rows, local_map, names = resolve(merged.persons, books.lexicon, books.roles, books.registry)
+    tables["ingest_report"] = ready("ingest_report", report_table, list(problems))
+    # the tables that need speakers are put in order meanwhile (speakers do not change it)
+    ordered = {name: ready(None, schemas.sort_arrow, name, t[name])
+               for name in ("quotes", "mentions", "themes", "frames")}
+    persons = people()
+    speaker_rows, local_map, names = resolve(persons, books.lexicon, books.roles, books.registry)
     ids = sorted(names)
     id_arr = pa.array(ids, pa.large_string())
     name_arr = pa.array([names[s] for s in ids], pa.large_string())
-    sids = sorted(merged.persons)
-    offsets = np.cumsum([0] + [len(merged.persons[s]) for s in sids])
+    sids = sorted(persons)
+    offsets = np.cumsum([0] + [len(persons[s]) for s in sids])
     index_of = {s: i for i, s in enumerate(ids)}
     lookup = np.array([index_of[local_map[(s, k)]] if (s, k) in local_map else -1
-                       for s in sids for k in range(len(merged.persons[s]))] + [-1], dtype=np.int64)
+                       for s in sids for k in range(len(persons[s]))] + [-1], dtype=np.int64)
     sid_arr = pa.array(sids, pa.large_string())
 
     def speaker_index(table: pa.Table) -> pa.Array:
@@ -499,7 +536,7 @@ def _reduce(merged: MapResult, books: Codebooks, problems, pool: ThreadPoolExecu
         found = lookup[at]
         return pa.array(found, mask=found < 0)
 
-    q = t["quotes"]
+    q = ordered["quotes"].result()
     qi = speaker_index(q)
     method = pc.if_else(pc.is_null(qi), "none", q["method"])
     conf_values = pa.array(list(quotes_mod.CONFIDENCE.values()), pa.float64())
@@ -510,19 +547,18 @@ def _reduce(merged: MapResult, books: Codebooks, problems, pool: ThreadPoolExecu
     counts = np.bincount(qi.drop_null().to_numpy(), minlength=len(ids)) if len(ids) else []
     for row in speaker_rows:
         row["n_quotes"] = int(counts[index_of[row["speaker_id"]]])
-    men = t["mentions"]
+    men = ordered["mentions"].result()
     men = men.append_column("speaker_id", id_arr.take(speaker_index(men)))
-    tables["quotes"] = pool.submit(schemas.from_arrow, "quotes", q)
-    tables["mentions"] = pool.submit(schemas.from_arrow, "mentions", men)
-    tables["speakers"] = schemas.frame("speakers", {c: [row[c] for row in speaker_rows]
-                                                    for c in schemas.SPEAKERS.names})
+    tables["quotes"] = ready("quotes", schemas.from_arrow, "quotes", q, False)
+    tables["mentions"] = ready("mentions", schemas.from_arrow, "mentions", men, False)
+    tables["speakers"] = ready("speakers", schemas.frame, "speakers",
+                               {c: [row[c] for row in speaker_rows] for c in schemas.SPEAKERS.names})
     for name in ("themes", "frames"):
-        tb = t[name]
+        tb = ordered[name].result()
         who = pc.fill_null(name_arr.take(speaker_index(tb)), schemas.NARRATOR)
-        tables[name] = pool.submit(schemas.from_arrow, name, tb.append_column("speaker", who))
+        tables[name] = ready(name, schemas.from_arrow, name, tb.append_column("speaker", who), False)
     for name, table in tables.items():
-        if not isinstance(table, pd.DataFrame):
-            tables[name] = table.result()
+        tables[name] = table.result()
     return tables
 
 

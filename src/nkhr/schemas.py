@@ -222,14 +222,21 @@ def arrow_schema(name: str, columns) -> pa.Schema:
     return pa.schema([(c, types.get(c, pa.int64())) for c in columns])
 
 
-def from_arrow(name: str, table: pa.Table) -> pd.DataFrame:
+def sort_arrow(name: str, table: pa.Table) -> pa.Table:
+    """`table` (any columns, including table `name`'s key) in the row order of :func:`frame`."""
+    order = pc.sort_indices(table, sort_keys=[(k, "ascending") for k in SCHEMAS[name].key])  # stable
+    if np.array_equal(order.to_numpy(), np.arange(len(table))):
+        return table
+    return table.take(order)
+
+
+def from_arrow(name: str, table: pa.Table, sort: bool = True) -> pd.DataFrame:
     """Table `name` from an Arrow table holding (at least) its columns: typed like
-    :func:`frame`, in the same stable row order, and so written to the same bytes."""
-    schema = SCHEMAS[name]
-    table = table.select(schema.names)
-    order = pc.sort_indices(table, sort_keys=[(k, "ascending") for k in schema.key])  # stable
-    if not np.array_equal(order.to_numpy(), np.arange(len(table))):
-        table = table.take(order)
+    :func:`frame`, in the same stable row order (sort=False: it is already, by
+    :func:`sort_arrow`), and so written to the same bytes."""
+    table = table.select(SCHEMAS[name].names)
+    if sort:
+        table = sort_arrow(name, table)
     return table.combine_chunks().to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 

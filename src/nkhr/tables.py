@@ -70,23 +70,28 @@ def to_arrow(df: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(df, preserve_index=False)
 
 
+def write_table(df: pd.DataFrame, out: Path, name: str, formats=("parquet", "csv")) -> pd.DataFrame:
+    """Write one table as NAME.parquet and NAME.csv in `out`, each atomically; return it."""
+    table = to_arrow(df)
+    if "parquet" in formats:
+        _atomic_write(out / f"{name}.parquet", lambda p: pq.write_table(table, p, compression="zstd"))
+    if "csv" in formats:
+        _atomic_write(out / f"{name}.csv", lambda p: pacsv.write_csv(table, p))
+    return df
+
+
+def write_meta(meta: dict, out: Path) -> None:
+    text = json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    _atomic_write(out / "meta.json", lambda p: Path(p).write_text(text + "\n", encoding="utf-8"))
+
+
 def write_tables(tables: Tables, out_dir, formats=("parquet", "csv")) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-
-    def write_one(name: str) -> None:
-        table = to_arrow(tables[name])
-        if "parquet" in formats:
-            _atomic_write(out / f"{name}.parquet",
-                          lambda p: pq.write_table(table, p, compression="zstd"))
-        if "csv" in formats:
-            _atomic_write(out / f"{name}.csv", lambda p: pacsv.write_csv(table, p))
-
     names = sorted(tables, key=lambda n: (ORDER.index(n) if n in ORDER else 99, n))
     with ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:  # Arrow writes without the GIL
-        list(pool.map(write_one, names))
-    meta = json.dumps(tables.meta, indent=2, sort_keys=True, ensure_ascii=False, default=str)
-    _atomic_write(out / "meta.json", lambda p: Path(p).write_text(meta + "\n", encoding="utf-8"))
+        list(pool.map(lambda name: write_table(tables[name], out, name, formats), names))
+    write_meta(tables.meta, out)
     return out
 
 
