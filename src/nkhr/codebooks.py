@@ -143,12 +143,23 @@ class Term:
     category: str          # the theme (path joined by '/') or cue set it belongs to
     text: str              # as written in the codebook
     kind: str              # word, phrase, glob, korean or regex
-    pattern: re.Pattern    # applied to the lower-cased text
+    source: str | re.Pattern  # its pattern; compiled when first needed (see `pattern`)
     heads: tuple[tuple[str, bool], ...]  # (lower-cased literal beginning, at a word start)
                                          # for the candidate passes; () = scan the whole text
     exclude: bool = False  # an exception: its matches are dropped, with what they overlap
     line: int | None = None
     literal: bool = False  # a match is exactly its head (no glob, no regex)
+    compiled: re.Pattern | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def pattern(self) -> re.Pattern:
+        """The term's pattern, applied to the lower-cased text. A word, phrase, glob or
+        Korean term is compiled the first time a candidate needs it (many never do in a
+        run); a user's regex was compiled, and checked, when the codebook was read."""
+        if self.compiled is None:
+            source = self.source
+            object.__setattr__(self, "compiled", source if isinstance(source, re.Pattern) else re.compile(source))
+        return self.compiled
 
 
 def _glob_piece(piece: str) -> str:
@@ -320,7 +331,7 @@ def compile_term(entry, category: str, path: str, line: int | None,
     heads = ((head, bounded),) if head else ()
     literal = kind in ("word", "phrase") or (kind == "korean" and len(pieces) == 1
                                              and "*" not in text and "?" not in text)
-    return Term(category, text, kind, re.compile(pattern), heads, exclude, line, literal)
+    return Term(category, text, kind, pattern, heads, exclude, line, literal)
 
 
 def _compile_regex(src: str, category: str, path: str, line: int | None, exclude: bool,
