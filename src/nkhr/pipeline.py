@@ -365,13 +365,12 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
             yield raw, rows.get(raw.source_id)
 
     done = _map(jobs(), len(files), books, workers, executor, scheduler)
-    parts = [layer.result.subset([sid for sid in reused if layer_of[sid] == i])
-             for i, layer in enumerate(layers)] + done
-    merged = MapResult.merge(parts)
+    from_layer = [[sid for sid in reused if layer_of[sid] == i] for i in range(len(layers))]
+    merged = MapResult.merge([layer.result.subset(ids) for layer, ids in zip(layers, from_layer, strict=True)]
+                             + done)
 
     def people() -> dict:  # read from the cache while the tables are converted and written
-        for i, layer in enumerate(layers):
-            ids = [sid for sid in reused if layer_of[sid] == i]
+        for layer, ids in zip(layers, from_layer, strict=True):
             if ids:
                 stored = layer.persons()
                 merged.persons.update((sid, stored[sid]) for sid in ids)
