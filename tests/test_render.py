@@ -1,7 +1,9 @@
-"""nkhr render: the embedded engine on small executed notebooks (tests/fixtures/render/)."""
+"""nkhr render: the embedded engine on small executed notebooks (tests/fixtures/render/,
+committed without outputs; `executed` puts them back)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -14,6 +16,57 @@ from nkhr.report import render as r
 
 FIX = Path(__file__).parent / "fixtures" / "render"
 EPOCH = "1720656000"  # 2024-07-11
+
+
+def _md(text: str) -> dict:
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"text/markdown": text, "text/plain": "<IPython.core.display.Markdown object>"}}
+
+
+# What each fixture's code cells showed when "run" (the fixtures are committed without
+# outputs): cell index -> outputs. The markers must never reach a brief.
+OUTPUTS = {
+    "executed": {
+        2: [_md("Korean text: 존엄은 중요하다. **Bold** from our own Markdown.")],
+        3: [{"output_type": "stream", "name": "stdout", "text": "STREAM_STDOUT_TEXT\n"},
+            {"output_type": "stream", "name": "stderr", "text": "STREAM_STDERR_TEXT\n"}],
+        4: [{"output_type": "display_data", "metadata": {},
+             "data": {"text/html": "<script>document.title='HTML_OUTPUT_RAN'</script><b>HTML_OUTPUT_TEXT</b>",
+                      "text/plain": "PLAIN_REPR_TEXT"}}],
+        5: [{"output_type": "execute_result", "execution_count": 5, "metadata": {},
+             "data": {"text/plain": "EXECUTE_RESULT_REPR"}}],
+        6: [{"output_type": "display_data", "metadata": {},
+             "data": {"image/png": base64.b64encode((FIX / "figure.png").read_bytes()).decode(),
+                      "text/plain": "<Figure>"}}],
+        7: [_md("| A | B |\n|:--|--:|\n| a | 1 |\n\n: A small table.")],
+    },
+    "error_output": {
+        1: [_md("fine")],
+        2: [{"output_type": "error", "ename": "ParameterError",
+             "evalue": "date_from: 'x' is not an ISO date", "traceback": []}],
+    },
+    "missing_glyph": {1: [_md("A quote in Thai: สวัสดี")]},
+    "smuggling": {1: [_md(
+        "Raw: <script>document.title='RAW_HTML_RAN'</script> and `#read(\"/etc/passwd\")`{=typst}\n\n"
+        "```{=typst}\n#read(\"/etc/hostname\")\n```\n\n"
+        "```{=html}\n<img src=x onerror=\"document.title='RAW_BLOCK_RAN'\">\n```\n\n"
+        "![local file](/etc/hostname) and [click](javascript:alert(1)) and [ok](https://example.org/)")]},
+    "unexecuted": {},
+}
+
+
+def executed(name: str, folder: Path) -> Path:
+    """Fixture `name` as papermill leaves it (its outputs and execution counts put back),
+    written to `folder` under its own name."""
+    nb = json.loads((FIX / f"{name}.ipynb").read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code" and OUTPUTS[name]:
+            cell["execution_count"] = i
+            cell["outputs"] = OUTPUTS[name].get(i, [])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
 
 
 def _pdftotext(pdf: Path) -> str:
@@ -29,7 +82,7 @@ def rendered(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path_factory.mktemp("render")
-    paths = r.render(FIX / "executed.ipynb", out_dir=out, engine="embedded")
+    paths = r.render(executed("executed", tmp_path_factory.mktemp("nb")), out_dir=out, engine="embedded")
     mp.undo()
     return paths
 
@@ -70,14 +123,14 @@ def test_pdf_has_the_text_and_embeds_its_fonts(rendered):
 
 def test_two_renders_with_the_same_epoch_are_identical(rendered, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    again = r.render(FIX / "executed.ipynb", out_dir=tmp_path, engine="embedded")
+    again = r.render(executed("executed", tmp_path / "nb"), out_dir=tmp_path, engine="embedded")
     assert again["html"].read_bytes() == rendered["html"].read_bytes()
     assert again["pdf"].read_bytes() == rendered["pdf"].read_bytes()
 
 
 def test_markdown_outputs_cannot_smuggle_markup(tmp_path):
     """A notebook that forgot to escape: raw HTML/Typst, local images, javascript: links are text."""
-    out = r.render(FIX / "smuggling.ipynb", out_dir=tmp_path, engine="embedded")
+    out = r.render(executed("smuggling", tmp_path / "nb"), out_dir=tmp_path, engine="embedded")
     page = out["html"].read_text(encoding="utf-8")
     body = page[page.index("<body>"):]
     assert "<script" not in page and "<img" not in body and "javascript:" not in body
@@ -91,18 +144,18 @@ def test_markdown_outputs_cannot_smuggle_markup(tmp_path):
 
 
 @pytest.mark.parametrize("fixture, step, words", [
-    ("error_output.ipynb", "stage", "cell 3 failed when the notebook ran"),
-    ("unexecuted.ipynb", "stage", "has no outputs"),
-    ("missing_glyph.ipynb", "typst", "no glyph for U+0E2A"),
+    ("error_output", "stage", "cell 3 failed when the notebook ran"),
+    ("unexecuted", "stage", "has no outputs"),
+    ("missing_glyph", "typst", "no glyph for U+0E2A"),
 ])
 def test_a_failure_names_its_step_and_leaves_the_old_brief_alone(tmp_path, fixture, step, words):
-    stem = Path(fixture).stem
-    (tmp_path / f"{stem}.html").write_text("old brief")
+    notebook = executed(fixture, tmp_path.parent / f"{tmp_path.name}-nb")
+    (tmp_path / f"{fixture}.html").write_text("old brief")
     with pytest.raises(RenderError) as err:
-        r.render(FIX / fixture, out_dir=tmp_path, engine="embedded")
+        r.render(notebook, out_dir=tmp_path, engine="embedded")
     assert str(err.value).startswith(f"{step}:") and words in str(err.value)
-    assert (tmp_path / f"{stem}.html").read_text() == "old brief"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{stem}.html"]
+    assert (tmp_path / f"{fixture}.html").read_text() == "old brief"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{fixture}.html"]
 
 
 def test_typst_warnings_are_errors(tmp_path):
@@ -121,8 +174,8 @@ def test_typst_cannot_read_outside_the_build_folder(tmp_path):
         r.compile_pdf(build / "r.typ", build / "r.pdf", build)
 
 
-def test_clean_notebook_keeps_only_display_outputs():
-    nb = json.loads((FIX / "executed.ipynb").read_text(encoding="utf-8"))
+def test_clean_notebook_keeps_only_display_outputs(tmp_path):
+    nb = json.loads(executed("executed", tmp_path).read_text(encoding="utf-8"))
     clean = r.clean_notebook(nb)
     kinds = [c["cell_type"] for c in clean["cells"]]
     assert kinds[0] == "raw" and "markdown" in kinds
@@ -141,17 +194,17 @@ def test_engine_and_format_arguments_are_checked(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no quarto on PATH
     assert r.choose_engine("auto") == "embedded"
     with pytest.raises(RenderError, match="^engine: quarto was requested but is not on PATH"):
-        r.render(FIX / "executed.ipynb", out_dir=tmp_path, engine="quarto")
+        r.render(executed("executed", tmp_path / "nb"), out_dir=tmp_path, engine="quarto")
     with pytest.raises(RenderError, match="^engine:"):
         r.choose_engine("latex")
     with pytest.raises(RenderError, match="^formats:"):
-        r.render(FIX / "executed.ipynb", out_dir=tmp_path, formats=("docx",))
+        r.render(executed("executed", tmp_path / "nb"), out_dir=tmp_path, formats=("docx",))
     with pytest.raises(RenderError, match="^stage: .*no such notebook"):
         r.render(tmp_path / "nope.ipynb", out_dir=tmp_path, engine="embedded")
 
 
 def test_html_only(tmp_path):
-    out = r.render(FIX / "executed.ipynb", out_dir=tmp_path, engine="embedded", formats=["html"])
+    out = r.render(executed("executed", tmp_path / "nb"), out_dir=tmp_path, engine="embedded", formats=["html"])
     assert list(out) == ["html"] and not (tmp_path / "executed.pdf").exists()
 
 
@@ -167,7 +220,7 @@ def test_quarto_engine_gets_the_same_staged_project(tmp_path, monkeypatch):
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
     monkeypatch.setenv("NKHR_TEST_LOG", str(tmp_path / "log"))
-    out = r.render(FIX / "executed.ipynb", out_dir=tmp_path / "out")  # auto -> quarto
+    out = r.render(executed("executed", tmp_path / "nb"), out_dir=tmp_path / "out")  # auto -> quarto
     assert out["html"].read_text() == "fake\n" and out["pdf"].name == "executed.pdf"
     for to in ("html", "typst"):
         log = (tmp_path / f"log.{to}").read_text()
