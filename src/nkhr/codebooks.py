@@ -388,7 +388,7 @@ def sentence_hits(matcher: TermMatcher, doc, kinds) -> list[tuple[int, int, int,
     hits = matcher.find(doc.text)
     if not hits:
         return []
-    # a few dozen hits per article: bisect beats building numpy arrays (Doc.sentences_at)
+    # a few dozen hits per article: bisect beats building numpy arrays
     sent_end, sent_para, para_kind = doc.sent_end, doc.sent_para, doc.para_kind
     out = []
     for start, end, ti in hits:
@@ -482,7 +482,7 @@ class TermMatcher:
             self.rank[i] = r
         self.heads = {h for t in terms for h in t.heads}
         self.scan_all = [i for i, t in enumerate(terms) if not t.heads]
-        self.scanner = _Scanner(self.heads)
+        self.scanner: _Scanner | None = None  # built on first use, unless share_scan gives one
         # head -> the terms whose head begins it
         self.owners: dict[tuple[bool, str], list[int]] = {}
         for i, t in enumerate(terms):
@@ -514,6 +514,8 @@ class TermMatcher:
         Within a category the leftmost-longest match wins; matches of an
         ``exclude`` term are dropped together with the matches they hide.
         """
+        if self.scanner is None:
+            self.scanner = _Scanner(self.heads)
         low, word, free = self.scanner.scan(text, low)
         terms = self.terms
         hits: list[tuple[int, int, int, int]] = []   # (category, start, -end, term rank)
