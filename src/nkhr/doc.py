@@ -11,8 +11,6 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-import numpy as np
-
 _N_IDS = 5000  # ids made once: an article rarely has more paragraphs or sentences
 _PARA_IDS = tuple(f"p{i + 1:04d}" for i in range(_N_IDS))
 _SENT_IDS = tuple(f"s{i + 1:04d}" for i in range(_N_IDS))
@@ -56,10 +54,6 @@ class Doc:
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence containing (or, in a gap, preceding) `offset`; -1 if none."""
         return bisect.bisect_right(self.sent_start, offset) - 1
-
-    def sentences_at(self, offsets) -> np.ndarray:
-        """Vectorized :meth:`sentence_at`."""
-        return np.searchsorted(self.sent_start, offsets, side="right") - 1
 
     def paragraph_at(self, offset: int) -> int:
         return bisect.bisect_right(self.para_start, offset) - 1

@@ -434,8 +434,8 @@ def _code_hash() -> str:
 
 
 # The cache keeps earlier runs' map results in layers CACHE/map/0, 1, ...; each holds
-# {table}.arrow (Arrow IPC, memory-mapped) and index.pkl (each article's cache key, people,
-# sentence count and file reading). A later layer overrides an earlier one for the articles
+# {table}.arrow (Arrow IPC, memory-mapped), persons.pkl (each article's people, read only
+# when needed) and index.pkl (each article's cache key, sentence count and file reading). A later layer overrides an earlier one for the articles
 # it holds. A run that redoes a few articles adds a layer with just those; one that redoes
 # many, or finds too many layers, writes everything as one layer.
 _STORE = "map"

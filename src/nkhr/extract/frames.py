@@ -9,7 +9,7 @@ How: every word and phrase lives in the frame codebook (``frames.yml``) as
 named *cue sets* (human-rights terms, weapons terms, link phrases such as
 "inseparable" or "two sides of the same coin", funding verbs...). One matcher
 run over the lower-cased article finds every cue; cues are mapped to their
-sentences with ``Doc.sentences_at``. Then, for each body sentence that has
+sentences by ``codebooks.sentence_hits``. Then, for each body sentence that has
 cues, each frame's rules are checked: a rule holds when each of its
 conditions (a cue set, or any of several, or at least N distinct terms from
 them) is met in the sentence, and none of its ``unless`` sets is.

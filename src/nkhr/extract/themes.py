@@ -7,7 +7,7 @@ the codebook and the text matched, at its offsets in the cleaned text.
 
 How: the codebook's :class:`~nkhr.codebooks.TermMatcher` runs a few combined
 regex passes over the lower-cased article; each match is mapped to its
-sentence with one vectorized ``searchsorted`` (``Doc.sentences_at``). A match
+sentence by binary search (``codebooks.sentence_hits``). A match
 must lie inside one sentence (a phrase never spans two); matches in photo
 captions are left out by default (captions repeat the body and describe
 photos, not what anyone said). The pipeline adds ``speaker``.
