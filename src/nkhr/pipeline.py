@@ -40,6 +40,7 @@ from .extract.speakers import load_registry, load_roles, resolve
 from .ingest import (
     Problem,
     RawText,
+    concat,
     doc_columns,
     ingest_text,
     load_furniture,
@@ -190,11 +191,11 @@ class MapResult:
     def of(cls, results: list[SourceResult]) -> MapResult:
         """Many articles' results in one set of Arrow tables."""
         kept = [r for r in results if r.n_sentences]
+        parts = [r.columns for r in kept]
         tables = {}
         for name in MAP_TABLES:
             names = _map_columns(name)
-            cols = {c: [x for r in kept for x in r.columns[name][c]] for c in names}
-            tables[name] = pa.Table.from_pydict(cols, schema=schemas.arrow_schema(name, names))
+            tables[name] = pa.Table.from_pydict(concat(parts, name, names), schema=schemas.arrow_schema(name, names))
         return cls(tables, {r.source_id: r.persons for r in kept},
                    {r.source_id: r.n_sentences for r in results})
 

@@ -22,8 +22,8 @@ from . import segment
 from .clean import clean, load_furniture
 from .read import Problem, RawText, discover, read_catalog, read_raw
 
-__all__ = ["load_corpus", "ingest_text", "doc_columns", "docs_to_tables", "read_corpus", "scan_corpus",
-           "summarize_report"]
+__all__ = ["load_corpus", "ingest_text", "doc_columns", "concat", "docs_to_tables", "read_corpus",
+           "scan_corpus", "summarize_report"]
 
 
 def find_catalog(folder: Path, catalog: str | os.PathLike | None) -> Path | None:
@@ -170,9 +170,10 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
     return {"sources": src, "paragraphs": par, "sentences": sen}
 
 
-def concat(parts: list[dict[str, dict[str, list]]], name: str) -> dict[str, list]:
-    """One table's columns from many articles' columns, in article order."""
-    names = [c for c in (parts[0][name] if parts else schemas.SCHEMAS[name].names)]
+def concat(parts: list[dict[str, dict[str, list]]], name: str, names=None) -> dict[str, list]:
+    """One table's columns (`names`, default the first part's) from many articles'
+    columns, in article order."""
+    names = names or list(parts[0][name] if parts else schemas.SCHEMAS[name].names)
     return {c: [x for part in parts for x in part[name][c]] for c in names}
 
 
