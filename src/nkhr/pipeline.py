@@ -363,12 +363,12 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         known.update(layer.known)
         layer_of.update(dict.fromkeys(layer.keys, i))
     rows, problems, files, stream = scan_corpus(corpus, catalog, max_mb, known)
-    book_hash = books.per_source_hash()
+    same_code = _code_key(books.per_source_hash())
     texts, keys, reused = [], {}, []
 
     def jobs():  # articles are read as the workers need them
         for raw in stream:
-            key = keys[raw.source_id] = _cache_key(raw.sha256, rows.get(raw.source_id), book_hash)
+            key = keys[raw.source_id] = _cache_key(raw.sha256, rows.get(raw.source_id), same_code)
             if stored_keys.get(raw.source_id) == key:
                 reused.append(raw.source_id)
                 texts.append(raw)
@@ -421,9 +421,14 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     return tables
 
 
-def _cache_key(raw_sha256: str, catalog_row: dict | None, book_hash: str) -> str:
-    """What an article's map-step result depends on: its bytes, catalog row, codebooks, nkhr's code."""
-    parts = (raw_sha256, sorted((catalog_row or {}).items()), book_hash, __version__, _code_hash())
+def _code_key(book_hash: str) -> str:
+    """What every article's map-step result depends on: the codebooks and nkhr's code."""
+    return sha256_bytes(repr((book_hash, __version__, _code_hash())).encode())
+
+
+def _cache_key(raw_sha256: str, catalog_row: dict | None, code_key: str) -> str:
+    """What an article's map-step result depends on: its bytes, catalog row, and `code_key`."""
+    parts = (raw_sha256, sorted(catalog_row.items()) if catalog_row else (), code_key)
     return sha256_bytes(repr(parts).encode())[:32]
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -86,7 +85,7 @@ def key_of_name(name: str, lex: Lexicon) -> tuple:
 
 
 def role_category(texts: list[str], roles: Roles) -> str:
-    texts = list(dict.fromkeys(t for t in texts if t))  # a frequent speaker repeats the same roles
+    texts = list(dict.fromkeys(t for t in texts if t))
     for cat, pattern in roles.rules:
         if any(pattern.search(t) for t in texts):
             return cat
@@ -142,26 +141,25 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
     local_map, names = {}, {}
     for root, members in groups.items():
         entry = None
-        for _, _, p in members:
-            if p[0] in reg_of_key:
-                entry = registry.entries[reg_of_key[p[0]]]
-        surface = Counter()  # in order of first use: ties go to the first
+        surface: dict = {}  # name -> uses, in order of first use: ties go to the first
         aliases = set()
         role_pairs = []
         sources = set()
-        for sid, _local, (_key, p_names, p_aliases, p_roles) in members:
+        for sid, _local, (key, p_names, p_aliases, p_roles) in members:
+            if key in reg_of_key:
+                entry = registry.entries[reg_of_key[key]]
             for n, count in p_names:
-                surface[n] += count
-            aliases.update(p_aliases)
+                surface[n] = surface.get(n, 0) + count
             if p_aliases:
+                aliases.update(p_aliases)
                 sources.add(sid)
             role_pairs += p_roles
         if not surface:
             continue
-        order = {n: i for i, n in enumerate(surface)}
-        name = entry["name"] if entry else max(surface, key=lambda n: (surface[n], -order[n]))
+        name = entry["name"] if entry else max(surface, key=surface.__getitem__)
         key = find(root) if entry is None else key_of_name(name, lex)
         sid_ = speaker_id(key if isinstance(key, tuple) else (str(key),))
+        role_pairs = list(dict.fromkeys(role_pairs))  # a frequent speaker repeats the same roles
         short = [r for r, _ in role_pairs if r]
         role = (entry or {}).get("role") or (min(short, key=len) if short else None)
         category = (entry or {}).get("role_category") or role_category([e for _, e in role_pairs], roles)

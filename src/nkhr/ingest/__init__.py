@@ -42,10 +42,10 @@ def read_corpus(path, catalog=None, max_mb: float = 10.0) -> tuple[list[RawText]
 
 
 def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = None):
-    """The lazy form of :func:`read_corpus`: (catalog rows, problems, the files found,
-    an iterator reading and decoding them one at a time). The files' problems are
-    added to `problems` as the iterator reaches them, so a caller can start work on
-    the first articles while the rest are read.
+    """The lazy form of :func:`read_corpus`: (catalog rows, problems, the files found
+    (paths relative to the folder), an iterator reading and decoding them one at a
+    time). The files' problems are added to `problems` as the iterator reaches them,
+    so a caller can start work on the first articles while the rest are read.
 
     known: path -> an earlier RawText of that file (its text left out); a file
     whose size and modification time are still those is not read again, and
@@ -67,8 +67,8 @@ def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = N
     def texts():
         seen: dict[str, str] = {}
         seen_ids: dict[str, str] = {}
-        for f in files:
-            got = _unchanged(f, folder, known) or read_raw(f, folder, int(max_mb * 1e6))
+        for rel in files:
+            got = _unchanged(folder, rel, known) or read_raw(folder / rel, folder, int(max_mb * 1e6))
             if isinstance(got, Problem):
                 problems.append(got)
                 continue
@@ -97,11 +97,14 @@ def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = N
     return rows, problems, files, texts()
 
 
-def _unchanged(f: Path, folder: Path, known: dict | None) -> RawText | None:
-    hit = (known or {}).get(f.relative_to(folder).as_posix())
+def _unchanged(folder: Path, rel: str, known: dict | None) -> RawText | None:
+    hit = (known or {}).get(rel)
     if hit is None:
         return None
-    st = f.stat()
+    try:
+        st = os.stat(os.path.join(folder, rel))
+    except OSError:  # gone since it was listed: read_raw says so
+        return None
     return hit if hit.stat == (st.st_size, st.st_mtime_ns) else None
 
 

@@ -45,15 +45,26 @@ class RawText:
     stat: tuple = ()   # (size, modification time in ns) when read
 
 
-def discover(folder: Path) -> list[Path]:
-    """Raw article files below `folder`, in a stable order (hidden files and folders skipped)."""
+def discover(folder: Path) -> list[str]:
+    """Raw article files below `folder`, as '/'-separated paths relative to it, in a
+    stable order. Hidden files and folders are skipped; a symbolic link to a file is
+    followed, one to a folder is not; a folder that cannot be listed is skipped."""
     found = []
-    for top, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = Path(top).relative_to(folder).as_posix()
-        found += [(f if rel == "." else f"{rel}/{f}") for f in files
-                  if not f.startswith(".") and os.path.splitext(f)[1].lower() in SUFFIXES]
-    return [p for p in (folder / rel for rel in sorted(found)) if p.is_file()]
+    todo = [("", os.fspath(folder))]
+    while todo:
+        rel, top = todo.pop()
+        try:
+            with os.scandir(top) as entries:
+                for e in entries:
+                    if e.name.startswith("."):
+                        continue
+                    if e.is_dir(follow_symlinks=False):
+                        todo.append((f"{rel}{e.name}/", e.path))
+                    elif os.path.splitext(e.name)[1].lower() in SUFFIXES and e.is_file():
+                        found.append(rel + e.name)
+        except OSError:
+            continue
+    return sorted(found)
 
 
 _CONTROL = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20)])
