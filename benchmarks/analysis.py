@@ -283,7 +283,7 @@ def profile(corpus, top: int = 30) -> dict:
 
 # --------------------------------------------------------------------------- scale
 
-def scale(corpus, work, *, dask: bool = True, incremental: bool = True, repeat: int = 2,
+def scale(corpus, work, *, dask: bool = True, incremental: bool = True, repeat: int = 3,
           log=print) -> dict:
     """The ``nkhr analyze`` command on `corpus`: workers 1 vs 2, dask, identity, incremental."""
     work = Path(work)

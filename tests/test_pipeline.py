@@ -34,6 +34,18 @@ def test_dask_executor_gives_the_same_tables(tmp_path):
         assert serial[name].equals(distributed[name]), name
 
 
+def test_dask_scheduler_address_gives_byte_identical_files(tmp_path):
+    """`--executor dask --scheduler ADDRESS`: an existing cluster (here one started for the
+    test, in its own processes) runs the per-article step; the files are the serial run's."""
+    distributed = pytest.importorskip("distributed")
+    assert main(["analyze", str(RAW), "--out", str(tmp_path / "serial"), "--no-cache"]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster:
+        assert main(["analyze", str(RAW), "--out", str(tmp_path / "dask"), "--no-cache",
+                     "--executor", "dask", "--scheduler", cluster.scheduler_address]) == 0
+    assert _files(tmp_path / "serial") == _files(tmp_path / "dask")
+
+
 def test_changing_one_article_redoes_only_that_article(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
