@@ -244,7 +244,9 @@ def _person_tuples(persons: dict) -> dict:
 @contextmanager
 def _gc_paused():
     """For making many small objects at once (loading people, joining them): the cyclic
-    garbage collector's passes over them would cost more than the work itself."""
+    garbage collector's passes over them would cost more than the work itself. The
+    analysis makes almost no reference cycles (a few hundred objects per 1,000
+    articles): what it drops is freed by reference counting all the same."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -338,6 +340,7 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
     return [_map_chunk(c) for c in chunks]
 
 
+@_gc_paused()
 def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, workers: int = 1,
             executor: str = "local", scheduler: str | None = None, max_mb: float = 10.0,
             cache_dir=None, out=None) -> Tables:
