@@ -156,6 +156,19 @@ def test_bad_inputs_are_reported_and_the_rest_goes_through(tmp_path, capsys):
     assert main(["ingest", str(raw), "--out", str(tmp_path / "strict"), "--strict"]) == 1
 
 
+def test_a_file_gone_or_unreadable_is_reported_and_the_rest_goes_through(tmp_path, monkeypatch):
+    import nkhr.ingest as ingest
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    listed = ingest.discover
+    monkeypatch.setattr(ingest, "discover", lambda folder: [*listed(folder), "zz_gone.txt"])  # deleted meanwhile
+    t = nkhr.load_corpus(raw)
+    gone = t.ingest_report[t.ingest_report.path == "zz_gone.txt"]
+    assert gone.problem.tolist() == ["unreadable"] and "skipped" in gone.message.iloc[0]
+    assert len(t.sources) == len(listed(raw))
+
+
 def test_nothing_ingested_is_a_failure(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -106,7 +106,7 @@ def test_unchanged_files_are_not_read_again_but_redone_when_codebooks_change(tmp
     read = []
     real = ingest.read_raw
     for module in (ingest, pipeline):
-        monkeypatch.setattr(module, "read_raw", lambda f, *a: read.append(f.name) or real(f, *a))
+        monkeypatch.setattr(module, "read_raw", lambda root, rel, *a: read.append(rel) or real(root, rel, *a))
     assert nkhr.analyze(raw, cache_dir=cache).quotes.equals(first.quotes)
     assert read == []
     again = nkhr.analyze(raw, cache_dir=cache, themes=themes)  # every result is stale

@@ -366,18 +366,18 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         known.update(layer.known)
         layer_of.update(dict.fromkeys(layer.keys, i))
     rows, problems, files, stream = scan_corpus(corpus, catalog, max_mb, known)
-    same_code = _code_key(books.per_source_hash())
+    code_key = _code_key(books.per_source_hash())
     texts, keys, reused = [], {}, []
 
     def jobs():  # articles are read as the workers need them
         for raw in stream:
-            key = keys[raw.source_id] = _cache_key(raw.sha256, rows.get(raw.source_id), same_code)
+            key = keys[raw.source_id] = _cache_key(raw.sha256, rows.get(raw.source_id), code_key)
             if stored_keys.get(raw.source_id) == key:
                 reused.append(raw.source_id)
                 texts.append(raw)
                 continue
             if raw.text is None:  # unchanged on disk, but its result is stale: read it now
-                raw = read_raw(Path(corpus) / raw.path, Path(corpus), int(max_mb * 1e6))
+                raw = read_raw(Path(corpus), raw.path, int(max_mb * 1e6))
                 if isinstance(raw, Problem):  # changed or gone since its size and time were read
                     problems.append(raw)
                     continue

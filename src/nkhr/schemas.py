@@ -116,7 +116,7 @@ INGEST_REPORT = _register(Schema(
     (
         _c("path", STR, "the file (or catalog row) concerned, relative to the corpus folder"),
         _c("severity", STR, "'error' (file skipped), 'warning' (ingested, but check it) or 'info'"),
-        _c("problem", STR, "a short code: empty, binary, too_large, duplicate, ..."),
+        _c("problem", STR, "a short code: empty, binary, too_large, unreadable, duplicate, ..."),
         _c("message", STR, "what happened and what to do"),
     ),
     ("path", "problem"),

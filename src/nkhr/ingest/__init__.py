@@ -68,7 +68,7 @@ def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = N
         seen: dict[str, str] = {}
         seen_ids: dict[str, str] = {}
         for rel in files:
-            got = _unchanged(folder, rel, known) or read_raw(folder / rel, folder, int(max_mb * 1e6))
+            got = _unchanged(folder, rel, known) or read_raw(folder, rel, int(max_mb * 1e6))
             if isinstance(got, Problem):
                 problems.append(got)
                 continue

@@ -138,16 +138,19 @@ def html_to_text(markup: str) -> str:
     return html.unescape("\n".join(line for line in lines if line))
 
 
-def read_raw(path: Path, root: Path, max_bytes: int) -> RawText | Problem:
-    """Read one raw file. Return its text, or the Problem that stops it being ingested."""
-    rel = path.relative_to(root).as_posix()
-    st = path.stat()
-    size = st.st_size
-    if size > max_bytes:
-        return Problem(rel, "error", "too_large",
-                       f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
-                       "for one article; split it, or raise --max-mb")
-    data = path.read_bytes()
+def read_raw(root: Path, rel: str, max_bytes: int) -> RawText | Problem:
+    """Read the raw file `rel` (a '/'-separated path below `root`, as :func:`discover`
+    gives it). Return its text, or the Problem that stops it being ingested."""
+    try:
+        with open(os.path.join(root, rel), "rb") as f:
+            st = os.fstat(f.fileno())  # the size and time of what is read
+            if st.st_size > max_bytes:
+                return Problem(rel, "error", "too_large",
+                               f"file is {st.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB "
+                               "limit for one article; split it, or raise --max-mb")
+            data = f.read()
+    except OSError as e:
+        return Problem(rel, "error", "unreadable", f"cannot read the file: {e.strerror or e}; skipped")
     if not data.strip():
         return Problem(rel, "error", "empty", "file is empty (or only white space); skipped")
     if looks_binary(data):
@@ -164,12 +167,13 @@ def read_raw(path: Path, root: Path, max_bytes: int) -> RawText | Problem:
     if "\r" in text:
         problems.append(Problem(rel, "info", "line_ends", "CRLF/CR line ends normalized to LF"))
         text = normalize_newlines(text)
-    if path.suffix.lower() in (".html", ".htm"):
+    stem, suffix = os.path.splitext(rel.rpartition("/")[2])
+    if suffix.lower() in (".html", ".htm"):
         text = html_to_text(text)
     if "\ufffd" in text:
         problems.append(Problem(rel, "warning", "replacement_chars",
                                 "text contains undecodable bytes (shown as U+FFFD)"))
-    return RawText(path.stem, rel, sha256_bytes(data), encoding, text, problems, (size, st.st_mtime_ns))
+    return RawText(stem, rel, sha256_bytes(data), encoding, text, problems, (st.st_size, st.st_mtime_ns))
 
 
 def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
