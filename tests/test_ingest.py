@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -230,3 +231,33 @@ def test_every_pysbd_boundary_is_ours_too(corpus):
             if (p.source_id, off) not in ours:
                 missing.append(text[p.source_id][off:off + 40])
     assert missing == []
+
+
+def test_a_bad_catalog_row_or_malformed_catalog_is_reported_and_the_rest_goes_through(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    head = "source_id,outlet,published,title,url\n"
+    (raw / "catalog.csv").write_text(
+        head + "004_1ece434d463d2cfa,The Korea Herald,11 July 2024,,\n000_29de344ddb13f9c4,Freedom Chosun,,,\n",
+        encoding="utf-8")
+    t = nkhr.analyze(raw)
+    bad = t.ingest_report[t.ingest_report.path == "catalog.csv:2"]
+    assert bad.problem.tolist() == ["catalog_row"] and "11 July 2024" in bad.message.iloc[0]
+    assert len(t.sources) == 5 and (t.sources.outlet == "The Korea Herald").sum() == 1
+    for rows in ('000_29de344ddb13f9c4,"Freedom Chosun,,,\n004_1ece434d463d2cfa,X,,,\n',  # a quote left open
+                 '000_29de344ddb13f9c4,"' + "x" * 200_000 + '",,,\n'):                   # a field too long
+        (raw / "catalog.csv").write_text(head + "001_0eb2353e931d2e9e,Y,,,\n" + rows, encoding="utf-8")
+        t = nkhr.load_corpus(raw)
+        bad = t.ingest_report[t.ingest_report.problem == "catalog"]
+        assert bad.path.tolist() == ["catalog.csv:3"] and "malformed CSV" in bad.message.iloc[0]
+        assert len(t.sources) == 5 and "Freedom Chosun" not in set(t.sources.outlet)
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_goes_through(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    with open(os.path.join(os.fsencode(raw), b"bad\xffname.txt"), "wb") as f:
+        f.write(b"Kim said the market was busy.")
+    t = nkhr.analyze(raw)
+    bad = t.ingest_report[t.ingest_report.problem == "bad_name"]
+    assert bad.path.tolist() == ["bad\\xffname.txt"] and len(t.sources) == 5

@@ -19,6 +19,22 @@ def _files(folder):
     return {f.name: f.read_bytes() for f in sorted(folder.iterdir()) if f.is_file()}
 
 
+def _aged_copy(tmp_path):
+    """The bundled corpus, its files written an hour before (trusted by the cache, as a real corpus)."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    for f in raw.iterdir():
+        f.chmod(0o644)
+        os.utime(f, ns=(f.stat().st_mtime_ns - 3_600_000_000_000,) * 2)
+    return raw
+
+
+def _same_as_fresh(got, raw, **kwargs):
+    fresh = nkhr.analyze(raw, **kwargs)
+    for name in fresh:
+        assert got[name].equals(fresh[name]), name
+
+
 def test_workers_and_cache_give_byte_identical_tables(tmp_path):
     assert main(["analyze", str(RAW), "--out", str(tmp_path / "serial"), "--no-cache"]) == 0
     assert main(["analyze", str(RAW), "--out", str(tmp_path / "two"), "--workers", "2"]) == 0
@@ -83,22 +99,8 @@ def test_load_reads_analyzed_tables_or_analyzes_raw(analyzed_dir):
     assert from_tables.quotes.equals(from_raw.quotes)
 
 
-def test_a_damaged_cache_is_a_miss_not_an_error(tmp_path):
-    cache = tmp_path / "cache"
-    fresh = nkhr.analyze(RAW, cache_dir=cache)
-    stored = sorted((cache / "map" / "0").iterdir())
-    assert {f.name for f in stored} >= {"index.pkl", "quotes.arrow", "sentences.arrow"}
-    (cache / "map" / "0" / "quotes.arrow").write_bytes(b"not arrow")
-    again = nkhr.analyze(RAW, cache_dir=cache)
-    for name in fresh:
-        assert fresh[name].equals(again[name]), name
-
-
 def test_unchanged_files_are_not_read_again_but_redone_when_codebooks_change(tmp_path, monkeypatch):
-    raw = tmp_path / "raw"
-    shutil.copytree(RAW, raw)
-    for f in raw.iterdir():  # written long before the cache, as a real corpus is
-        os.utime(f, ns=(f.stat().st_mtime_ns - 3_600_000_000_000,) * 2)
+    raw = _aged_copy(tmp_path)
     cache = tmp_path / "cache"
     first = nkhr.analyze(raw, cache_dir=cache)
     themes = FIXTURES / "codebooks" / "quanteda_dictionary.yml"
@@ -125,11 +127,101 @@ def test_the_cache_adds_a_layer_per_small_change_and_compacts_on_a_big_one(tmp_p
         for path in paths:
             path.chmod(0o644)
             path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
-        got, fresh = nkhr.analyze(raw, cache_dir=cache), nkhr.analyze(raw)
-        for name in fresh:
-            assert got[name].equals(fresh[name]), name
+        _same_as_fresh(nkhr.analyze(raw, cache_dir=cache), raw)
         return sorted(d.name for d in (cache / "map").iterdir() if d.name.isdigit())
 
     assert edit(files[0]) == ["0", "1"]
     assert edit(files[1]) == ["0", "1", "2"]
     assert edit(files[2], files[3]) == ["0"]
+
+
+def test_an_edit_that_keeps_the_size_and_modification_time_is_seen(tmp_path):
+    raw = _aged_copy(tmp_path)
+    cache = tmp_path / "cache"
+    nkhr.analyze(raw, cache_dir=cache)
+    path = raw / "004_1ece434d463d2cfa.txt"
+    st = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"said", b"SAID", 1))  # same size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # as cp -p, tar, rsync -t, editors may
+    again = nkhr.analyze(raw, cache_dir=cache)
+    assert again.run["from_cache"] == 4
+    _same_as_fresh(again, raw)
+
+
+def test_max_mb_applies_to_articles_trusted_from_the_cache(tmp_path):
+    raw = _aged_copy(tmp_path)
+    cache = tmp_path / "cache"
+    nkhr.analyze(raw, cache_dir=cache)
+    again = nkhr.analyze(raw, cache_dir=cache, max_mb=0.006)
+    assert set(again.ingest_report.problem) == {"too_large"} and len(again.sources) == 2
+    _same_as_fresh(again, raw, max_mb=0.006)
+
+
+@pytest.mark.parametrize("new_name", ["sub/005_x.txt", "005_x.htm"])
+def test_an_article_moved_or_renamed_to_the_same_source_id_is_redone(tmp_path, new_name):
+    raw = _aged_copy(tmp_path)
+    (raw / "005_x.txt").write_text("<html><body><p>Kim said:</p><p>&quot;We were hungry,&quot; she said "
+                                   "in Seoul on Monday.</p></body></html>", encoding="utf-8")
+    cache = tmp_path / "cache"
+    nkhr.analyze(raw, cache_dir=cache)
+    (raw / "sub").mkdir()
+    (raw / "005_x.txt").rename(raw / new_name)
+    again = nkhr.analyze(raw, cache_dir=cache)
+    assert again.sources.set_index("source_id").at["005_x", "path"] == new_name
+    _same_as_fresh(again, raw)
+
+
+@pytest.mark.parametrize("name", ["index.pkl", "persons.pkl", "sources.arrow", "quotes.arrow"])
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_a_cache_file_truncated_or_overwritten_in_place_is_a_miss(tmp_path, name, damage):
+    raw = _aged_copy(tmp_path)
+    cache = tmp_path / "cache"
+    nkhr.analyze(raw, cache_dir=cache)
+    path = cache / "map" / "0" / name
+    data = bytearray(path.read_bytes())
+    if damage == "truncate":
+        data = data[:len(data) // 2]
+    else:  # same size, some bytes changed
+        data[len(data) // 3:len(data) // 3 + 64] = bytes(b ^ 0xFF for b in data[len(data) // 3:len(data) // 3 + 64])
+    path.write_bytes(bytes(data))
+    again = nkhr.analyze(raw, cache_dir=cache)
+    assert again.run["from_cache"] == 0
+    _same_as_fresh(again, raw)
+
+
+def test_another_run_replacing_the_cache_meanwhile_changes_nothing(tmp_path, monkeypatch):
+    """Two analyses sharing a cache: one that replaces its layers while the other is at work
+    neither stops it nor gives it the other corpus's people."""
+    raw = _aged_copy(tmp_path)
+    other = tmp_path / "other"
+    shutil.copytree(raw, other)
+    path = other / "000_29de344ddb13f9c4.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Jang Se-yul", "Park Min-ho"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    nkhr.analyze(raw, cache_dir=cache)
+    real = pipeline._Layer.persons
+
+    def meanwhile(layer):  # the other run redoes every article and rewrites the cache
+        monkeypatch.setattr(pipeline._Layer, "persons", real)
+        nkhr.analyze(other, cache_dir=cache, themes=FIXTURES / "codebooks" / "quanteda_dictionary.yml")
+        return real(layer)
+
+    monkeypatch.setattr(pipeline._Layer, "persons", meanwhile)
+    again = nkhr.analyze(raw, cache_dir=cache)
+    assert again.run["from_cache"] == 5
+    _same_as_fresh(again, raw)
+
+
+def test_an_unusable_cache_or_output_folder(tmp_path):
+    raw = _aged_copy(tmp_path)
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x", encoding="utf-8")
+    assert main(["analyze", str(raw), "--out", str(a_file)]) == 2
+    assert main(["analyze", str(raw), "--out", str(tmp_path / "o"), "--cache", str(a_file)]) == 2
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "map").write_text("x", encoding="utf-8")  # the cache cannot be written: the run goes on
+    with pytest.warns(UserWarning, match="cache was not updated"):
+        assert main(["analyze", str(raw), "--out", str(tmp_path / "o"), "--cache", str(cache)]) == 0
+    assert main(["analyze", str(raw), "--out", str(tmp_path / "fresh"), "--no-cache"]) == 0
+    assert _files(tmp_path / "o") == _files(tmp_path / "fresh")

@@ -20,6 +20,8 @@ import pickle
 import shutil
 import tempfile
 import time
+import warnings
+import zlib
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -353,12 +355,15 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     workers: processes for the per-article step; executor "local" or "dask"
         (scheduler: a dask scheduler address; default a local cluster).
     cache_dir: folder keeping the per-article results of earlier runs; an article
-        whose bytes, catalog row, codebooks and nkhr code are unchanged is not
-        redone (nor read again, if its size and modification time are unchanged).
+        whose bytes, path, catalog row, codebooks and nkhr code are unchanged is
+        not redone (nor read again, if its size, times and inode are unchanged).
     out: a folder to write the tables to, each as soon as it is ready (the same
         files as ``analyze(...).write(out)``, sooner: writing overlaps the work).
     """
     books = Codebooks.load(themes, frames, speakers)  # a bad codebook stops us before any work
+    for folder, what in ((out, "output"), (cache_dir, "cache")):
+        if folder is not None and os.path.lexists(folder) and not os.path.isdir(folder):
+            raise NkhrError(f"{folder}: the {what} folder exists and is not a folder")
     layers = _store_load(cache_dir)
     stored_keys, known, layer_of = {}, {}, {}
     for i, layer in enumerate(layers):
@@ -371,7 +376,7 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
 
     def jobs():  # articles are read as the workers need them
         for raw in stream:
-            key = keys[raw.source_id] = _cache_key(raw.sha256, rows.get(raw.source_id), code_key)
+            key = keys[raw.source_id] = _cache_key(raw.sha256, raw.path, rows.get(raw.source_id), code_key)
             if stored_keys.get(raw.source_id) == key:
                 reused.append(raw.source_id)
                 texts.append(raw)
@@ -403,8 +408,6 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
     tables = reduce(merged, books, problems, out, people)
-    if cache_dir is not None and len(reused) < len(texts):
-        _store_save(Path(cache_dir), layers, MapResult.merge(done), merged, keys, texts)
     tables.meta = {
         "produced_by": f"nkhr {__version__}",
         "corpus": str(corpus),
@@ -421,6 +424,8 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     tables.run = {"articles": len(texts), "from_cache": len(reused)}
     if out is not None:
         write_meta(tables.meta, out)
+    if cache_dir is not None and len(reused) < len(texts):
+        _store_save(Path(cache_dir), layers, MapResult.merge(done), merged, keys, texts)
     return tables
 
 
@@ -429,9 +434,10 @@ def _code_key(book_hash: str) -> str:
     return sha256_bytes(repr((book_hash, __version__, _code_hash())).encode())
 
 
-def _cache_key(raw_sha256: str, catalog_row: dict | None, code_key: str) -> str:
-    """What an article's map-step result depends on: its bytes, catalog row, and `code_key`."""
-    parts = (raw_sha256, sorted(catalog_row.items()) if catalog_row else (), code_key)
+def _cache_key(raw_sha256: str, path: str, catalog_row: dict | None, code_key: str) -> str:
+    """What an article's map-step result depends on: its bytes, its path (the `path` column,
+    and .txt or .html), catalog row, and `code_key`."""
+    parts = (raw_sha256, path, sorted(catalog_row.items()) if catalog_row else (), code_key)
     return sha256_bytes(repr(parts).encode())[:32]
 
 
@@ -444,7 +450,8 @@ def _code_hash() -> str:
 
 # The cache keeps earlier runs' map results in layers CACHE/map/0, 1, ...; each holds
 # {table}.arrow (Arrow IPC, memory-mapped), persons.pkl (each article's people, read only
-# when needed) and index.pkl (each article's cache key, sentence count and file reading). A later layer overrides an earlier one for the articles
+# when needed) and index.pkl (each article's cache key, sentence count and file reading, and
+# the other files' CRC-32; its own follows it). A later layer overrides an earlier one for the articles
 # it holds. A run that redoes a few articles adds a layer with just those; one that redoes
 # many, or finds too many layers, writes everything as one layer.
 _STORE = "map"
@@ -455,18 +462,15 @@ _MAX_LAYERS = 8
 class _Layer:
     number: int
     folder: Path
-    result: MapResult  # its people are read when needed: see persons()
+    result: MapResult  # its people are unpickled when needed: see persons()
     keys: dict    # source id -> cache key
     known: dict   # path -> RawText (text None): readings trusted (the file did not change
                   # in the two seconds before the layer was written)
+    persons_pkl: bytes = b""  # read (and checked) with the rest: another run may replace the layer
 
     def persons(self) -> dict:
-        try:
-            with _gc_paused():
-                return pickle.loads((self.folder / "persons.pkl").read_bytes())
-        except Exception as e:
-            raise NkhrError(f"{self.folder}: damaged analysis cache ({e}); delete it or run with "
-                            f"--no-cache") from None
+        with _gc_paused():
+            return pickle.loads(self.persons_pkl)
 
 
 def _store_load(cache_dir) -> list[_Layer]:
@@ -477,46 +481,71 @@ def _store_load(cache_dir) -> list[_Layer]:
     layers = []
     try:
         for d in sorted((d for d in folder.iterdir() if d.name.isdigit()), key=lambda d: int(d.name)):
-            index = pickle.loads((d / "index.pkl").read_bytes())
-            tables = {name: pa.ipc.open_file(pa.memory_map(str(d / f"{name}.arrow"))).read_all()
-                      for name in MAP_TABLES}
+            data = (d / "index.pkl").read_bytes()
+            if _crc(data[:-4]) != data[-4:]:
+                raise ValueError(f"{d / 'index.pkl'}: damaged")
+            index = pickle.loads(data[:-4])
+            tables = {}
+            for name in MAP_TABLES:
+                buf = pa.memory_map(str(d / f"{name}.arrow")).read_buffer()
+                if _crc(buf) != index["crc"][name]:
+                    raise ValueError(f"{d / name}.arrow: damaged")
+                tables[name] = pa.ipc.open_file(buf).read_all()
+            persons = (d / "persons.pkl").read_bytes()
+            if _crc(persons) != index["crc"]["persons"]:
+                raise ValueError(f"{d / 'persons.pkl'}: damaged")
             trusted = index["written_ns"] - 2_000_000_000
             known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
-            if not (d / "persons.pkl").is_file():
-                raise FileNotFoundError(d / "persons.pkl")
             layers.append(_Layer(int(d.name), d, MapResult(tables, {}, index["n_sentences"]),
-                                 index["keys"], known))
-    except Exception:  # damaged or from another version: a miss
+                                 index["keys"], known, persons))
+    except Exception:  # damaged, being replaced by another run, or from another version: a miss
         return []
     return layers
+
+
+def _crc(data) -> bytes:
+    """A checksum of a cache file's bytes (3 GB/s): a damaged file is a miss, not wrong tables."""
+    return zlib.crc32(data).to_bytes(4, "little")
 
 
 def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapResult,
                 keys: dict, texts: list) -> None:
     """Add `new` (the articles this run redid) as a layer, or replace every layer by `merged`."""
     folder = cache / _STORE
-    folder.mkdir(parents=True, exist_ok=True)
     add = layers and len(layers) < _MAX_LAYERS and len(new.n_sentences) * 4 <= len(texts)
     result = new if add else merged
-    tmp = Path(tempfile.mkdtemp(prefix=".layer-", dir=folder))
-    for name, table in result.tables.items():
-        with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
-            w.write_table(table)
-    (tmp / "persons.pkl").write_bytes(pickle.dumps(_person_tuples(result.persons),
-                                                   protocol=pickle.HIGHEST_PROTOCOL))
-    index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
-             "n_sentences": result.n_sentences,
-             "files": {raw.path: (raw.source_id, raw.path, raw.sha256, raw.encoding, None, raw.problems, raw.stat)
-                       for raw in texts if raw.source_id in result.n_sentences},
-             "written_ns": time.time_ns()}
-    (tmp / "index.pkl").write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-    if add:
-        os.replace(tmp, folder / str(layers[-1].number + 1))
-        return
-    for d in folder.iterdir():  # the older layers go
-        if d.name.isdigit():
-            shutil.rmtree(d, ignore_errors=True)
-    os.replace(tmp, folder / "0")
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".layer-", dir=folder))
+        crc = {}
+        for name, table in result.tables.items():
+            with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
+                w.write_table(table)
+            crc[name] = _crc(pa.memory_map(str(tmp / f"{name}.arrow")).read_buffer())
+        persons = pickle.dumps(_person_tuples(result.persons), protocol=pickle.HIGHEST_PROTOCOL)
+        (tmp / "persons.pkl").write_bytes(persons)
+        crc["persons"] = _crc(persons)
+        index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
+                 "n_sentences": result.n_sentences,
+                 "files": {raw.path: (raw.source_id, raw.path, raw.sha256, raw.encoding, None, raw.problems,
+                                      raw.stat)
+                           for raw in texts if raw.source_id in result.n_sentences},
+                 "crc": crc, "written_ns": time.time_ns()}
+        data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        (tmp / "index.pkl").write_bytes(data + _crc(data))
+        if add:
+            os.replace(tmp, folder / str(layers[-1].number + 1))
+            return
+        for d in folder.iterdir():  # the older layers go
+            if d.name.isdigit():
+                shutil.rmtree(d, ignore_errors=True)
+        os.replace(tmp, folder / "0")
+    except OSError as e:  # not writable, or another run saved a layer of that name meanwhile
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        warnings.warn(f"{cache}: the analysis cache was not updated ({e}); the tables are complete",
+                      stacklevel=2)
 
 
 def reduce(merged: MapResult, books: Codebooks, problems=(), out: Path | None = None,

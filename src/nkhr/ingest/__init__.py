@@ -20,7 +20,7 @@ from ..errors import NkhrError
 from ..tables import Tables
 from . import segment
 from .clean import clean, load_furniture
-from .read import Problem, RawText, discover, read_catalog, read_raw
+from .read import Problem, RawText, discover, read_catalog, read_raw, stat_key
 
 __all__ = ["load_corpus", "ingest_text", "doc_columns", "concat", "docs_to_tables", "read_corpus",
            "scan_corpus", "summarize_report"]
@@ -48,8 +48,8 @@ def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = N
     so a caller can start work on the first articles while the rest are read.
 
     known: path -> an earlier RawText of that file (its text left out); a file
-    whose size and modification time are still those is not read again, and
-    comes back as that RawText, text None (as make and git decide what changed).
+    whose size, times and inode are still those (RawText.stat) is not read again,
+    and comes back as that RawText, text None (as git decides what changed).
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -67,8 +67,13 @@ def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = N
     def texts():
         seen: dict[str, str] = {}
         seen_ids: dict[str, str] = {}
+        max_bytes = int(max_mb * 1e6)
         for rel in files:
-            got = _unchanged(folder, rel, known) or read_raw(folder, rel, int(max_mb * 1e6))
+            if not _utf8_name(rel):
+                problems.append(Problem(rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+                                        "error", "bad_name", "file name is not valid UTF-8; rename the file"))
+                continue
+            got = _unchanged(folder, rel, known, max_bytes) or read_raw(folder, rel, max_bytes)
             if isinstance(got, Problem):
                 problems.append(got)
                 continue
@@ -97,15 +102,24 @@ def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = N
     return rows, problems, files, texts()
 
 
-def _unchanged(folder: Path, rel: str, known: dict | None) -> RawText | None:
+def _unchanged(folder: Path, rel: str, known: dict | None, max_bytes: int) -> RawText | None:
     hit = (known or {}).get(rel)
-    if hit is None:
+    if hit is None or hit.stat[0] > max_bytes:  # over the limit: read_raw says so
         return None
     try:
         st = os.stat(os.path.join(folder, rel))
     except OSError:  # gone since it was listed: read_raw says so
         return None
-    return hit if hit.stat == (st.st_size, st.st_mtime_ns) else None
+    return hit if hit.stat == stat_key(st) else None
+
+
+def _utf8_name(rel: str) -> bool:
+    """False for a file name with bytes that are not UTF-8 (os gives them as surrogates)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def ingest_text(raw: RawText, catalog_row: dict | None = None, furniture=None) -> Doc:

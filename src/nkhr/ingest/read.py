@@ -17,6 +17,7 @@ import io
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -42,7 +43,9 @@ class RawText:
     encoding: str
     text: str | None   # decoded, line ends normalized (None: known unchanged, not read)
     problems: list[Problem] = field(default_factory=list)
-    stat: tuple = ()   # (size, modification time in ns) when read
+    stat: tuple = ()   # (size, modification time, change time in ns, inode) when read: the
+                       # change time and inode move on any write, rename or chmod, even when
+                       # the modification time is set back (os.utime, cp -p, tar, rsync -t)
 
 
 def discover(folder: Path) -> list[str]:
@@ -146,7 +149,7 @@ def read_raw(root: Path, rel: str, max_bytes: int) -> RawText | Problem:
             st = os.fstat(f.fileno())  # the size and time of what is read
             if st.st_size > max_bytes:
                 return Problem(rel, "error", "too_large",
-                               f"file is {st.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB "
+                               f"file is {st.st_size:,} bytes, over the {max_bytes / 1e6:g} MB "
                                "limit for one article; split it, or raise --max-mb")
             data = f.read()
     except OSError as e:
@@ -173,7 +176,12 @@ def read_raw(root: Path, rel: str, max_bytes: int) -> RawText | Problem:
     if "\ufffd" in text:
         problems.append(Problem(rel, "warning", "replacement_chars",
                                 "text contains undecodable bytes (shown as U+FFFD)"))
-    return RawText(stem, rel, sha256_bytes(data), encoding, text, problems, (st.st_size, st.st_mtime_ns))
+    return RawText(stem, rel, sha256_bytes(data), encoding, text, problems, stat_key(st))
+
+
+def stat_key(st: os.stat_result) -> tuple:
+    """What a file's stat must still say for it to be trusted unchanged (see RawText.stat)."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
@@ -183,16 +191,35 @@ def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
         text, _ = decode(path.read_bytes())
     except OSError as e:
         return {}, [Problem(path.name, "error", "catalog", f"cannot read catalog: {e.strerror}")]
-    reader = csv.DictReader(io.StringIO(normalize_newlines(text)))
-    if not reader.fieldnames or "source_id" not in reader.fieldnames:
-        return {}, [Problem(path.name, "error", "catalog",
-                            f"catalog has no 'source_id' column; expected {list(CATALOG_COLUMNS)}")]
+    reader = csv.DictReader(io.StringIO(normalize_newlines(text)), strict=True)
     rows: dict[str, dict] = {}
-    for lineno, row in enumerate(reader, start=2):
-        sid = (row.get("source_id") or "").strip()
-        if not sid:
-            problems.append(Problem(f"{path.name}:{lineno}", "warning", "catalog_row",
-                                    "catalog row without source_id; ignored"))
-            continue
-        rows[sid] = {k: (row.get(k) or "").strip() or None for k in CATALOG_COLUMNS[1:]}
+    try:
+        if not reader.fieldnames or "source_id" not in reader.fieldnames:
+            return {}, [Problem(path.name, "error", "catalog",
+                                f"catalog has no 'source_id' column; expected {list(CATALOG_COLUMNS)}")]
+        for row in reader:
+            lineno = reader.line_num
+            sid = (row.get("source_id") or "").strip()
+            if not sid:
+                problems.append(Problem(f"{path.name}:{lineno}", "warning", "catalog_row",
+                                        "catalog row without source_id; ignored"))
+                continue
+            rows[sid] = {k: (row.get(k) or "").strip() or None for k in CATALOG_COLUMNS[1:]}
+            published = rows[sid]["published"]
+            if published is not None and not _iso_date(published):
+                problems.append(Problem(f"{path.name}:{lineno}", "warning", "catalog_row",
+                                        f"published {published!r} is not a date (YYYY-MM-DD); ignored"))
+                rows[sid]["published"] = None
+    except csv.Error as e:  # reader.line_num: where the last good row ended
+        problems.append(Problem(f"{path.name}:{reader.line_num + 1}", "error", "catalog",
+                                f"malformed CSV in the row starting here ({e}); it and the rows "
+                                "after it are ignored"))
     return rows, problems
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
