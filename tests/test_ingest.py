@@ -184,7 +184,7 @@ def test_ingest_twice_gives_byte_identical_files(tmp_path):
         assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
 
 
-def test_discovery_walks_subfolders_skips_hidden_and_links_to_folders(tmp_path):
+def test_discovery_walks_subfolders_skips_hidden_and_reports_what_is_not_a_file(tmp_path):
     from nkhr.ingest.read import discover
 
     raw = tmp_path / "raw"
@@ -194,11 +194,14 @@ def test_discovery_walks_subfolders_skips_hidden_and_links_to_folders(tmp_path):
     for rel in ("b.txt", "a.HTML", "2024/may/c.txt", "2024/x.htm", ".hidden.txt", ".git/d.txt",
                 "notes.md", "elsewhere/e.txt"):
         (raw / rel).write_text("The forum opened on Monday.", encoding="utf-8")
-    (raw / "link.txt").symlink_to(raw / "b.txt")            # a link to a file is read
+    (raw / "link.txt").symlink_to(raw / "b.txt")              # a link to a file is read
     (raw / "loop").symlink_to(raw, target_is_directory=True)  # a link to a folder is not walked
-    (raw / "dangling.txt").symlink_to(raw / "gone.txt")     # nor is a link to nothing
-    assert discover(raw) == ["2024/may/c.txt", "2024/x.htm", "a.HTML", "b.txt", "elsewhere/e.txt",
-                             "link.txt"]
+    (raw / "dangling.txt").symlink_to(raw / "gone.txt")       # a link to nothing is reported,
+    os.mkfifo(raw / "pipe.txt")                               # and a pipe (without waiting on it)
+    assert discover(raw) == ["2024/may/c.txt", "2024/x.htm", "a.HTML", "b.txt", "dangling.txt",
+                             "elsewhere/e.txt", "link.txt", "pipe.txt"]
+    report = nkhr.load_corpus(raw).ingest_report.set_index("path").problem
+    assert report["dangling.txt"] == "unreadable" and report["pipe.txt"] == "not_a_file"
 
 
 def test_html_input(tmp_path):

@@ -16,6 +16,7 @@ import html
 import io
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -50,8 +51,10 @@ class RawText:
 
 def discover(folder: Path) -> list[str]:
     """Raw article files below `folder`, as '/'-separated paths relative to it, in a
-    stable order. Hidden files and folders are skipped; a symbolic link to a file is
-    followed, one to a folder is not; a folder that cannot be listed is skipped."""
+    stable order. Hidden files and folders are skipped; a folder that cannot be
+    listed is skipped; a symbolic link to a folder is not followed. Anything else
+    named like an article is listed, for :func:`read_raw` to read or report (a link
+    to nowhere, a pipe)."""
     found = []
     todo = [("", os.fspath(folder))]
     while todo:
@@ -63,7 +66,7 @@ def discover(folder: Path) -> list[str]:
                         continue
                     if e.is_dir(follow_symlinks=False):
                         todo.append((f"{rel}{e.name}/", e.path))
-                    elif os.path.splitext(e.name)[1].lower() in SUFFIXES and e.is_file():
+                    elif os.path.splitext(e.name)[1].lower() in SUFFIXES:
                         found.append(rel + e.name)
         except OSError:
             continue
@@ -144,9 +147,12 @@ def html_to_text(markup: str) -> str:
 def read_raw(root: Path, rel: str, max_bytes: int) -> RawText | Problem:
     """Read the raw file `rel` (a '/'-separated path below `root`, as :func:`discover`
     gives it). Return its text, or the Problem that stops it being ingested."""
-    try:
-        with open(os.path.join(root, rel), "rb") as f:
+    try:  # non-blocking: opening a named pipe must not wait for a writer
+        with open(os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
             st = os.fstat(f.fileno())  # the size and time of what is read
+            if not stat.S_ISREG(st.st_mode):
+                return Problem(rel, "error", "not_a_file", "not a regular file (a folder, pipe or "
+                                                         "device named like an article); skipped")
             if st.st_size > max_bytes:
                 return Problem(rel, "error", "too_large",
                                f"file is {st.st_size:,} bytes, over the {max_bytes / 1e6:g} MB "
