@@ -461,12 +461,11 @@ _MAX_LAYERS = 8
 @dataclass
 class _Layer:
     number: int
-    folder: Path
     result: MapResult  # its people are unpickled when needed: see persons()
     keys: dict    # source id -> cache key
     known: dict   # path -> RawText (text None): readings trusted (the file did not change
                   # in the two seconds before the layer was written)
-    persons_pkl: bytes = b""  # read (and checked) with the rest: another run may replace the layer
+    persons_pkl: bytes  # read (and checked) with the rest: another run may replace the layer
 
     def persons(self) -> dict:
         with _gc_paused():
@@ -482,21 +481,14 @@ def _store_load(cache_dir) -> list[_Layer]:
     try:
         for d in sorted((d for d in folder.iterdir() if d.name.isdigit()), key=lambda d: int(d.name)):
             data = (d / "index.pkl").read_bytes()
-            if _crc(data[:-4]) != data[-4:]:
-                raise ValueError(f"{d / 'index.pkl'}: damaged")
-            index = pickle.loads(data[:-4])
-            tables = {}
-            for name in MAP_TABLES:
-                buf = pa.memory_map(str(d / f"{name}.arrow")).read_buffer()
-                if _crc(buf) != index["crc"][name]:
-                    raise ValueError(f"{d / name}.arrow: damaged")
-                tables[name] = pa.ipc.open_file(buf).read_all()
-            persons = (d / "persons.pkl").read_bytes()
-            if _crc(persons) != index["crc"]["persons"]:
-                raise ValueError(f"{d / 'persons.pkl'}: damaged")
+            index = pickle.loads(_checked(data[:-4], data[-4:]))
+            tables = {name: pa.ipc.open_file(_checked(pa.memory_map(str(d / f"{name}.arrow")).read_buffer(),
+                                                      index["crc"][name])).read_all()
+                      for name in MAP_TABLES}
+            persons = _checked((d / "persons.pkl").read_bytes(), index["crc"]["persons"])
             trusted = index["written_ns"] - 2_000_000_000
             known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
-            layers.append(_Layer(int(d.name), d, MapResult(tables, {}, index["n_sentences"]),
+            layers.append(_Layer(int(d.name), MapResult(tables, {}, index["n_sentences"]),
                                  index["keys"], known, persons))
     except Exception:  # damaged, being replaced by another run, or from another version: a miss
         return []
@@ -506,6 +498,13 @@ def _store_load(cache_dir) -> list[_Layer]:
 def _crc(data) -> bytes:
     """A checksum of a cache file's bytes (3 GB/s): a damaged file is a miss, not wrong tables."""
     return zlib.crc32(data).to_bytes(4, "little")
+
+
+def _checked(data, crc: bytes):
+    """`data`, if its checksum is `crc`."""
+    if _crc(data) != crc:
+        raise ValueError("damaged cache file")
+    return data
 
 
 def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapResult,
