@@ -191,7 +191,7 @@ def stat_key(st: os.stat_result) -> tuple:
 
 
 def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
-    """Read catalog.csv: source_id -> metadata. Problems name the row."""
+    """Read catalog.csv: source_id -> metadata (`published` as a date). Problems name the row."""
     problems: list[Problem] = []
     try:
         text, _ = decode(path.read_bytes())
@@ -212,20 +212,15 @@ def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
                 continue
             rows[sid] = {k: (row.get(k) or "").strip() or None for k in CATALOG_COLUMNS[1:]}
             published = rows[sid]["published"]
-            if published is not None and not _iso_date(published):
-                problems.append(Problem(f"{path.name}:{lineno}", "warning", "catalog_row",
-                                        f"published {published!r} is not a date (YYYY-MM-DD); ignored"))
-                rows[sid]["published"] = None
+            if published is not None:
+                try:
+                    rows[sid]["published"] = date.fromisoformat(published)
+                except ValueError:
+                    problems.append(Problem(f"{path.name}:{lineno}", "warning", "catalog_row",
+                                            f"published {published!r} is not a date (YYYY-MM-DD); ignored"))
+                    rows[sid]["published"] = None
     except csv.Error as e:  # reader.line_num: where the last good row ended
         problems.append(Problem(f"{path.name}:{reader.line_num + 1}", "error", "catalog",
                                 f"malformed CSV in the row starting here ({e}); it and the rows "
                                 "after it are ignored"))
     return rows, problems
-
-
-def _iso_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
