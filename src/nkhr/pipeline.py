@@ -467,9 +467,8 @@ class _Layer:
                   # in the two seconds before the layer was written)
     persons_pkl: bytes  # read (and checked) with the rest: another run may replace the layer
 
-    def persons(self) -> dict:
-        with _gc_paused():
-            return pickle.loads(self.persons_pkl)
+    def persons(self) -> dict:  # called inside analyze(), where the collector is paused
+        return pickle.loads(self.persons_pkl)
 
 
 def _store_load(cache_dir) -> list[_Layer]:
