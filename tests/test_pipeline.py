@@ -135,6 +135,36 @@ def test_the_cache_adds_a_layer_per_small_change_and_compacts_on_a_big_one(tmp_p
     assert edit(files[2], files[3]) == ["0"]
 
 
+def test_a_killed_runs_half_written_layer_is_removed_by_a_later_run(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    cache = tmp_path / "cache"
+    nkhr.analyze(raw, cache_dir=cache)
+    stale, busy = cache / "map" / ".layer-killed", cache / "map" / ".layer-busy"  # busy: another run's
+    for d in (stale, busy):
+        d.mkdir()
+        (d / "quotes.arrow").write_bytes(b"half")
+    os.utime(stale, (0, 0))
+    path = sorted(raw.glob("*.txt"))[0]
+    path.chmod(0o644)
+    path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
+    nkhr.analyze(raw, cache_dir=cache)
+    assert not stale.exists() and busy.exists()
+
+
+def test_the_cache_tables_are_compressed(tmp_path):
+    import pyarrow as pa
+
+    from benchmarks.corpus import generate
+
+    generate(tmp_path / "raw", 100)
+    cache = tmp_path / "cache"
+    nkhr.analyze(tmp_path / "raw", cache_dir=cache)
+    files = sorted((cache / "map" / "0").glob("*.arrow"))
+    on_disk = sum(f.stat().st_size for f in files)
+    assert on_disk * 2 < sum(pa.ipc.open_file(f).read_all().nbytes for f in files)  # 10k articles: 317 -> 42 MB
+
+
 def test_an_edit_that_keeps_the_size_and_modification_time_is_seen(tmp_path):
     raw = _aged_copy(tmp_path)
     cache = tmp_path / "cache"

@@ -449,13 +449,16 @@ def _code_hash() -> str:
 
 
 # The cache keeps earlier runs' map results in layers CACHE/map/0, 1, ...; each holds
-# {table}.arrow (Arrow IPC, memory-mapped), persons.pkl (each article's people, read only
+# {table}.arrow (Arrow IPC, zstd-compressed), persons.pkl (each article's people, read only
 # when needed) and index.pkl (each article's cache key, sentence count and file reading, and
 # the other files' CRC-32; its own follows it). A later layer overrides an earlier one for the articles
 # it holds. A run that redoes a few articles adds a layer with just those; one that redoes
 # many, or finds too many layers, writes everything as one layer.
 _STORE = "map"
 _MAX_LAYERS = 8
+# zstd: a tenth of the size (0.6x the corpus instead of 6x); loading 10k articles' results
+# takes 0.3 s instead of 0.1 s
+_IPC_WRITE = pa.ipc.IpcWriteOptions(compression="zstd")
 
 
 @dataclass
@@ -515,10 +518,12 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
     tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _drop_stale(folder)
         tmp = Path(tempfile.mkdtemp(prefix=".layer-", dir=folder))
         crc = {}
         for name, table in result.tables.items():
-            with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
+            with (pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f,
+                  pa.ipc.new_file(f, table.schema, options=_IPC_WRITE) as w):
                 w.write_table(table)
             crc[name] = _crc(pa.memory_map(str(tmp / f"{name}.arrow")).read_buffer())
         persons = pickle.dumps(_person_tuples(result.persons), protocol=pickle.HIGHEST_PROTOCOL)
@@ -544,6 +549,18 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
             shutil.rmtree(tmp, ignore_errors=True)
         warnings.warn(f"{cache}: the analysis cache was not updated ({e}); the tables are complete",
                       stacklevel=2)
+
+
+def _drop_stale(folder: Path, age_s: float = 3600.0) -> None:
+    """Remove the half-written layers of killed runs: a layer is written in seconds, so
+    one untouched for `age_s` belongs to no live run."""
+    cutoff = time.time() - age_s
+    for d in folder.glob(".layer-*"):
+        try:
+            if d.stat().st_mtime < cutoff:
+                shutil.rmtree(d)
+        except OSError:  # gone meanwhile, or not ours to remove: the next run tries again
+            pass
 
 
 def reduce(merged: MapResult, books: Codebooks, problems=(), out: Path | None = None,
