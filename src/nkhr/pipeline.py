@@ -24,7 +24,7 @@ import warnings
 import zlib
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import chain, islice
 from pathlib import Path
@@ -379,14 +379,14 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
             key = keys[raw.source_id] = _cache_key(raw.sha256, raw.path, rows.get(raw.source_id), code_key)
             if stored_keys.get(raw.source_id) == key:
                 reused.append(raw.source_id)
-                texts.append(raw)
+                texts.append(raw)  # its text was not read
                 continue
             if raw.text is None:  # unchanged on disk, but its result is stale: read it now
                 raw = read_raw(Path(corpus), raw.path, int(max_mb * 1e6))
                 if isinstance(raw, Problem):  # changed or gone since its size and time were read
                     problems.append(raw)
                     continue
-            texts.append(raw)
+            texts.append(replace(raw, text=None))  # the text is not needed after the map step
             yield raw, rows.get(raw.source_id)
 
     done = _map(jobs(), len(files), books, workers, executor, scheduler)
@@ -394,12 +394,20 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     merged = MapResult.merge([layer.result.subset(ids) for layer, ids in zip(layers, from_layer, strict=True)]
                              + done)
 
+    @cache
     def people() -> dict:  # read from the cache while the tables are converted and written
         for layer, ids in zip(layers, from_layer, strict=True):
             if ids:
                 stored = layer.persons()
                 merged.persons.update((sid, stored[sid]) for sid in ids)
         return merged.persons
+
+    cache_trouble = None
+    if cache_dir is not None and len(reused) < len(texts):  # saved first: reduce() frees the results
+        cache_trouble = _store_save(Path(cache_dir), layers, MapResult.merge(done), merged, people, keys, texts)
+    del done
+    for layer in layers:
+        layer.result = None
 
     for raw in texts:
         if not merged.n_sentences[raw.source_id]:
@@ -424,8 +432,8 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     tables.run = {"articles": len(texts), "from_cache": len(reused)}
     if out is not None:
         write_meta(tables.meta, out)
-    if cache_dir is not None and len(reused) < len(texts):
-        _store_save(Path(cache_dir), layers, MapResult.merge(done), merged, keys, texts)
+    if cache_trouble:  # only now: the tables are complete whatever the warning filter does
+        warnings.warn(cache_trouble, stacklevel=2)
     return tables
 
 
@@ -509,12 +517,15 @@ def _checked(data, crc: bytes):
     return data
 
 
-def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapResult,
-                keys: dict, texts: list) -> None:
-    """Add `new` (the articles this run redid) as a layer, or replace every layer by `merged`."""
+def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapResult, people,
+                keys: dict, texts: list) -> str | None:
+    """Add `new` (the articles this run redid) as a layer, or replace every layer by `merged`
+    (`people()`: its persons, all of them). Returns what went wrong, if the cache could not
+    be written."""
     folder = cache / _STORE
     add = layers and len(layers) < _MAX_LAYERS and len(new.n_sentences) * 4 <= len(texts)
     result = new if add else merged
+    persons = result.persons if add else people()
     tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -526,7 +537,7 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
                   pa.ipc.new_file(f, table.schema, options=_IPC_WRITE) as w):
                 w.write_table(table)
             crc[name] = _crc(pa.memory_map(str(tmp / f"{name}.arrow")).read_buffer())
-        persons = pickle.dumps(_person_tuples(result.persons), protocol=pickle.HIGHEST_PROTOCOL)
+        persons = pickle.dumps(_person_tuples(persons), protocol=pickle.HIGHEST_PROTOCOL)
         (tmp / "persons.pkl").write_bytes(persons)
         crc["persons"] = _crc(persons)
         index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
@@ -539,7 +550,7 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
         (tmp / "index.pkl").write_bytes(data + _crc(data))
         if add:
             os.replace(tmp, folder / str(layers[-1].number + 1))
-            return
+            return None
         for d in folder.iterdir():  # the older layers go
             if d.name.isdigit():
                 shutil.rmtree(d, ignore_errors=True)
@@ -547,8 +558,8 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
     except OSError as e:  # not writable, or another run saved a layer of that name meanwhile
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-        warnings.warn(f"{cache}: the analysis cache was not updated ({e}); the tables are complete",
-                      stacklevel=2)
+        return f"{cache}: the analysis cache was not updated ({e}); the tables are complete"
+    return None
 
 
 def _drop_stale(folder: Path, age_s: float = 3600.0) -> None:
@@ -567,7 +578,8 @@ def reduce(merged: MapResult, books: Codebooks, problems=(), out: Path | None = 
            people=None) -> Tables:
     """The corpus-wide step: join people into speakers and build every table (written
     to `out` as each is ready, when given). `people`: called for the persons when they
-    are needed, if not in `merged` yet."""
+    are needed, if not in `merged` yet. Takes the tables out of `merged.tables` as it
+    goes, so that each is freed once its final table is made."""
     with ThreadPoolExecutor(2) as pool:  # Arrow works without the GIL while people are joined
         def ready(name: str | None, make, *args):  # name: the table to write (None: not one)
             return pool.submit(lambda: write_table(make(*args), out, name) if out and name else make(*args))
@@ -577,11 +589,11 @@ def reduce(merged: MapResult, books: Codebooks, problems=(), out: Path | None = 
 
 def _reduce(merged: MapResult, books: Codebooks, problems, ready, people) -> Tables:
     t = merged.tables
-    tables = Tables({name: ready(name, schemas.from_arrow, name, t[name])
+    tables = Tables({name: ready(name, schemas.from_arrow, name, t.pop(name))
                      for name in ("sources", "paragraphs", "sentences")})
     tables["ingest_report"] = ready("ingest_report", report_table, list(problems))
     # the tables that need speakers are put in order meanwhile (speakers do not change it)
-    ordered = {name: ready(None, schemas.sort_arrow, name, t[name])
+    ordered = {name: ready(None, schemas.sort_arrow, name, t.pop(name))
                for name in ("quotes", "mentions", "themes", "frames")}
     with _gc_paused():
         persons = people()
@@ -606,7 +618,7 @@ def _reduce(merged: MapResult, books: Codebooks, problems, ready, people) -> Tab
         found = lookup[at]
         return pa.array(found, mask=found < 0)
 
-    q = ordered["quotes"].result()
+    q = ordered.pop("quotes").result()
     qi = speaker_index(q)
     method = pc.if_else(pc.is_null(qi), "none", q["method"])
     conf_values = pa.array(list(quotes_mod.CONFIDENCE.values()), pa.float64())
@@ -617,16 +629,18 @@ def _reduce(merged: MapResult, books: Codebooks, problems, ready, people) -> Tab
     counts = np.bincount(qi.drop_null().to_numpy(), minlength=len(ids)) if len(ids) else []
     for row in speaker_rows:
         row["n_quotes"] = int(counts[index_of[row["speaker_id"]]])
-    men = ordered["mentions"].result()
+    men = ordered.pop("mentions").result()
     men = men.append_column("speaker_id", id_arr.take(speaker_index(men)))
     tables["quotes"] = ready("quotes", schemas.from_arrow, "quotes", q, False)
     tables["mentions"] = ready("mentions", schemas.from_arrow, "mentions", men, False)
+    del q, men  # each table is freed once its final table is made
     tables["speakers"] = ready("speakers", schemas.frame, "speakers",
                                {c: [row[c] for row in speaker_rows] for c in schemas.SPEAKERS.names})
     for name in ("themes", "frames"):
-        tb = ordered[name].result()
+        tb = ordered.pop(name).result()
         who = pc.fill_null(name_arr.take(speaker_index(tb)), schemas.NARRATOR)
         tables[name] = ready(name, schemas.from_arrow, name, tb.append_column("speaker", who), False)
+        del tb
     for name, table in tables.items():
         tables[name] = table.result()
     return tables
