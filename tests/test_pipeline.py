@@ -162,7 +162,7 @@ def test_the_cache_tables_are_compressed(tmp_path):
     nkhr.analyze(tmp_path / "raw", cache_dir=cache)
     files = sorted((cache / "map" / "0").glob("*.arrow"))
     on_disk = sum(f.stat().st_size for f in files)
-    assert on_disk * 2 < sum(pa.ipc.open_file(f).read_all().nbytes for f in files)  # 10k articles: 317 -> 42 MB
+    assert on_disk * 2 < sum(pa.ipc.open_file(f).read_all().nbytes for f in files)  # 10k articles: 317 -> 23 MB
 
 
 def test_an_edit_that_keeps_the_size_and_modification_time_is_seen(tmp_path):
