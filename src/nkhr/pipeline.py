@@ -490,7 +490,7 @@ class _Layer:
 def _store_load(cache_dir) -> list[_Layer]:
     """The cached layers, oldest first; none when the cache is missing or damaged. Every
     file is read and checked now; the tables are decompressed in a background thread
-    (0.2 s for 10k articles) while the corpus is scanned."""
+    (0.13 s for 10k articles) while the corpus is scanned."""
     folder = Path(cache_dir) / _STORE if cache_dir is not None else None
     if folder is None or not folder.is_dir():
         return []
@@ -552,9 +552,9 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
                   pa.ipc.new_file(f, table.schema, options=_IPC_WRITE) as w):
                 w.write_table(table.combine_chunks())  # one batch: 2x smaller, 2x quicker to read
             crc[name] = _crc(pa.memory_map(str(tmp / f"{name}.arrow")).read_buffer())
-        persons = pickle.dumps(_person_tuples(persons), protocol=pickle.HIGHEST_PROTOCOL)
-        (tmp / "persons.pkl").write_bytes(persons)
-        crc["persons"] = _crc(persons)
+        blob = pickle.dumps(_person_tuples(persons), protocol=pickle.HIGHEST_PROTOCOL)
+        (tmp / "persons.pkl").write_bytes(blob)
+        crc["persons"] = _crc(blob)
         index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
                  "n_sentences": result.n_sentences,
                  "files": {raw.path: (raw.source_id, raw.path, raw.sha256, raw.encoding, None, raw.problems,
