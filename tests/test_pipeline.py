@@ -42,6 +42,17 @@ def test_workers_and_cache_give_byte_identical_tables(tmp_path):
     assert _files(tmp_path / "serial") == _files(tmp_path / "two")
 
 
+def test_a_rerun_with_worker_processes_takes_the_rest_from_the_cache(tmp_path):
+    raw = _aged_copy(tmp_path)
+    cache = tmp_path / "cache"
+    nkhr.analyze(raw, cache_dir=cache)
+    for path in sorted(raw.glob("*.txt"))[:2]:  # two articles: two chunks, so workers start
+        path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
+    again = nkhr.analyze(raw, cache_dir=cache, workers=2)
+    assert again.run["from_cache"] == 3
+    _same_as_fresh(again, raw)
+
+
 def test_dask_executor_gives_the_same_tables(tmp_path):
     pytest.importorskip("distributed")
     serial = nkhr.analyze(RAW)
