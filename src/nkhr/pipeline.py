@@ -404,9 +404,14 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
                 merged.persons.update((sid, stored[sid]) for sid in ids)
         return merged.persons
 
-    cache_trouble = None
-    if cache_dir is not None and len(reused) < len(texts):  # saved first: reduce() frees the results
-        cache_trouble = _store_save(Path(cache_dir), layers, MapResult.merge(done), merged, people, keys, texts)
+    saving = None
+    if cache_dir is not None and len(reused) < len(texts):  # saved while reduce() runs (Arrow
+        new = MapResult.merge(done)                          # compresses without the GIL)
+        if not _adds_layer(layers, new, texts):
+            people()  # every person, for the one layer that replaces the others
+        whole = MapResult(dict(merged.tables), merged.persons, merged.n_sentences)  # reduce() empties merged
+        saving = _in_background(_store_save, Path(cache_dir), layers, new, whole, keys, texts)
+        del new, whole
     del done
     for layer in layers:
         layer.tables = None
@@ -434,8 +439,9 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     tables.run = {"articles": len(texts), "from_cache": len(reused)}
     if out is not None:
         write_meta(tables.meta, out)
-    if cache_trouble:  # only now: the tables are complete whatever the warning filter does
-        warnings.warn(cache_trouble, stacklevel=2)
+    trouble = saving.result() if saving is not None else None
+    if trouble:  # only now: the tables are complete whatever the warning filter does
+        warnings.warn(trouble, stacklevel=2)
     return tables
 
 
@@ -509,15 +515,20 @@ def _store_load(cache_dir) -> list[_Layer]:
             found.append((int(d.name), readers, index, known, persons))
     except Exception:  # damaged, being replaced by another run, or from another version: a miss
         return []
-    pool = ThreadPoolExecutor(1)
-    layers = [_Layer(number, pool.submit(_read_all, readers), index["n_sentences"], index["keys"], known, persons)
-              for number, readers, index, known, persons in found]
-    pool.shutdown(wait=False)  # its thread ends when the tables are read
-    return layers
+    return [_Layer(number, _in_background(_read_all, readers), index["n_sentences"], index["keys"], known, persons)
+            for number, readers, index, known, persons in found]
 
 
 def _read_all(readers: dict) -> dict[str, pa.Table]:
     return {name: reader.read_all() for name, reader in readers.items()}
+
+
+def _in_background(fn, *args) -> Future:
+    """`fn(*args)` in a thread of its own, which ends when it is done."""
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)
+    return future
 
 
 def _crc(data) -> bytes:
@@ -532,15 +543,18 @@ def _checked(data, crc: bytes):
     return data
 
 
-def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapResult, people,
+def _adds_layer(layers: list[_Layer], new: MapResult, texts: list) -> bool:
+    """Does saving `new` (the articles this run redid) add a layer, or replace them all?"""
+    return bool(layers) and len(layers) < _MAX_LAYERS and len(new.n_sentences) * 4 <= len(texts)
+
+
+def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapResult,
                 keys: dict, texts: list) -> str | None:
-    """Add `new` (the articles this run redid) as a layer, or replace every layer by `merged`
-    (`people()`: its persons, all of them). Returns what went wrong, if the cache could not
-    be written."""
+    """Add `new` as a layer, or replace every layer by `merged` (with every article's
+    persons). Returns what went wrong, if the cache could not be written."""
     folder = cache / _STORE
-    add = layers and len(layers) < _MAX_LAYERS and len(new.n_sentences) * 4 <= len(texts)
+    add = _adds_layer(layers, new, texts)
     result = new if add else merged
-    persons = result.persons if add else people()
     tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -552,7 +566,7 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
                   pa.ipc.new_file(f, table.schema, options=_IPC_WRITE) as w):
                 w.write_table(table.combine_chunks())  # one batch: 2x smaller, 2x quicker to read
             crc[name] = _crc(pa.memory_map(str(tmp / f"{name}.arrow")).read_buffer())
-        blob = pickle.dumps(_person_tuples(persons), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(_person_tuples(result.persons), protocol=pickle.HIGHEST_PROTOCOL)
         (tmp / "persons.pkl").write_bytes(blob)
         crc["persons"] = _crc(blob)
         index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
