@@ -404,9 +404,9 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
                 merged.persons.update((sid, stored[sid]) for sid in ids)
         return merged.persons
 
-    saving = None
-    if cache_dir is not None and len(reused) < len(texts):  # saved while reduce() runs (Arrow
-        new = MapResult.merge(done)                          # compresses without the GIL)
+    saving = None  # the cache is saved while reduce() runs: Arrow compresses without the GIL
+    if cache_dir is not None and len(reused) < len(texts):
+        new = MapResult.merge(done)
         if not _adds_layer(layers, new, texts):
             people()  # every person, for the one layer that replaces the others
         whole = MapResult(dict(merged.tables), merged.persons, merged.n_sentences)  # reduce() empties merged
