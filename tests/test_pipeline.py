@@ -29,6 +29,13 @@ def _aged_copy(tmp_path):
     return raw
 
 
+def _edit(*paths):
+    """Append a line to each article, as an editor's update would."""
+    for path in paths:
+        path.chmod(0o644)
+        path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
+
+
 def _same_as_fresh(got, raw, **kwargs):
     fresh = nkhr.analyze(raw, **kwargs)
     for name in fresh:
@@ -46,8 +53,7 @@ def test_a_rerun_with_worker_processes_takes_the_rest_from_the_cache(tmp_path):
     raw = _aged_copy(tmp_path)
     cache = tmp_path / "cache"
     nkhr.analyze(raw, cache_dir=cache)
-    for path in sorted(raw.glob("*.txt"))[:2]:  # two articles: two chunks, so workers start
-        path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
+    _edit(*sorted(raw.glob("*.txt"))[:2])  # two articles: two chunks, so workers start
     again = nkhr.analyze(raw, cache_dir=cache, workers=2)
     assert again.run["from_cache"] == 3
     _same_as_fresh(again, raw)
@@ -81,9 +87,7 @@ def test_changing_one_article_redoes_only_that_article(tmp_path, monkeypatch):
     done = []
     real = pipeline._map_one
     monkeypatch.setattr(pipeline, "_map_one", lambda job: done.append(job[0].source_id) or real(job))
-    path = raw / "004_1ece434d463d2cfa.txt"
-    path.chmod(0o644)
-    path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
+    _edit(raw / "004_1ece434d463d2cfa.txt")
     again = nkhr.analyze(raw, cache_dir=cache)
     assert done == ["004_1ece434d463d2cfa"]
     assert len(again.sources) == 5 and again.speakers.equals(nkhr.analyze(raw).speakers)
@@ -135,9 +139,7 @@ def test_the_cache_adds_a_layer_per_small_change_and_compacts_on_a_big_one(tmp_p
     files = sorted(raw.glob("*.txt"))
 
     def edit(*paths):
-        for path in paths:
-            path.chmod(0o644)
-            path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
+        _edit(*paths)
         _same_as_fresh(nkhr.analyze(raw, cache_dir=cache), raw)
         return sorted(d.name for d in (cache / "map").iterdir() if d.name.isdigit())
 
@@ -156,9 +158,7 @@ def test_a_killed_runs_half_written_layer_is_removed_by_a_later_run(tmp_path):
         d.mkdir()
         (d / "quotes.arrow").write_bytes(b"half")
     os.utime(stale, (0, 0))
-    path = sorted(raw.glob("*.txt"))[0]
-    path.chmod(0o644)
-    path.write_text(path.read_text(encoding="utf-8") + "\nEditor's note: updated.\n", encoding="utf-8")
+    _edit(sorted(raw.glob("*.txt"))[0])
     nkhr.analyze(raw, cache_dir=cache)
     assert not stale.exists() and busy.exists()
 
