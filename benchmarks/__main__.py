@@ -123,6 +123,17 @@ def to_markdown(res: dict) -> str:
         for k, v in st["seconds"].items():
             lines.append(f"| {k} | {v:.2f} | {st['share'][k]:.0%} |")
         lines += ["", f"Total {st['total_s']} s; a worker's results pickle to {st['pickled_mb']} MB.", ""]
+    fl = res.get("floor")
+    if fl:
+        lines += [f"## What the serial bar leaves ({fl['articles']:,} articles, fastest of 3 each)", "",
+                  f"spaCy's blank tokenizer takes {fl['spacy_s']:.2f} s on these articles. Pieces of "
+                  "`nkhr analyze` that already run in C (`re`, Arrow), timed alone:", "",
+                  "| piece | s | share of spaCy's time |", "|---|---:|---:|"]
+        lines += [f"| {k} | {v:.2f} | {fl['share_of_spacy'][k]:.0%} |" for k, v in fl["seconds"].items()]
+        lines += ["", f"Together {fl['total_share_of_spacy']:.0%} of the tokenizer's time. The rest of a serial "
+                  f"run ({fl['nkhr_s']:.2f} s in all: cleaning, segmenting, quotes, speakers, the Python per "
+                  f"match) takes {fl['rest_share_of_spacy']:.0%} of it, where the bar leaves "
+                  f"{max(0.0, 1 - fl['total_share_of_spacy']):.0%}.", ""]
     ph = res.get("phases")
     if ph:
         f = ph["serial_share"]
@@ -243,7 +254,7 @@ def main(argv=None) -> int:
                     help="runs of --workers 1 and 2 each, alternately, on the scale corpus; the fastest "
                          "of each is kept: on a shared machine one run can be 25%% slower (default 3)")
     ap.add_argument("--quick", action="store_true", help="small sizes: 200 / 200 / 1000 articles")
-    ap.add_argument("--skip", default="", help="comma list of: throughput,stages,phases,profile,scale,dask,incremental")
+    ap.add_argument("--skip", default="", help="comma list of: throughput,stages,floor,phases,profile,scale,dask,incremental")
     ap.add_argument("--all", action="store_true", help="also run batch_bench.py and render_bench.py if present")
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--record", action="store_true", help="copy results.md to benchmarks/RESULTS.md")
@@ -284,6 +295,11 @@ def main(argv=None) -> int:
         log(f"stages on {c} ...")
         res["stages"] = analysis.stages(c)
         log(json.dumps(res["stages"]["seconds"], indent=1))
+    if "floor" not in skip:
+        c = corpus_for(a.throughput_n, a.seed, base)
+        log(f"floor on {c} ...")
+        res["floor"] = analysis.floor(c)
+        log(json.dumps(res["floor"], indent=1))
     if "phases" not in skip:
         c = corpus_for(a.stages_n, a.seed, base)
         log(f"phases on {c} ...")

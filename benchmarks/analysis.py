@@ -9,6 +9,7 @@ Each function measures one thing and returns a plain dict (JSON-ready):
   themes, frames, article rows, a chunk's Arrow tables and their transfer, reduce,
   writing tables),
   by calling each stage function on the same articles;
+- :func:`floor` pieces of a run that already run in C, against the tokenizer's time;
 - :func:`profile` the top of ``cProfile`` (cumulative and own time) for one serial run;
 - :func:`scale` the ``nkhr analyze`` command on a big corpus in a subprocess:
   wall time and peak RSS (largest single process, from ``os.wait4``, and the
@@ -199,6 +200,60 @@ def throughput(corpus, workers=(1, 2)) -> dict:
     for r in res["runs"].values():
         r["ratio_vs_spacy_serial"] = round(serial_spacy / r["nkhr_s"], 2)
     return res
+
+
+# --------------------------------------------------------------------------- floor
+
+def floor(corpus, repeat: int = 3) -> dict:
+    """What the serial throughput bar leaves for the stages' own logic.
+
+    Pieces of a run that already execute in C (in ``re`` or Arrow), timed alone on
+    the same articles as spaCy's blank tokenizer (fastest of `repeat` each), as a
+    share of the tokenizer's time: the themes and frames codebooks' candidate scan
+    (the regex engine only: no Python per match), building the Arrow tables from
+    the finished rows, and the corpus-wide step with writing Parquet and CSV;
+    and the rest of a serial :func:`nkhr.analyze` run (fastest of two), which the
+    bar leaves 100 % minus their share for.
+    """
+    import nkhr
+    from nkhr.codebooks import lower_text
+    from nkhr.ingest import ingest_text, read_corpus
+    from nkhr.pipeline import Codebooks, MapResult, analyze_doc, reduce
+
+    books = Codebooks.load()
+    raws, rows, problems = read_corpus(corpus)
+    docs = [ingest_text(r, rows.get(r.source_id), books.furniture) for r in raws]
+    results = [analyze_doc(d, books) for d in docs]  # the scanner is built on the way
+    scanner = books.themes.matcher.scanner
+    lows = [lower_text(d.text) for d in docs]
+
+    def scan():
+        for low in lows:
+            for rx, text in ((scanner.word_re, " " + low), (scanner.free_re, low)):
+                if rx is not None:
+                    for _ in rx.finditer(text):
+                        pass
+
+    def reduce_and_write():
+        with tempfile.TemporaryDirectory(prefix="nkhr-floor-") as tmp:
+            reduce(MapResult.of(results), books, problems, out=Path(tmp))
+
+    def best(fn):
+        return min(_clock(fn)[0] for _ in range(repeat))
+
+    texts = [r.text for r in raws]
+    spacy_s = min(spacy_tokenizer(texts)[0] for _ in range(repeat))
+    to_arrow = best(lambda: MapResult.of(results))
+    pieces = {"themes+frames candidate scan (regex engine only)": best(scan),
+              "Arrow tables from the finished rows": to_arrow,
+              "corpus-wide step and writing Parquet+CSV": max(0.0, best(reduce_and_write) - to_arrow)}
+    whole = min(_clock(nkhr.analyze, corpus)[0] for _ in range(2))
+    return {"corpus": str(corpus), "articles": len(raws), "chars": sum(map(len, texts)),
+            "spacy_s": round(spacy_s, 3), "nkhr_s": round(whole, 3),
+            "seconds": {k: round(v, 3) for k, v in pieces.items()},
+            "share_of_spacy": {k: round(v / spacy_s, 2) for k, v in pieces.items()},
+            "total_share_of_spacy": round(sum(pieces.values()) / spacy_s, 2),
+            "rest_share_of_spacy": round((whole - sum(pieces.values())) / spacy_s, 2)}
 
 
 # --------------------------------------------------------------------------- stages
