@@ -264,3 +264,27 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_goes_through(tmp_
     t = nkhr.analyze(raw)
     bad = t.ingest_report[t.ingest_report.problem == "bad_name"]
     assert bad.path.tolist() == ["bad\\xffname.txt"] and len(t.sources) == 5
+
+
+def test_a_korean_file_name_decomposed_by_the_file_system_matches_the_catalog(tmp_path):
+    # macOS writes file names in NFD; a catalog typed by hand holds NFC
+    import unicodedata
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    name = "북한인권_보고서"
+    nfd = unicodedata.normalize("NFD", name)
+    assert nfd != name
+    (raw / f"{nfd}.txt").write_text("Kim said the market was busy. It was.", encoding="utf-8")
+    (raw / "catalog.csv").write_text(f"source_id,outlet,published,title,url\n{name},Daily NK,2024-01-02,,\n",
+                                     encoding="utf-8")
+    t = nkhr.analyze(raw)
+    assert t.sources.source_id.tolist() == [name] and t.sources.outlet.tolist() == ["Daily NK"]
+    assert t.sources.path.tolist() == [f"{nfd}.txt"]  # the file is still named as it is
+    assert t.ingest_report.problem.tolist() == []
+    # the same name in both forms: one id, a clear error for the second file
+    (raw / f"{name}.txt").write_text("Lee said the border was closed.", encoding="utf-8")
+    t = nkhr.analyze(raw)
+    assert len(t.sources) == 1
+    bad = t.ingest_report[t.ingest_report.problem == "duplicate_id"]
+    assert len(bad) == 1 and name in bad.message.iloc[0]

@@ -17,6 +17,7 @@ import io
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -182,7 +183,14 @@ def read_raw(root: Path, rel: str, max_bytes: int) -> RawText | Problem:
     if "\ufffd" in text:
         problems.append(Problem(rel, "warning", "replacement_chars",
                                 "text contains undecodable bytes (shown as U+FFFD)"))
-    return RawText(stem, rel, sha256_bytes(data), encoding, text, problems, stat_key(st))
+    return RawText(source_id(stem), rel, sha256_bytes(data), encoding, text, problems, stat_key(st))
+
+
+def source_id(name: str) -> str:
+    """The source id of a file stem or catalog entry: its Unicode NFC form, so that a
+    Korean name decomposed by the file system (macOS writes NFD) matches the same name
+    typed into catalog.csv, and two spellings of one name are one id."""
+    return name if name.isascii() else unicodedata.normalize("NFC", name)
 
 
 def stat_key(st: os.stat_result) -> tuple:
@@ -205,7 +213,7 @@ def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
                                 f"catalog has no 'source_id' column; expected {list(CATALOG_COLUMNS)}")]
         for row in reader:
             lineno = reader.line_num
-            sid = (row.get("source_id") or "").strip()
+            sid = source_id((row.get("source_id") or "").strip())
             if not sid:
                 problems.append(Problem(f"{path.name}:{lineno}", "warning", "catalog_row",
                                         "catalog row without source_id; ignored"))
