@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 
 import pytest
 
@@ -129,6 +130,32 @@ def test_unchanged_files_are_not_read_again_but_redone_when_codebooks_change(tmp
     again = nkhr.analyze(raw, cache_dir=cache, themes=themes)  # every result is stale
     assert again.themes.equals(expected)
     assert sorted(read) == sorted(f.name for f in raw.glob("*.txt"))
+
+
+def test_file_readings_are_not_trusted_across_a_code_change(tmp_path, monkeypatch):
+    # a cached reading holds the source id and the file's problems, which the code decides:
+    # here an older version that kept a decomposed (NFD) file name as the source id
+    import unicodedata
+
+    from nkhr.ingest import read as read_mod
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    name = "북한인권"
+    (raw / f"{unicodedata.normalize('NFD', name)}.txt").write_text("Kim said it was busy.", encoding="utf-8")
+    (raw / "catalog.csv").write_text(f"source_id,outlet,published,title,url\n{name},Daily NK,,,\n",
+                                     encoding="utf-8")
+    old = time.time() - 60  # old enough for its reading to be trusted
+    for f in raw.iterdir():
+        os.utime(f, (old, old))
+    cache = tmp_path / "cache"
+    with monkeypatch.context() as m:
+        m.setattr(read_mod, "source_id", lambda stem: stem)
+        m.setattr(pipeline, "_code_hash", lambda: "an older version")
+        assert nkhr.analyze(raw, cache_dir=cache).sources.outlet.isna().all()
+    t = nkhr.analyze(raw, cache_dir=cache)
+    assert t.sources.source_id.tolist() == [name] and t.sources.outlet.tolist() == ["Daily NK"]
+    assert t.ingest_report.problem.tolist() == []
 
 
 def test_the_cache_adds_a_layer_per_small_change_and_compacts_on_a_big_one(tmp_path):

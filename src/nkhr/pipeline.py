@@ -511,7 +511,9 @@ def _store_load(cache_dir) -> list[_Layer]:
                        for name in MAP_TABLES}
             persons = _checked((d / "persons.pkl").read_bytes(), index["crc"]["persons"])
             trusted = index["written_ns"] - 2_000_000_000
-            known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
+            # a reading is reused only by the code that made it (it holds the source id, the problems)
+            known = ({path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
+                     if index.get("code") == _code_hash() else {})
             found.append((int(d.name), readers, index, known, persons))
     except Exception:  # damaged, being replaced by another run, or from another version: a miss
         return []
@@ -574,7 +576,7 @@ def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapRe
                  "files": {raw.path: (raw.source_id, raw.path, raw.sha256, raw.encoding, None, raw.problems,
                                       raw.stat)
                            for raw in texts if raw.source_id in result.n_sentences},
-                 "crc": crc, "written_ns": time.time_ns()}
+                 "crc": crc, "written_ns": time.time_ns(), "code": _code_hash()}
         data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         (tmp / "index.pkl").write_bytes(data + _crc(data))
         if add:
