@@ -127,7 +127,7 @@ def to_markdown(res: dict) -> str:
     if fl:
         lines += [f"## What the serial bar leaves ({fl['articles']:,} articles, fastest of 3 each)", "",
                   f"spaCy's blank tokenizer takes {fl['spacy_s']:.2f} s on these articles. Pieces of "
-                  "`nkhr analyze` that already run in C (`re`, Arrow), timed alone:", "",
+                  "`nkhr analyze` that run (almost) all in C (`re`, Arrow), timed alone:", "",
                   "| piece | s | share of spaCy's time |", "|---|---:|---:|"]
         lines += [f"| {k} | {v:.2f} | {fl['share_of_spacy'][k]:.0%} |" for k, v in fl["seconds"].items()]
         lines += ["", f"Together {fl['total_share_of_spacy']:.0%} of the tokenizer's time. The rest of a serial "

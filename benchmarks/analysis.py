@@ -9,7 +9,7 @@ Each function measures one thing and returns a plain dict (JSON-ready):
   themes, frames, article rows, a chunk's Arrow tables and their transfer, reduce,
   writing tables),
   by calling each stage function on the same articles;
-- :func:`floor` pieces of a run that already run in C, against the tokenizer's time;
+- :func:`floor` pieces of a run that run (almost) all in C, against the tokenizer's time;
 - :func:`profile` the top of ``cProfile`` (cumulative and own time) for one serial run;
 - :func:`scale` the ``nkhr analyze`` command on a big corpus in a subprocess:
   wall time and peak RSS (largest single process, from ``os.wait4``, and the
@@ -207,7 +207,7 @@ def throughput(corpus, workers=(1, 2)) -> dict:
 def floor(corpus, repeat: int = 3) -> dict:
     """What the serial throughput bar leaves for the stages' own logic.
 
-    Pieces of a run that already execute in C (in ``re`` or Arrow), timed alone on
+    Pieces of a run that execute (almost) all in C (in ``re`` or Arrow), timed alone on
     the same articles as spaCy's blank tokenizer (fastest of `repeat` each), as a
     share of the tokenizer's time: the themes and frames codebooks' candidate scan
     (the regex engine only: no Python per match), building the Arrow tables from
