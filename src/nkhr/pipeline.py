@@ -466,8 +466,8 @@ def _code_hash() -> str:
 
 # The cache keeps earlier runs' map results in layers CACHE/map/0, 1, ...; each holds
 # {table}.arrow (Arrow IPC, zstd-compressed), persons.pkl (each article's people, read only
-# when needed) and index.pkl (each article's cache key, sentence count and file reading, and
-# the other files' CRC-32; its own follows it). A later layer overrides an earlier one for the articles
+# when needed) and index.pkl (each article's cache key, sentence count and file reading, the
+# code's hash, and the other files' CRC-32; its own follows it). A later layer overrides an earlier one for the articles
 # it holds. A run that redoes a few articles adds a layer with just those; one that redoes
 # many, or finds too many layers, writes everything as one layer.
 _STORE = "map"
@@ -505,15 +505,15 @@ def _store_load(cache_dir) -> list[_Layer]:
         for d in sorted((d for d in folder.iterdir() if d.name.isdigit()), key=lambda d: int(d.name)):
             data = (d / "index.pkl").read_bytes()
             index = pickle.loads(_checked(data[:-4], data[-4:]))
+            if index.get("code") != _code_hash():  # written by other code: no result or file reading holds
+                return []
             # a mapped file stays readable when another run replaces the layer meanwhile
             readers = {name: pa.ipc.open_file(_checked(pa.memory_map(str(d / f"{name}.arrow")).read_buffer(),
                                                        index["crc"][name]))
                        for name in MAP_TABLES}
             persons = _checked((d / "persons.pkl").read_bytes(), index["crc"]["persons"])
             trusted = index["written_ns"] - 2_000_000_000
-            # a reading is reused only by the code that made it (it holds the source id, the problems)
-            known = ({path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
-                     if index.get("code") == _code_hash() else {})
+            known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
             found.append((int(d.name), readers, index, known, persons))
     except Exception:  # damaged, being replaced by another run, or from another version: a miss
         return []
