@@ -217,12 +217,12 @@ def floor(corpus, repeat: int = 3) -> dict:
     """
     import nkhr
     from nkhr.codebooks import lower_text
-    from nkhr.ingest import ingest_text, read_corpus
+    from nkhr.ingest import load_docs
     from nkhr.pipeline import Codebooks, MapResult, analyze_doc, reduce
 
     books = Codebooks.load()
-    raws, rows, problems = read_corpus(corpus)
-    docs = [ingest_text(r, rows.get(r.source_id), books.furniture) for r in raws]
+    texts, chars = raw_texts(corpus)
+    docs, problems = load_docs(corpus, furniture=books.furniture)
     results = [analyze_doc(d, books) for d in docs]  # the scanner is built on the way
     scanner = books.themes.matcher.scanner
     lows = [lower_text(d.text) for d in docs]
@@ -241,14 +241,13 @@ def floor(corpus, repeat: int = 3) -> dict:
     def best(fn):
         return min(_clock(fn)[0] for _ in range(repeat))
 
-    texts = [r.text for r in raws]
     spacy_s = min(spacy_tokenizer(texts)[0] for _ in range(repeat))
     to_arrow = best(lambda: MapResult.of(results))
     pieces = {"themes+frames candidate scan (regex engine only)": best(scan),
               "Arrow tables from the finished rows": to_arrow,
               "corpus-wide step and writing Parquet+CSV": max(0.0, best(reduce_and_write) - to_arrow)}
     whole = min(_clock(nkhr.analyze, corpus)[0] for _ in range(2))
-    return {"corpus": str(corpus), "articles": len(raws), "chars": sum(map(len, texts)),
+    return {"corpus": str(corpus), "articles": len(texts), "chars": chars,
             "spacy_s": round(spacy_s, 3), "nkhr_s": round(whole, 3),
             "seconds": {k: round(v, 3) for k, v in pieces.items()},
             "share_of_spacy": {k: round(v / spacy_s, 2) for k, v in pieces.items()},
