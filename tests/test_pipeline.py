@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 
 import pytest
 
@@ -24,6 +23,10 @@ def _aged_copy(tmp_path):
     """The bundled corpus, its files written an hour before (trusted by the cache, as a real corpus)."""
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
+    return _age(raw)
+
+
+def _age(raw):
     for f in raw.iterdir():
         f.chmod(0o644)
         os.utime(f, ns=(f.stat().st_mtime_ns - 3_600_000_000_000,) * 2)
@@ -145,9 +148,7 @@ def test_file_readings_are_not_trusted_across_a_code_change(tmp_path, monkeypatc
     (raw / f"{unicodedata.normalize('NFD', name)}.txt").write_text("Kim said it was busy.", encoding="utf-8")
     (raw / "catalog.csv").write_text(f"source_id,outlet,published,title,url\n{name},Daily NK,,,\n",
                                      encoding="utf-8")
-    old = time.time() - 60  # old enough for its reading to be trusted
-    for f in raw.iterdir():
-        os.utime(f, (old, old))
+    _age(raw)
     cache = tmp_path / "cache"
     with monkeypatch.context() as m:
         m.setattr(read_mod, "source_id", lambda stem: stem)
