@@ -294,3 +294,54 @@ def test_an_unusable_cache_or_output_folder(tmp_path):
         assert main(["analyze", str(raw), "--out", str(tmp_path / "o"), "--cache", str(cache)]) == 0
     assert main(["analyze", str(raw), "--out", str(tmp_path / "fresh"), "--no-cache"]) == 0
     assert _files(tmp_path / "o") == _files(tmp_path / "fresh")
+
+
+def test_one_bad_article_never_stops_the_corpus(tmp_path, monkeypatch):
+    """An exception in one article's stage is a problem row; every other table is written."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    (raw / "zz_bad.txt").write_text("Trump said Russia “can’t stand” either Democrat. Trump promised to win.\n",
+                                    encoding="utf-8")
+    real = pipeline.quotes_mod.extract
+
+    def flaky(doc, lex):
+        if doc.source_id == "zz_bad":
+            raise AttributeError("'NoneType' object has no attribute 'end'")
+        return real(doc, lex)
+
+    monkeypatch.setattr(pipeline.quotes_mod, "extract", flaky)
+    out = tmp_path / "out"
+    t = nkhr.analyze(raw, out=out)
+    bad = t.ingest_report[t.ingest_report.problem == "stage_failed"]
+    assert bad[["source_id", "stage", "path"]].values.tolist() == [["zz_bad", "quotes", "zz_bad.txt"]]
+    assert "AttributeError" in bad.message.iloc[0]
+    assert "zz_bad" in set(t.sources.source_id)  # its text is still there, its quotes are not
+    assert "zz_bad" not in set(t.quotes.source_id)
+    assert len(t.quotes) > 30 and (out / "quotes.parquet").exists()
+
+
+def test_an_article_that_cannot_be_ingested_is_reported(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    real = pipeline.ingest_text
+
+    def flaky(r, row, furniture):
+        if r.source_id == "000_29de344ddb13f9c4":
+            raise ValueError("boom")
+        return real(r, row, furniture)
+
+    monkeypatch.setattr(pipeline, "ingest_text", flaky)
+    t = nkhr.analyze(raw)
+    assert t.ingest_report[["source_id", "stage", "problem"]].values.tolist() == [
+        ["000_29de344ddb13f9c4", "ingest", "stage_failed"]]
+    assert len(t.sources) == 4
+
+
+def test_the_sentence_that_crashed_attribution_is_analyzed(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Trump said Russia “can’t stand” either Democrat. Trump promised to win.\n",
+                               encoding="utf-8")
+    t = nkhr.analyze(raw)
+    assert t.ingest_report.empty
+    assert t.quotes.text.tolist() == ["can’t stand"]

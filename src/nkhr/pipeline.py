@@ -113,7 +113,8 @@ class SourceResult:
 
     Rows of quotes, mentions, themes and frames carry ``_who``, the article's
     local person id (-1: nobody / the narrator), which the corpus-wide step
-    turns into speaker ids and names.
+    turns into speaker ids and names. ``columns["ingest_report"]`` holds the
+    problems met analyzing the article (a stage that failed on it).
     """
     source_id: str
     sha256: str
@@ -123,17 +124,63 @@ class SourceResult:
 
 
 def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
-    """The map step for one cleaned article."""
+    """The map step for one cleaned article. A stage that fails on the article leaves its
+    rows empty and is reported (``ingest_report``, problem ``stage_failed``); the other
+    stages' rows are kept, and the rest of the corpus goes on."""
     from .extract.frames import find_frames
     from .extract.themes import find_themes
 
-    people = quotes_mod.extract(doc, books.lexicon)
-    owner = quotes_mod.sentence_speakers(doc, people, books.lexicon)
-    return source_result(doc, people, owner, find_themes(doc, books.themes), find_frames(doc, books.frames))
+    problems: list[Problem] = []
+
+    def guarded(stage: str, fn, empty):
+        try:
+            return fn()
+        except Exception as e:  # noqa: BLE001 -- one bad article never stops the corpus
+            problems.append(stage_failed(doc.source_id, doc.meta.get("path", doc.source_id), stage, e))
+            return empty
+
+    people = guarded("quotes", lambda: quotes_mod.extract(doc, books.lexicon), quotes_mod.DocPeople([], [], []))
+    owner = guarded("quotes", lambda: quotes_mod.sentence_speakers(doc, people, books.lexicon),
+                    [-1] * len(doc.sent_start))
+    themes = guarded("themes", lambda: find_themes(doc, books.themes), None)
+    frames = guarded("frames", lambda: find_frames(doc, books.frames), None)
+    return source_result(doc, people, owner, themes, frames, problems)
 
 
-def source_result(doc: Doc, people, owner: list[int], themes: dict, frames: dict) -> SourceResult:
-    """Turn one article's extraction results into its table rows."""
+def stage_failed(source_id: str, path: str, stage: str, error: Exception) -> Problem:
+    """The problem row of a stage that raised on one article."""
+    where = ""
+    tb = error.__traceback__
+    while tb is not None:  # the innermost frame of nkhr's own code: where to look
+        if "nkhr" in tb.tb_frame.f_code.co_filename:
+            where = f" ({Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return Problem(path, "error", "stage_failed",
+                   f"the {stage} stage failed on this article: {type(error).__name__}: {error}{where}; "
+                   f"its {stage} rows are missing, the rest of the corpus is complete (please report this "
+                   f"with the article)", source_id, stage)
+
+
+def failed_result(raw: RawText, stage: str, error: Exception) -> SourceResult:
+    """An article that could not be ingested: no rows but its problem."""
+    return SourceResult(raw.source_id, raw.sha256, 0,
+                        {"ingest_report": _problem_columns([stage_failed(raw.source_id, raw.path, stage, error)])},
+                        [])
+
+
+def _problem_columns(problems: list[Problem]) -> dict:
+    return {"path": [p.path for p in problems], "severity": [p.severity for p in problems],
+            "problem": [p.problem for p in problems], "message": [p.message for p in problems],
+            "source_id": [p.source_id for p in problems], "stage": [p.stage for p in problems]}
+
+
+def _empty_rows(name: str) -> dict:
+    return {c: [] for c in _map_columns(name)}
+
+
+def source_result(doc: Doc, people, owner: list[int], themes: dict | None, frames: dict | None,
+                  problems: list[Problem] = ()) -> SourceResult:
+    """Turn one article's extraction results into its table rows (None: the stage failed)."""
     cols = doc_columns(doc)
     quotes, mentions = people.quotes, people.mentions
     q = _span_rows(doc, quotes, "quote", lambda x: x.para) | {
@@ -141,8 +188,10 @@ def source_result(doc: Doc, people, owner: list[int], themes: dict, frames: dict
     m = _span_rows(doc, mentions, "mention", lambda x: doc.paragraph_at(x.start)) | {
         "kind": [x.kind for x in mentions]}
     spans = [(qt.start, qt.end, qt.cluster) for qt in people.quotes if qt.cluster >= 0]
-    cols.update(quotes=q, mentions=m, themes=_with_who(themes, doc, spans, owner),
-                frames=_with_who(frames, doc, (), owner))
+    cols.update(quotes=q, mentions=m,
+                themes=_with_who(themes, doc, spans, owner) if themes is not None else _empty_rows("themes"),
+                frames=_with_who(frames, doc, (), owner) if frames is not None else _empty_rows("frames"),
+                ingest_report=_problem_columns(list(problems)))
     return SourceResult(doc.source_id, doc.meta["sha256"], len(doc.sent_start), cols,
                         quotes_mod.summarize(people.persons))
 
@@ -173,7 +222,7 @@ def _with_who(cols: dict, doc: Doc, spans, owner: list[int]) -> dict:
     return {**cols, "_who": who}
 
 
-MAP_TABLES = ("sources", "paragraphs", "sentences", "quotes", "mentions", "themes", "frames")
+MAP_TABLES = ("sources", "paragraphs", "sentences", "quotes", "mentions", "themes", "frames", "ingest_report")
 
 
 @dataclass
@@ -197,7 +246,8 @@ class MapResult:
         tables = {}
         for name in MAP_TABLES:
             names = _map_columns(name)
-            tables[name] = pa.Table.from_pydict(concat(parts, name, names), schema=schemas.arrow_schema(name, names))
+            of = [r.columns for r in results if name in r.columns] if name == "ingest_report" else parts
+            tables[name] = pa.Table.from_pydict(concat(of, name, names), schema=schemas.arrow_schema(name, names))
         return cls(tables, {r.source_id: r.persons for r in kept},
                    {r.source_id: r.n_sentences for r in results})
 
@@ -273,7 +323,7 @@ _BY_SPEAKER = ("speaker_id", "speaker", "confidence")  # columns only the corpus
 def _map_columns(name: str) -> list[str]:
     """The columns the per-article step gives table `name`."""
     cols = [c for c in schemas.SCHEMAS[name].names if c not in _BY_SPEAKER]
-    return cols if name in ("sources", "paragraphs", "sentences") else [*cols, "_who"]
+    return cols if name in ("sources", "paragraphs", "sentences", "ingest_report") else [*cols, "_who"]
 
 
 _BOOKS: Codebooks | None = None  # the codebooks of this process: sent once to each worker
@@ -286,7 +336,11 @@ def _init_worker(books: Codebooks) -> None:
 
 def _map_one(job) -> SourceResult:
     raw, row = job
-    return analyze_doc(ingest_text(raw, row, _BOOKS.furniture), _BOOKS)
+    try:
+        doc = ingest_text(raw, row, _BOOKS.furniture)
+    except Exception as e:  # noqa: BLE001 -- one bad article never stops the corpus
+        return failed_result(raw, "ingest", e)
+    return analyze_doc(doc, _BOOKS)
 
 
 def _map_chunk(jobs: list) -> MapResult:
@@ -416,8 +470,9 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     for layer in layers:
         layer.tables = None
 
+    failed = set(merged.tables["ingest_report"]["source_id"].to_pylist())
     for raw in texts:
-        if not merged.n_sentences[raw.source_id]:
+        if not merged.n_sentences[raw.source_id] and raw.source_id not in failed:
             problems.append(no_text(raw.path))
     if out is not None:
         out = Path(out)
@@ -622,7 +677,7 @@ def _reduce(merged: MapResult, books: Codebooks, problems, ready, people) -> Tab
     t = merged.tables
     tables = Tables({name: ready(name, schemas.from_arrow, name, t.pop(name))
                      for name in ("sources", "paragraphs", "sentences")})
-    tables["ingest_report"] = ready("ingest_report", report_table, list(problems))
+    tables["ingest_report"] = ready("ingest_report", _report, list(problems), t.pop("ingest_report"))
     # the tables that need speakers are put in order meanwhile (speakers do not change it)
     ordered = {name: ready(None, schemas.sort_arrow, name, t.pop(name))
                for name in ("quotes", "mentions", "themes", "frames")}
@@ -675,6 +730,13 @@ def _reduce(merged: MapResult, books: Codebooks, problems, ready, people) -> Tab
     for name, table in tables.items():
         tables[name] = table.result()
     return tables
+
+
+def _report(problems: list[Problem], found: pa.Table):
+    """ingest_report: the problems of reading the corpus and those met analyzing articles."""
+    rows = found.to_pydict()
+    return report_table(problems + [Problem(*vals) for vals in zip(*(rows[c] for c in schemas.INGEST_REPORT.names),
+                                                                   strict=True)])
 
 
 def load(corpus, **kwargs) -> Tables:

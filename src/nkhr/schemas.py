@@ -118,6 +118,8 @@ INGEST_REPORT = _register(Schema(
         _c("severity", STR, "'error' (file skipped), 'warning' (ingested, but check it) or 'info'"),
         _c("problem", STR, "a short code: empty, binary, too_large, unreadable, duplicate, ..."),
         _c("message", STR, "what happened and what to do"),
+        _c("source_id", STR, "the article concerned, when it has an id", True),
+        _c("stage", STR, "where it happened: read (the file), ingest, quotes, themes or frames", True),
     ),
     ("path", "problem"),
 ))

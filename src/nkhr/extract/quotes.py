@@ -369,7 +369,7 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
 
     def who_at(pos: int, end: int):
         m = mention_at(pos, end)
-        if m is not None and (m.start == pos or _TITLE_WORDS.fullmatch(text, pos, m.start)):
+        if m is not None and m.end <= end and (m.start == pos or _TITLE_WORDS.fullmatch(text, pos, m.start)):
             return m, m.end, m.kind
         p = pronoun_at(pos, end)
         if p is not None:

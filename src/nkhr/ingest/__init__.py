@@ -197,7 +197,8 @@ def concat(parts: list[dict[str, dict[str, list]]], name: str, names=None) -> di
 def report_table(problems: list[Problem]):
     return schemas.frame("ingest_report", {
         "path": [p.path for p in problems], "severity": [p.severity for p in problems],
-        "problem": [p.problem for p in problems], "message": [p.message for p in problems]})
+        "problem": [p.problem for p in problems], "message": [p.message for p in problems],
+        "source_id": [p.source_id for p in problems], "stage": [p.stage or "read" for p in problems]})
 
 
 def docs_to_tables(docs: list[Doc], problems: list[Problem] = ()) -> Tables:
@@ -242,6 +243,7 @@ def summarize_report(tables: Tables) -> str:
     for sev in ("error", "warning", "info"):
         rows = rep[rep.severity == sev]
         if len(rows):
-            lines.append(f"{len(rows)} {sev}(s){' (skipped)' if sev == 'error' else ''}:")
+            skipped = " (skipped)" if sev == "error" and not rows.problem.eq("stage_failed").all() else ""
+            lines.append(f"{len(rows)} {sev}(s){skipped}:")
             lines += [f"  {r.path}: {r.message}" for r in rows.itertuples()]
     return "\n".join(lines)

@@ -35,6 +35,8 @@ class Problem:
     severity: str  # error | warning | info
     problem: str
     message: str
+    source_id: str | None = None  # the article, once it has an id
+    stage: str | None = None      # where it happened: read, ingest, quotes, themes, frames
 
 
 @dataclass

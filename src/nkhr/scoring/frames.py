@@ -10,7 +10,9 @@ of the same source when its text contains the first five words of
 - ``frame_label_micro_f1``: labels compared over matched sentences, micro-averaged
   (a label predicted and gold is a hit, predicted only a false positive, gold
   only a miss); ``frame_label`` holds its precision and recall, ``frame_labels``
-  the same per label;
+  the same per label; ``frame_label_e2e`` (``_f1``) counts every gold and
+  predicted label, of matched sentences or not (a missed sentence's labels are
+  misses, a spurious one's false positives);
 - ``frame_speaker_accuracy``: matched sentences whose speaker is the gold one
   (names compared by :func:`nkhr.scoring.match.names_match`, with the gold
   speakers' aliases; ``NARRATOR`` only matches ``NARRATOR``);
@@ -99,6 +101,10 @@ def score_frames(gold_frames: pd.DataFrame, pred, gold_speakers: pd.DataFrame | 
                                   f"{ps.at[pi, 'speaker']} (gold {gold.at[gi, 'speaker']})")
     out["frame_label"] = _prf(l_tp, l_fp, l_fn)
     out["frame_label_micro_f1"] = out["frame_label"]["f1"]
+    spurious_labels = sum(len(ps.at[pi, "labels"]) for pi in range(len(ps)) if pi not in used)
+    missed_labels = sum(len(_labels(gold.at[gi, "frames"])) for gi, pi in pairs if pi is None)
+    out["frame_label_e2e"] = _prf(l_tp, l_fp + spurious_labels, l_fn + missed_labels)
+    out["frame_label_e2e_f1"] = out["frame_label_e2e"]["f1"]
     out["frame_labels"] = {lab: _prf(*v) for lab, v in per.items()}
     out["frame_speaker_accuracy"] = round(right_speaker / tp, 4) if tp else 0.0
     spurious = ps.drop(index=sorted(used)) if len(ps) else ps
