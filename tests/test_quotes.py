@@ -148,13 +148,13 @@ def styles():
     ("ap", "We cannot look away", "Young Kim"),                         # "NAME said in a statement: "
     ("ap", "It's modern slavery", "Lina Yoon"),                         # ", NAME, role, told"
     ("ap", "the international community has tools", "Lina Yoon"),      # "She added that"
-    ("ap", "a smear campaign", None),                                   # said by an institution
+    ("ap", "a smear campaign", "North's state media"),                  # said by an institution
     ("ap", "We are deeply concerned", "Volker Türk"),                   # surname after the full name
     ("british", "Those returned face torture", "Elizabeth Salmon"),     # 'single quotes', "Ms Salmon told"
     ("british", "Resources are poured into missiles", "Elizabeth Salmon"),  # "she replied: "
     ("yonhap", "The North diverts resources", "Kim Yung-ho"),
     ("yonhap", "people are starving while", "Choi Sun-hee"),
-    ("yonhap", "The so-called human rights issue", None),               # "a ministry spokesperson said"
+    ("yonhap", "The so-called human rights issue", "ministry spokesperson"),  # an unnamed speaker
     ("orgs", "Conditions in the camps", "Human Rights Watch"),          # '," ORG said'
     ("orgs", "We will continue to document", "Unification Ministry"),  # 'The ORG said: "'
     ("orgs", "We urge Beijing", "Amnesty International"),              # '," said ORG'

@@ -139,7 +139,7 @@ def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
             problems.append(stage_failed(doc.source_id, doc.meta.get("path", doc.source_id), stage, e))
             return empty
 
-    people = guarded("quotes", lambda: quotes_mod.extract(doc, books.lexicon), quotes_mod.DocPeople([], [], []))
+    people = guarded("quotes", lambda: quotes_mod.extract(doc, books.lexicon), quotes_mod.DocPeople([], None))
     owner = guarded("quotes", lambda: quotes_mod.sentence_speakers(doc, people, books.lexicon),
                     [-1] * len(doc.sent_start))
     themes = guarded("themes", lambda: find_themes(doc, books.themes), None)

@@ -47,6 +47,12 @@ class Lexicon:
     org_heads: frozenset         # last words of organization names
     hangul_name_re: re.Pattern   # a Korean-script name followed by a title
     korean_cue_re: re.Pattern    # '"..."라고 말했다' after a closing quote mark
+    given: dict = field(default_factory=dict)             # given name (lower) -> m | f | "" (either)
+    person_nouns: dict = field(default_factory=dict)      # noun -> m | f | "": "the spokesman"
+    institution_nouns: frozenset = frozenset()            # "the ministry", "the newspaper"
+    places: frozenset = frozenset()                       # places that speak for a state
+    particles: frozenset = frozenset()                    # "von", "bin" inside a name
+    run_re: re.Pattern = None                             # a run of capitalized words (and particles)
     hashes: dict = field(default_factory=dict)
     name_words: dict = field(default_factory=dict, compare=False)  # token -> is a name word (memo)
     run_names: dict = field(default_factory=dict, compare=False)   # capitalized run -> its names (memo)
@@ -71,7 +77,7 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
         for v in [canon, *(variants or [])]:
             surnames[str(v).lower()] = str(canon)
     folds = tuple((str(a), str(b)) for a, b in _need(names, "given_name_folds", npath, list))
-    verbs = frozenset(str(v).lower() for v in _need(cues, "speech_verbs", cpath, list))
+    verbs = frozenset(f for v in _need(cues, "speech_verbs", cpath, list) for f in inflections(str(v).lower()))
     verb_re = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, verbs), key=len, reverse=True)),
                          re.IGNORECASE)
     nouns = frozenset(str(w).lower() for w in _need(cues, "speech_nouns", cpath, list))
@@ -86,7 +92,19 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
     k_verbs = sorted((str(x) for x in cues.get("korean_speech_verbs") or []), key=len, reverse=True)
     korean_cue_re = re.compile(r"\s*(?:%s)\s*(?:\S+\s+){0,4}?(?P<verb>%s)" % (
         "|".join(map(re.escape, endings)) or "(?!)", "|".join(map(re.escape, k_verbs)) or "(?!)"))
+    particles = [str(w).lower() for w in names.get("name_particles") or []]
+    given: dict = {}
+    for gender, names_ in (_need(names, "given_names", npath, dict) or {}).items():
+        for n in names_ or []:
+            n = str(n).lower()
+            given[n] = "" if given.get(n, gender[0]) != gender[0] else gender[0]
     return Lexicon(
+        given=given,
+        person_nouns=_gendered(cues.get("person_nouns") or []),
+        institution_nouns=frozenset(str(w).lower() for w in cues.get("institution_nouns") or []),
+        places=frozenset(str(w).lower() for w in names.get("speaking_places") or []),
+        particles=frozenset(particles),
+        run_re=re.compile(_RUN_PATTERN % "|".join(sorted(map(re.escape, particles), key=len, reverse=True) or ["(?!)"])),
         surnames=surnames, folds=folds,
         not_name=frozenset(str(w).lower() for w in _need(names, "not_name_words", npath, list)),
         titles=frozenset(str(w).lower() for w in _need(names, "person_titles", npath, list)),
@@ -103,9 +121,37 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
     )
 
 
+def inflections(verb: str) -> set[str]:
+    """A verb as listed and, for a base form, its regular forms: "boast" -> boasts,
+    boasted, boasting; "describe" -> describes, described, describing; "decry" -> decries,
+    decried, decrying. (Irregular forms, "said", "told", are listed in the codebook.)"""
+    out = {verb}
+    if " " in verb or verb.endswith(("ed", "ing")) or verb.endswith("s") and not verb.endswith("ss"):
+        return out
+    if verb.endswith("e"):
+        out |= {verb + "s", verb + "d", verb[:-1] + "ing"}
+    elif verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        out |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
+    else:
+        out |= {verb + ("es" if verb.endswith(("s", "sh", "ch", "x", "z")) else "s"), verb + "ed", verb + "ing"}
+    return out
+
+
+def _gendered(items) -> dict:
+    """A codebook list whose items are words or {word: m|f} -> word -> m | f | ""."""
+    out = {}
+    for item in items:
+        if isinstance(item, dict):
+            out.update((str(k).lower(), str(v)[:1]) for k, v in item.items())
+        else:
+            out[str(item).lower()] = ""
+    return out
+
+
 # a run of capitalized words, not glued to a word before it (the capital first, then the
-# look back: `re` then only stops at capitals)
-_RUN = re.compile(r"[A-Z](?<![\w’'-][A-Z])[\w’'.-]*(?:[ \u00a0][A-Z][\w’'.-]*)*")
+# look back: `re` then only stops at capitals); lower-case name particles ("von der")
+# may stand between two of its words
+_RUN_PATTERN = r"[A-Z](?<![\w’'-][A-Z])[\w’'.-]*(?:(?:[ \u00a0](?:%s))*[ \u00a0][A-Z][\w’'.-]*)*"
 _HYPHENATED = re.compile(r"^[A-Z][a-z]+-[A-Za-z][a-z]+$")
 _SYLLABLE = re.compile(r"^[A-Z][a-z]{1,6}$")
 
@@ -126,6 +172,7 @@ class Mention:
     short_role: str = ""   # the apposition's role, shortest form
     in_quote: bool = False
     in_caption: bool = False
+    subject: bool | None = None  # stands as a clause's subject (worked out when first needed)
 
 
 def clean_token(tok: str) -> str:
@@ -183,7 +230,8 @@ def name_key(m: Mention, lex: Lexicon) -> tuple:
         return ("hangul", m.text)
     if m.korean:
         return ("ko", m.korean[0].lower(), fold_given(m.korean[1], lex))
-    return ("w",) + tuple(sorted(t.lower() for t in m.tokens))
+    words = [t.lower() for t in m.tokens if not _INITIAL.fullmatch(t)] or [t.lower() for t in m.tokens]
+    return ("w",) + tuple(sorted(words))  # "John F. Kerry" is "John Kerry"
 
 
 def surname_of(m: Mention) -> str:
@@ -202,7 +250,7 @@ def find_mentions(text: str, start: int, end: int, lex: Lexicon) -> tuple[list[M
     """
     out, singles = [], []
     memo = lex.run_names
-    for run in _RUN.finditer(text, start, end):
+    for run in lex.run_re.finditer(text, start, end):
         words = run.group()
         names = memo.get(words)
         if names is None:
@@ -227,7 +275,14 @@ _SINGLE = ()  # a run of one word: not a mention by itself
 
 def _run_names(run: str, lex: Lexicon):
     """The names in one run of capitalized words: (start, end offsets in the run, name
-    tokens, Korean parts) of each, or _SINGLE for a one-word run."""
+    tokens, Korean parts) of each, or _SINGLE for a one-word run.
+
+    A Korean name is taken first, whole ("Kim Jong Un", though "Un" looks like "UN");
+    other names are runs of up to five name words (initials such as "F." and particles
+    such as "von" included). A run that starts with words that are not given names
+    and goes on with a given name is cut there: "State John F. Kerry" is John F. Kerry
+    (the words before are a title, not part of the name). A run that ends in an
+    organization's head word ("Family Union") is no person's name."""
     words = run.replace("\u00a0", " ").split(" ")
     if len(words) == 1:
         return _SINGLE
@@ -236,20 +291,55 @@ def _run_names(run: str, lex: Lexicon):
         offsets.append(pos)
         pos += len(w) + 1
     found = []
-    i = 0
-    while i < len(words):
+    i, n = 0, len(words)
+    while i < n:
+        korean = _korean_at(words, i, lex)
+        if korean is not None:
+            j, names, parts = korean
+            found.append((offsets[i], offsets[j - 1] + len(names[-1]), names, parts))
+            i = j
+            continue
         j = i
-        while j < len(words) and j - i < 4 and _is_name_word(words[j], lex):
+        while j < n and j - i < 5 and (_is_name_word(words[j], lex) or
+                                        j > i and j + 1 < n and words[j] in lex.particles):
             j += 1
             if words[j - 1].endswith(("'s", "’s", "'", "’")):
                 break
+        while j > i and words[j - 1] in lex.particles:
+            j -= 1
         if j == i:
             i += 1
             continue
+        given = next((k for k in range(i + 1, j) if _given(words[k], lex)), None)
+        if given is not None and not _given(words[i], lex) and j - given >= 2:
+            i = given  # "State John F. Kerry": the name starts at the given name
+            continue
         names = tuple(clean_token(w) for w in words[i:j])
-        found.append((offsets[i], offsets[j - 1] + len(names[-1]), names, korean_parts(names, lex)))
+        if names[-1].lower() not in lex.org_heads and not _INITIAL.fullmatch(names[-1]):
+            found.append((offsets[i], offsets[j - 1] + len(names[-1]), names, korean_parts(names, lex)))
         i = j
     return found
+
+
+_INITIAL = re.compile(r"(?:[A-Z]\.){1,3}")
+
+
+def _given(word: str, lex: Lexicon) -> bool:
+    return clean_token(word).lower() in lex.given
+
+
+def _korean_at(words: list, i: int, lex: Lexicon):
+    """A Korean name starting at words[i] (family name first, then a hyphenated given name
+    or one or two syllables): (end index, tokens, parts), else None."""
+    if clean_token(words[i]).lower() not in lex.surnames or words[i].endswith(("'s", "’s")):
+        return None
+    for j in (i + 3, i + 2):
+        if j <= len(words) and (j == i + 2 or not words[i + 1].endswith(("'s", "’s"))):
+            tokens = tuple(clean_token(w) for w in words[i:j])
+            parts = korean_parts(tokens, lex)
+            if parts is not None and all(t[0].isupper() and not t.isupper() for t in tokens[1:]):
+                return j, tokens, parts
+    return None
 
 
 def find_hangul_mentions(text: str, start: int, end: int, lex: Lexicon) -> list[Mention]:
@@ -314,7 +404,9 @@ def _name_word(tok: str, lex: Lexicon) -> bool:
     if not word or not word[0].isupper() or low in lex.not_name or low in lex.titles:
         return False
     if "." in word:
-        return False  # U.N., Dr.
+        return bool(_INITIAL.fullmatch(word))  # "F.", "G.K." -- but not U.N., Dr. (listed words)
+    if len(word) > 1 and word.isupper():
+        return False  # an acronym: KCNA, HRW
     return not any(ch.isdigit() for ch in word)
 
 

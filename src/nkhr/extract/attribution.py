@@ -1,0 +1,429 @@
+"""Who said each quote: a deterministic sieve, the most precise rule first.
+
+The shape of Muzny et al. (2017) and of the Gender Gap Tracker's quote
+pipeline, over the mention layer of :mod:`nkhr.extract.people`. For each
+quote, the first rule that finds a speaker wins:
+
+1. **transcript**: the span opens with a speaker's name and a colon
+   (``"WALLACE: Let's start ..."``);
+2. **cue after the quote**: a speaker and a speech verb right after the
+   closing mark, in either order (``," Kim said``, ``," said Rep. G.K.
+   Butterfield (D-N.C.), head of ...``, ``," a ministry spokesman was quoted as
+   saying``, ``," according to the agency``), or at the end of the sentence
+   after a list of quotes (``"A" and "B," she said``);
+3. **cue before the quote**: a speech verb between the speaker and the
+   opening mark, with at most a few words after it (``Kim said: "``, ``Kim told
+   Congress "``, ``Kim wrote in a statement that "``, ``According to X, "``);
+4. **the sentence's speech verb**: the last speech verb before the quote in
+   its sentence and that verb's subject (``Clinton called half of his
+   supporters "deplorables"``; ``..., saying "..."``: the sentence's subject);
+5. **chains and conversation**: a quote running over several paragraphs takes
+   the attribution of any of its paragraphs; a quote in a paragraph where
+   another quote has a speaker takes that speaker; a paragraph that opens
+   with an unattributed quote continues the previous paragraph's speaker.
+
+A speaker found by rules 1-4 may be a full name, a single name, a title and
+name, a pronoun (resolved to the person meant), an institution or an unnamed
+person's description (GUIDELINES: both are speakers). Speech verbs are the
+``cues`` codebook's; rules 2-4 run before any carrying over, so an explicit
+cue always beats the previous speaker. Single-quoted spans count as quotes
+only when rules 1-4 attribute them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..doc import Doc
+from .names import Lexicon, Mention
+from .people import NP, People
+
+CONFIDENCE = {"transcript": 0.9, "name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85,
+              "organization": 0.9, "description": 0.85, "pronoun": 0.8, "subject": 0.7,
+              "chain": 0.8, "carried": 0.6, "repeat": 0.75, "none": 0.0}
+EXPLICIT = frozenset(["transcript", "name", "apposition", "title", "surname", "organization",
+                      "description", "pronoun"])
+
+_LEAD = re.compile(r"[\s,;:—―–-]*")
+_MARK = re.compile(r"[“”\"«»„「」『』]")
+_TRANSCRIPT = re.compile(r"((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s")
+_ACCORDING = re.compile(r"according to\s+", re.I)
+_ACCORDING_START = re.compile(r"(?:[\w’'-]+\s+){0,3}?according to\s+", re.I)
+_ACCORDING_END = re.compile(r"\baccording to\s+(.{1,120}?)\s*,\s*$", re.I)
+_INTRO_TAIL = re.compile(r"(?:\s+(?!(?:said|says|told)\b)[^\s“”\"]+){0,9}?\s*[,:]?\s*(?:that\s*)?,?\s*$")
+_WORD = re.compile(r"\w*")
+_RELATIVE = re.compile(r",?\s*\b(?:who|that)\s+(?:(?:also|has|had|have|reportedly|later|once|then|"
+                       r"previously|recently)\s+)*$")
+_SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+_COMMA = re.compile(r",\s+")
+_DASH = re.compile(r"[\s,]*[—―–]\s*")
+_COORDINATED = re.compile(r"\s(?:and|but|then|before|after)$")
+_SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+[A-Z“\"]")
+_VERBISH = re.compile(r"[a-z]+(?:ed|es|s)\b")
+_KOREAN = re.compile(r"[\uac00-\ud7a3]")
+_METHOD = {"name": "name", "hangul": "name", "surname": "surname", "title": "title",
+           "pronoun": "pronoun", "org": "organization", "description": "description"}
+
+
+class Sieve:
+    """The attribution rules over one article's quotes (see the module docstring)."""
+
+    def __init__(self, doc: Doc, people: People, lex: Lexicon, quotes: list):
+        self.doc, self.text, self.people, self.lex, self.quotes = doc, doc.text, people, lex, quotes
+        self.opens = [q.open for q in quotes]
+
+    # -------------------------------------------------------------- helpers
+
+    def _limit(self, pos: int, para: int) -> int:
+        """Where an attribution after `pos` must end: the next quote mark or the paragraph's end."""
+        m = _MARK.search(self.text, pos, self.doc.para_end[para])
+        return m.start() if m else self.doc.para_end[para]
+
+    def _verb_at(self, pos: int, hi: int):
+        pos = _skip_adverbs(self.text, pos, hi)
+        return self.lex.verb_re.match(self.text, pos, hi)
+
+    def _speaker(self, np_: NP | None) -> Mention | None:
+        return self.people.resolve(np_) if np_ is not None else None
+
+    def _subject_of(self, verb_start: int, lo: int, strict: bool = True) -> Mention | None:
+        """The subject of the speech verb at `verb_start`: the noun phrase before it or, for a
+        participle after a comma ("..., saying") or a verb after "and" ("X spoke ... and
+        said"), the sentence's subject. `strict`: the noun phrase must stand where a subject
+        stands (a clause's start), not be an object ("calling on UN member states")."""
+        before = self.text[lo:verb_start].rstrip()
+        word = _WORD.match(self.text, verb_start).group().lower()
+        if _COORDINATED.search(before) or before.endswith(" to") or before.endswith(",") and word.endswith("ing"):
+            return self._sentence_subject(lo, verb_start)  # "..., saying", "and said", "to accuse"
+        if word.endswith("ing"):  # "footage of Clinton asking", "Trump unleashed tweets saying"
+            np_ = self.people.np_before(verb_start, lo)
+            who = self._speaker(np_) if np_ is not None and np_.end == len(before) + lo else None
+            if who is not None and who.kind in ("name", "surname", "title", "pronoun"):
+                return who
+            return self._sentence_subject(lo, verb_start)
+        rel = _RELATIVE.search(self.text, max(lo, verb_start - 40), verb_start)
+        if rel is not None:  # "an unnamed US expert who reportedly said": the relative's antecedent
+            np_ = self.people.np_before(rel.start(), lo)
+            return self._speaker(np_) if np_ is not None else None
+        np_ = self.people.np_before(verb_start, lo)
+        if np_ is None or strict and not self.people.is_subject(lo, np_.start):
+            return None
+        who = self._speaker(np_)
+        if who is not None and who.kind == "description" and who.tokens[0] in _DOCUMENTS:
+            return self._sentence_subject(lo, verb_start) or who  # "a resolution condemning ..."
+        return who
+
+    def _sentence_subject(self, lo: int, hi: int) -> Mention | None:
+        """The subject of the sentence's main clause: the first noun phrase before `hi` that
+        stands at the sentence's start or after an opening phrase and its comma."""
+        starts = [lo] + [m.end() for m in _COMMA.finditer(self.text, lo, hi)]
+        for s in starts[:4]:
+            np_ = self.people.np_after(s, hi)
+            if np_ is not None and self.people.is_subject(lo, np_.start):
+                who = self._speaker(np_)
+                if who is not None:
+                    return who
+        return None
+
+    # -------------------------------------------------------------- the rules
+
+    def transcript(self, q) -> tuple | None:
+        m = _TRANSCRIPT.match(self.text, q.start, q.end)
+        if m is None:
+            ps = self.doc.para_start[q.para]
+            m = _TRANSCRIPT.fullmatch(self.text, ps, q.open) if q.open > ps else None
+        if m is None or m.group(1).lower() in ("q", "a", "note", "update", "editor's note"):
+            return None
+        s, e = m.span(1)
+        word = m.group(1)
+        if word.isupper():  # WALLACE: a person, written in capitals
+            mention = Mention(s, e, word, tuple(w.capitalize() for w in word.split()), "name")
+            who = self.people._single(mention, "") if len(mention.tokens) == 1 else None
+        else:
+            who = self._speaker(NP(s, e))
+        return (who, ":", "transcript") if who is not None else None
+
+    def after(self, q, at: int | None = None) -> tuple | None:
+        """A cue right after the closing mark (or after `at`, the close of a later quote)."""
+        if not q.closed:
+            return None
+        text = self.text
+        close = q.close if at is None else at
+        para = self.doc.paragraph_at(close - 1)
+        hi = self._limit(close, para)
+        pos = _LEAD.match(text, close, hi).end()
+        if pos >= hi:
+            return None
+        dash = _DASH.match(text, close, hi)
+        if dash and at is None:  # "..." ― Pamela Padilla (a name closing the paragraph)
+            np_ = self.people.np_after(dash.end(), hi)
+            if np_ is not None and not text[np_.end:hi].strip(" .,;\n"):
+                who = self._speaker(np_)
+                if who is not None:
+                    return who, "—", _METHOD[who.kind]
+        acc = _ACCORDING.match(text, pos, hi)
+        if acc:
+            who = self._speaker(self.people.np_after(acc.end(), hi))
+            return (who, "according to", _METHOD[who.kind]) if who is not None else None
+        v = self._verb_at(pos, hi)
+        if v is not None:  # ," said Kim
+            who = self._speaker(self.people.np_after(_skip_ws(text, v.end(), hi), hi))
+            if who is not None:
+                return who, v.group(), _METHOD[who.kind]
+        for v in self.lex.verb_re.finditer(text, pos, min(hi, pos + 220)):  # ," Kim said
+            np_ = self.people.np_before(v.start(), pos)
+            if np_ is not None and not text[pos:np_.start].strip():
+                who = self._speaker(np_)
+                if who is not None:
+                    return who, v.group(), _method(who, np_)
+            if text[pos:v.start()].count(" ") > 14 or _SENTENCE_END.search(text, pos, v.start()):
+                break
+        g = _VERBISH.search(text, pos, min(hi, pos + 80))  # ," Blige sings / ," Trump boasted
+        if g is not None and g.start() > pos:
+            np_ = self.people.np_before(g.start(), pos)
+            if np_ is not None and not text[pos:np_.start].strip() and (
+                    text[np_.start].isupper() or text[np_.start:np_.end].lower() in ("he", "she")):
+                who = self._speaker(np_)
+                if who is not None and who.kind != "description":
+                    return who, g.group(), _method(who, np_)
+        return None
+
+    def before(self, q) -> tuple | None:
+        """A speech verb right before the opening mark: 'Kim said: "', 'Kim told Congress "'."""
+        text = self.text
+        lo = self._clause_start(q)
+        pre = text[lo:q.open]
+        acc = _ACCORDING_END.search(pre)
+        if acc:
+            who = self._speaker(self.people.np_after(lo + acc.start(1), lo + acc.end(1)))
+            if who is not None:
+                return who, "according to", _METHOD[who.kind]
+        verbs = list(self.lex.verb_re.finditer(text, lo, q.open))
+        for v in reversed(verbs):
+            if _INTRO_TAIL.fullmatch(text, v.end(), q.open) is None:
+                break
+            if self.people.in_quote(v.start()):
+                continue
+            who = self._subject_of(v.start(), lo)
+            if who is not None:
+                return who, v.group(), _method(who, None)
+        return None
+
+    def in_sentence(self, q) -> tuple | None:
+        """The last speech verb before the quote in its sentence, and its subject."""
+        lo = self._clause_start(q)
+        for v in reversed(list(self.lex.verb_re.finditer(self.text, lo, q.open))):
+            if self.people.in_quote(v.start()):
+                continue
+            who = self._subject_of(v.start(), lo)
+            if who is not None:
+                return who, v.group(), "subject" if who.kind != "pronoun" else "pronoun"
+        return None
+
+    def partial(self, q) -> tuple | None:
+        """A fragment woven into a sentence with no speech verb: the sentence's subject
+        ("Aaron Kall ... compared Trump to a coach who is "working the referees"")."""
+        if q.kind != "partial":
+            return None
+        lo = self._clause_start(q)
+        who = self._sentence_subject(lo, q.open)
+        if who is not None and who.kind != "description":
+            return who, None, "subject"
+        return None
+
+    def sentence_end(self, q) -> tuple | None:
+        """A cue that closes the quote's sentence: '"A" and "B," she said' (after the
+        sentence's last quote) or '"...," after she lost her father, she said.'"""
+        doc, text = self.doc, self.text
+        s = doc.sentence_at(q.open)
+        later = [r for r in self.quotes if r.open > q.open and r.para == q.para and doc.sentence_at(r.open) == s]
+        if later and later[-1].closed:
+            found = self.after(q, later[-1].close)
+            if found is not None:
+                return found
+        last = later[-1] if later else q
+        if not last.closed:
+            return None
+        se = doc.sent_end[s]
+        for v in reversed(list(self.lex.verb_re.finditer(text, last.close, se))):
+            if len(text[v.end():se].split()) > 6 or _MARK.search(text, v.end(), se):
+                break
+            comma = text.rfind(",", last.close, v.start())
+            np_ = self.people.np_before(v.start(), comma + 1) if comma >= 0 else None
+            if np_ is not None and not text[comma + 1:np_.start].strip():
+                who = self._speaker(np_)
+                if who is not None:
+                    return who, v.group(), _method(who, np_)
+        return None
+
+    def korean(self, q) -> tuple | None:
+        """'김영호 장관은 "..."라고 말했다': the sentence's first named person (until the
+        Korean-language module replaces this)."""
+        if not (q.closed and _KOREAN.search(self.text, q.start, q.end)):
+            return None
+        k = self.lex.korean_cue_re.match(self.text, q.close, self.doc.para_end[q.para])
+        s = self.doc.sentence_at(q.open)
+        lo = self.doc.sent_start[s] if s >= 0 else self.doc.para_start[q.para]
+        subj = [m for m in self.people.mentions if lo <= m.start < q.open and not m.in_quote]
+        return (subj[0], k.group("verb"), "name") if k and subj else None
+
+    def _clause_start(self, q) -> int:
+        """Where the text that may attribute quote `q` before it starts: its sentence's start,
+        or the close of the previous quote in that sentence."""
+        doc = self.doc
+        s = doc.sentence_at(q.open)
+        lo = max(doc.sent_start[s] if s >= 0 else 0, doc.para_start[q.para])
+        return lo
+
+    def reporting_subject(self, s: int) -> Mention | None:
+        """The speaker whose speech sentence `s` reports, when it reports one: "According to
+        X, ...", a subject with a speech verb ("Salmon stressed that ..."), or "he"/"she"
+        with a speech noun ("He made a series of proposals")."""
+        doc, text, people, lex = self.doc, self.text, self.people, self.lex
+        ss, se = doc.sent_start[s], doc.sent_end[s]
+        acc = _ACCORDING_START.match(text, ss, min(se, ss + 60))
+        if acc:
+            who = self._speaker(people.np_after(acc.end(), se))
+            if who is not None:
+                return who
+        for v in lex.verb_re.finditer(text, ss, min(se, ss + 200)):
+            if people.in_quote(v.start()):
+                break
+            who = self._subject_of(v.start(), ss)
+            if who is not None and not (who.kind == "description" and " " not in who.text):
+                return who  # not a bare plural ("Participants highlighted ..."): the reporter's summary
+        np_ = people.np_after(ss, min(se, ss + 80))
+        if np_ is not None and text[np_.start:np_.end].lower() in ("he", "she") and \
+                lex.noun_re.search(text, np_.end, se):
+            return self._speaker(np_)
+        return None
+
+    # -------------------------------------------------------------- all quotes
+
+    def run(self) -> None:
+        """Every quote, and every he/she that stands as a clause's subject, in the order of the
+        text: a pronoun then refers through the speakers of the quotes before it."""
+        people, doc = self.people, self.doc
+        events = [(q.open, 1, q) for q in self.quotes]
+        for i, kind in enumerate(doc.para_kind):
+            if kind == "body":
+                for p in _SUBJECT_PRONOUN.finditer(self.text, doc.para_start[i], doc.para_end[i]):
+                    s = doc.sentence_at(p.start())
+                    if not people.in_quote(p.start()) and people.is_subject(doc.sent_start[s], p.start()):
+                        events.append((p.start(), 0, p))
+        for _, is_quote, item in sorted(events, key=lambda e: (e[0], e[1])):
+            if not is_quote:
+                people.resolve(NP(item.start(), item.end()))
+                continue
+            q = item
+            found = (self.transcript(q) or self.korean(q) or self.after(q) or self.before(q)
+                     or self.sentence_end(q) or self.in_sentence(q) or self.partial(q))
+            if found is not None:
+                who, cue, method = found
+                q.cluster, q.cue, q.method = who.cluster, cue, method
+        self._carry()
+        self.quotes[:] = [q for q in self.quotes if not q.single or q.method in EXPLICIT]
+
+    def _carry(self) -> None:
+        """Rule 5: chains of paragraphs, quotes in a paragraph with a speaker, conversation."""
+        quotes, doc = self.quotes, self.doc
+        for _ in range(2):  # a chain passes its speaker both ways
+            for i in range(len(quotes) - 1):
+                q, nxt = quotes[i], quotes[i + 1]
+                if not q.chain_next or nxt.para != q.para + 1 or nxt.open != doc.para_start[nxt.para]:
+                    continue
+                if q.cluster < 0 <= nxt.cluster:
+                    q.cluster, q.cue, q.method = nxt.cluster, nxt.cue, "chain"
+                elif nxt.cluster < 0 <= q.cluster:
+                    nxt.cluster, nxt.cue, nxt.method = q.cluster, q.cue, "chain"
+        by_para: dict[int, list] = {}
+        for q in quotes:
+            by_para.setdefault(q.para, []).append(q)
+        for group in by_para.values():
+            known = [q for q in group if q.cluster >= 0]
+            for q in group:
+                if q.cluster < 0 and known:
+                    prev = [k for k in known if k.open < q.open]
+                    src = prev[-1] if prev else known[0]
+                    q.cluster, q.method = src.cluster, "carried"
+        for q in quotes:  # "Oh highlighted ... . These actions ..., illustrating that "...""
+            s = doc.sentence_at(q.open)
+            if q.cluster < 0 and s > 0 and doc.sent_para[s - 1] == q.para:
+                who = self.reporting_subject(s - 1)
+                if who is not None:
+                    q.cluster, q.method = who.cluster, "carried"
+        for i, q in enumerate(quotes):
+            if q.cluster >= 0 or q.open != doc.para_start[q.para]:
+                continue
+            prev = quotes[i - 1] if i else None
+            if prev is not None and prev.cluster >= 0 and (prev.para == q.para - 1 or prev.para == q.para - 2
+                                                            and not self._reports(q.para - 1)):
+                q.cluster, q.method = prev.cluster, "carried"
+            elif q.para > 0:  # 'Hurtado told reporters on Tuesday.' then a paragraph of her words
+                who = self._reports(q.para - 1)
+                if who is not None:
+                    q.cluster, q.method = who.cluster, "carried"
+
+    def _reports(self, para: int) -> Mention | None:
+        """The speaker whose speech the last sentence of paragraph `para` reports, if any."""
+        doc = self.doc
+        last = [s for s in range(len(doc.sent_start)) if doc.sent_para[s] == para]
+        return self.reporting_subject(last[-1]) if last and doc.para_kind[para] == "body" else None
+
+
+_DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
+                        "editorial", "commentary"])
+
+
+def _method(who: Mention, np_: NP | None) -> str:
+    if np_ is not None and np_.role and who.kind in ("name", "surname"):
+        return "apposition"
+    return _METHOD.get(who.kind, "name")
+
+
+def _skip_ws(text: str, pos: int, hi: int) -> int:
+    while pos < hi and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+_ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|would|will|previously|"
+                      r"earlier|repeatedly|recently|reportedly|publicly|was|were|is|had been)\s+)*", re.I)
+
+
+def _skip_adverbs(text: str, pos: int, hi: int) -> int:
+    return _ADVERBS.match(text, pos, hi).end()
+
+
+def attribute(doc: Doc, people: People, lex: Lexicon, quotes: list) -> None:
+    """Give each quote its speaker (``cluster``), cue and method, in place."""
+    Sieve(doc, people, lex, quotes).run()
+
+
+def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list) -> list[int]:
+    """For each sentence, the local person whose speech it is or reports (-1: the narrator).
+
+    A sentence that overlaps a quote belongs to the quote's speaker (the quote
+    covering most of it). Otherwise a body sentence whose subject is a person
+    or institution with a speech verb ("Salmon stressed that ...", "He cited
+    ...", "According to the newspaper, ...") or a speech noun after it ("He
+    made a series of proposals") reports that speaker's speech.
+    """
+    n = len(doc.sent_start)
+    owner = [-1] * n
+    best = [0] * n
+    for q in quotes:
+        if q.cluster < 0:
+            continue
+        first, last = doc.sentence_at(q.start), doc.sentence_at(max(q.start, q.end - 1))
+        for s in range(max(first, 0), last + 1):
+            overlap = min(q.end, doc.sent_end[s]) - max(q.start, doc.sent_start[s])
+            if overlap > best[s]:
+                owner[s], best[s] = q.cluster, overlap
+    sieve = Sieve(doc, people, lex, quotes)
+    for s in range(n):
+        if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body":
+            who = sieve.reporting_subject(s)
+            if who is not None:
+                owner[s] = who.cluster
+    return owner

@@ -1,0 +1,677 @@
+"""The people (and institutions) of one article, and every mention of them.
+
+A light coreference layer, all rules and lexicons (no statistical model is
+available offline). It knows three kinds of speaker:
+
+- **persons named** in full (``Thae Yong-ho``, ``Secretary of State John F.
+  Kerry``: :mod:`nkhr.extract.names` finds the names) or only by a single name
+  (``Tester said``, ``Mr. Ji``); a family name, a titled family name
+  (``Minister Kim``) or, for Korean names, the given name alone (``Yong-ho``)
+  refers to the person of that name most recently mentioned, preferring one
+  whose title matches, unless an apposition introduces someone new (``said
+  Kim, a 32-year-old former soldier`` when the article's other Kim is no
+  soldier);
+- **institutions** quoted as such (``Human Rights Watch``, ``KCNA``, ``North
+  Korea's UN mission``, ``Pyongyang``);
+- **unnamed people** by their description (``a foreign ministry spokesman``);
+  a definite description (``the rapporteur``, ``the newspaper``) refers back
+  to the person or institution it describes when the article has one.
+
+``he``/``she`` refer to the nearest person before them who agrees in gender
+(from given names, ``Mr``/``Ms`` and nouns such as ``spokeswoman``),
+preferring the subject of the nearest sentence that names one.
+
+The noun phrase of a speaker is read around a speech verb by
+:meth:`People.np_before` and :meth:`People.np_after`: word shapes and the
+``cues`` codebook's ``person_nouns`` and ``institution_nouns``, no parser.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from ..doc import Doc
+from .names import (
+    _INITIAL,
+    Lexicon,
+    Mention,
+    _run_names,
+    apposition,
+    clean_token,
+    find_hangul_mentions,
+    find_mentions,
+    name_key,
+    role_before,
+    single_mentions,
+    surname_of,
+)
+
+
+@dataclass
+class Person:
+    key: tuple
+    mentions: list
+    surname: str
+    titles: set
+    roles: list          # (short role, evidence) pairs
+    names: list          # surface forms of full names
+    kind: str = "person"  # person | org (an institution, a state, a document)
+    gender: str = ""     # m | f | "" (unknown)
+
+
+@dataclass
+class NP:
+    """A noun phrase that may name a speaker: text[start:end], and the apposition after it."""
+    start: int
+    end: int
+    role: str = ""
+
+
+_TOKEN = re.compile(
+    r"\([^()\n]{0,40}\)"                                            # a bracket: (D-Wis.), (Nov 19)
+    r"|(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Prof|Rev|Amb|Jr|Sr|St)\.(?=\s)"
+    r"|[A-Z]{1,2}-(?:[A-Z]\.){1,2}|[A-Z]{1,2}-[A-Z][a-z]+\.(?=,)"     # a party tag: R-Calif., D-N.Y.
+    r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])"                          # U.N., G.K., F.
+    r"|[^\W_][\w’'&.-]*[^\W_](?:[’'](?=\s))?|[^\W_]"                 # a word (Abductees')
+    r"|[^\s\w]")                                                    # punctuation
+_DETERMINERS = frozenset(["the", "a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "his", "her", "its", "their", "our", "another", "this", "that", "these", "those", "each", "both"])
+_JOINS = frozenset(["of", "for", "to"])
+_DEFINITE = frozenset(["the", "this", "that", "these", "those", "his", "her", "its", "their", "our"])
+_PRONOUNS = {"he": "m", "she": "f"}
+_FUNCTION = frozenset(
+    ["in", "on", "at", "to", "from", "with", "by", "about", "as", "after", "before", "during", "since", "until", "while", "when", "where", "whether", "if", "and", "or", "but", "nor", "so", "yet", "than", "then", "that", "which", "who", "whom", "whose", "what", "because", "although", "though", "unless", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "said", "says", "told", "say", "tell", "not", "no", "also", "just", "only", "even", "still", "into", "onto", "over", "under", "against", "between", "among", "through", "across", "around", "without", "within", "upon", "via", "per", "like", "amid", "despite", "there", "here", "it", "it's", "we", "i", "you", "they", "them", "us", "me", "him", "her"])
+_TEMPORAL = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday", "tonight", "tomorrow", "earlier", "later", "last", "next", "this", "week", "month", "year", "morning", "afternoon", "evening", "night", "weekend", "time", "days", "weeks", "months", "years"])
+_SKIP = frozenset(["also", "further", "then", "later", "once", "again", "still", "previously", "earlier", "recently", "repeatedly", "reportedly", "publicly", "privately", "separately", "similarly", "simply", "flatly", "bluntly", "firmly", "angrily", "openly", "quickly", "sadly", "bitterly", "proudly", "calmly", "quietly", "loudly", "emphatically", "has", "had", "have", "would", "will", "was", "were", "is", "are", "did", "does", "do", "could", "can", "may", "might", "must", "should", "been", "be", "not", "never", "first", "last", "today", "yesterday", "tonight", "ago", "this", "week", "month", "year", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july", "supply", "reply", "daily", "anomaly", "monopoly", "bully", "fly", "lily", "belly", "jelly", "only", "early", "holy", "ugly", "elderly", "friendly", "weekly", "monthly", "yearly"])
+_CAP = re.compile(r"[A-Z\u00C0-\u00DE]")
+_PARTY_BARE = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*\.?")
+_PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
+_OPENING = frozenset(["in", "at", "on", "during", "after", "before", "following", "with", "from", "for", "since", "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
+_NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
+                          "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
+_INTRODUCES = re.compile(r"(?:a|an)\s|\d+[,\s]", re.I)  # an apposition that introduces someone
+_CONJ = r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since)\b"
+_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—–]|%s)\s*(?!.*(?:[,;:—–]|%s))" % (_CONJ, _CONJ), re.I)  # the last one
+_GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "sir": "m",
+                  "lady": "f", "lord": "m", "king": "m", "queen": "f"}
+
+
+def _low(tok: str) -> str:
+    return tok.lower().rstrip(".")
+
+
+def _plural(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+class People:
+    """The persons and institutions of one article (:class:`Person`, indexed by
+    cluster id) and their resolved mentions (:class:`Mention`, in order)."""
+
+    def __init__(self, doc: Doc, lex: Lexicon, quote_ranges: list[tuple[int, int]]):
+        self.doc, self.text, self.lex = doc, doc.text, lex
+        self.persons: list[Person] = []
+        self.by_key: dict = {}
+        self.mentions: list[Mention] = []
+        self._starts: list[int] = []
+        self.quote_ranges = quote_ranges
+        self._opens = [a for a, _ in quote_ranges]
+        self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
+        self._build()
+
+    # ------------------------------------------------------------ names found in the text
+
+    def _build(self) -> None:
+        doc, text, lex = self.doc, self.text, self.lex
+        found, singles = [], []
+        for i, kind in enumerate(doc.para_kind):
+            if kind in ("body", "caption"):
+                ms, lone = find_mentions(text, doc.para_start[i], doc.para_end[i], lex)
+                found += ms
+                singles += lone
+                if any("\uac00" <= ch <= "\ud7a3" for ch in text[doc.para_start[i]:doc.para_end[i]]):
+                    found += find_hangul_mentions(text, doc.para_start[i], doc.para_end[i], lex)
+        self._describe(found)
+        self._full_names(found)
+        for m in found:
+            if m.cluster >= 0:
+                self._add(m)
+        lone = single_mentions(text, singles, {p.surname for p in self.persons}, lex)
+        self._describe(lone)
+        found += lone
+        found.sort(key=lambda m: m.start)
+        self._resolve_singles(found)
+
+    def in_quote(self, pos: int) -> bool:
+        k = bisect.bisect_right(self._opens, pos) - 1
+        return k >= 0 and pos < self.quote_ranges[k][1] and pos > self._opens[k]
+
+    def _describe(self, mentions: list[Mention]) -> None:
+        """Where each mention stands (quote, caption, modifier) and what the text says of it."""
+        doc, text, lex = self.doc, self.text, self.lex
+        for m in mentions:
+            para = doc.paragraph_at(m.start)
+            m.in_quote = self.in_quote(m.start)
+            m.in_caption = para in self._caption
+            m.modifier = bool(_MODIFIED.match(text, m.end))
+            if m.kind == "hangul":
+                role = m.short_role
+            else:
+                role, evidence = apposition(text, m.end, doc.para_end[para], lex)
+                if not role and not m.pre_title:
+                    role = evidence = role_before(text, doc.para_start[para], m.start, lex)
+                m.role_text = evidence
+                m.short_role = role
+            if not m.strong:
+                m.strong = bool(m.korean or m.pre_title or len(m.tokens) > 1 and (
+                    role or m.tokens[0].lower() in lex.given or _INITIAL.fullmatch(m.tokens[1])
+                    or lex.verb_re.match(text, _skip_lead(text, m.end))
+                    or _SAID_BEFORE.search(text, max(0, m.start - 12), m.start)))
+
+    def _full_names(self, mentions: list[Mention]) -> None:
+        """Full names with evidence of being a person, grouped by name key."""
+        lex = self.lex
+        full = [m for m in mentions if len(m.tokens) > 1]
+        strong = {name_key(m, lex) for m in full if m.strong}
+        for m in full:
+            key = name_key(m, lex)
+            if key in strong:
+                self._join(m, key)
+
+    def _join(self, m: Mention, key: tuple) -> int:
+        """Add full-name mention `m` to the person of `key` (made if new); returns the cluster."""
+        lex = self.lex
+        idx = self.by_key.get(key)
+        if idx is None:
+            idx = self._new(key, surname_of(m), "person")
+            p = self.persons[idx]
+            first = m.tokens[0].lower() if not m.korean else ""
+            p.gender = lex.given.get(first, "")
+        p = self.persons[idx]
+        m.cluster = idx
+        m.kind = "hangul" if m.kind == "hangul" else "name"
+        p.names.append(" ".join(m.tokens) if not m.korean else m.text)
+        self._roles(p, m.pre_title, m.short_role, m.role_text)
+        return idx
+
+    def _roles(self, p: Person, pre_title: str, short: str, evidence: str) -> None:
+        if pre_title:
+            words = {w.lower().strip(".’'s") for w in pre_title.split()}
+            p.titles.update(words)
+            p.roles.append((pre_title, pre_title))
+            if not p.gender:
+                p.gender = next((_GENDER_TITLES[w] for w in words if w in _GENDER_TITLES), "")
+        if evidence:
+            p.roles.append((short or "", evidence))
+        if not p.gender and (pre_title or short):
+            p.gender = next((g for w in re.findall(r"[a-z]+", f"{pre_title} {short}".lower())
+                             if (g := self.lex.person_nouns.get(w))), "")
+
+    def _new(self, key: tuple, surname: str, kind: str) -> int:
+        self.by_key[key] = len(self.persons)
+        self.persons.append(Person(key, [], surname, set(), [], [], kind))
+        return len(self.persons) - 1
+
+    def _resolve_singles(self, mentions: list[Mention]) -> None:
+        """Attach family names and titled family names to the person meant, in order."""
+        for m in mentions:
+            if m.cluster >= 0 or len(m.tokens) != 1:
+                continue
+            chosen = self.same_name(m.tokens[0], m.start, m.pre_title)
+            if chosen is not None:
+                m.cluster = chosen
+                m.kind = "title" if m.pre_title else "surname"
+                self._add(m)
+
+    def same_name(self, word: str, pos: int, pre_title: str = "") -> int | None:
+        """The person a single name (a family name, a Korean given name) refers to at `pos`:
+        of the article's persons with that name (with a matching title, if one is given),
+        the one most recently mentioned as a clause's subject, else the one most recently
+        mentioned ("Kim emphasized" after "fleeing the regime of Kim Jong Un" is still the
+        defector the paragraph is about)."""
+        lex = self.lex
+        tok = clean_token(word).lower()
+        surname = lex.surnames.get(tok, tok).lower()
+        cands = [i for i, p in enumerate(self.persons) if p.kind == "person" and len(p.key) > 2
+                 and (p.surname == surname or p.key[0] == "ko" and _given_match(p, tok, lex))]
+        if len(cands) > 1 and pre_title:
+            words = {w.lower().strip(".’'s") for w in pre_title.split()} & lex.titles
+            titled = [i for i in cands if self.persons[i].titles & words
+                      or any(t in r[1].lower() for r in self.persons[i].roles for t in words)]
+            cands = titled or cands
+        if len(cands) < 2:
+            return cands[0] if cands else None
+        subject, recent = {}, {}
+        for m in self.mentions[:bisect.bisect_left(self._starts, pos)]:
+            if m.cluster in cands and not (m.in_quote or m.in_caption or m.modifier):
+                recent[m.cluster] = m.start
+                if self.mention_is_subject(m):
+                    subject[m.cluster] = m.start
+        best = subject or recent
+        return max(best, key=best.get) if best else cands[0]
+
+    def mention_is_subject(self, m: Mention) -> bool:
+        if m.subject is None:
+            s = self.doc.sentence_at(m.start)
+            m.subject = self.is_subject(self.doc.sent_start[s] if s >= 0 else 0,
+                                        m.start - len(m.pre_title) - 1 if m.pre_title else m.start)
+        return m.subject
+
+    def _add(self, m: Mention) -> Mention:
+        k = bisect.bisect_right(self._starts, m.start)
+        self._starts.insert(k, m.start)
+        self.mentions.insert(k, m)
+        self.persons[m.cluster].mentions.append(m)
+        return m
+
+    # ------------------------------------------------------------ noun phrases at a verb
+
+    def tokens(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        return [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(self.text, lo, hi)]
+
+    def np_before(self, end: int, floor: int) -> NP | None:
+        """The speaker's noun phrase ending right before `end` (a speech verb), with what
+        may stand between them skipped ("X, a former diplomat, said", "X on Monday said")."""
+        toks = self.tokens(max(floor, end - 250), end)
+        i = len(toks) - 1
+        while i >= 0 and self._skippable(toks[i][2]):
+            i -= 1
+        roles, named = [], None
+        for _ in range(3):  # "X, a senior researcher at the group, told"; "X, at a briefing, said"
+            if i < 0 or toks[i][2] != ",":
+                break
+            j = next((k for k in range(i - 1, max(-1, i - 30), -1) if toks[k][2] in ",;:.\"“”()—–"), -1)
+            if j < 0 or toks[j][2] != ",":
+                return None
+            group = toks[j + 1:i]
+            if _PARTY_BARE.fullmatch(self.text, group[0][0], group[-1][1]) if group else False:
+                pass  # "Rep. Young Kim, R-Calif., said"
+            elif self._apposition(group):
+                roles.append(self.text[toks[j][1]:toks[i][0]].strip())
+            elif named is None and group and all(self._cap(t[2]) or t[2].lower() in self.lex.particles
+                                                 for t in group):
+                named = (group[0][0], group[-1][1])  # "His former partner at Lenox, Lawrence B. Cummings, called"
+            elif not (group and group[0][2].lower() in _FUNCTION):  # not "X, at a briefing, said"
+                return None
+            i = j - 1
+            while i >= 0 and self._skippable(toks[i][2]):
+                i -= 1
+        role = "; ".join(reversed(roles))
+        if named is not None:
+            return NP(named[0], named[1], "; ".join(filter(None, [role, self.text[toks[0][0]:toks[i][1]].strip()
+                                                                   if i >= 0 else ""])))
+        while i >= 0 and _PARTY.fullmatch(toks[i][2]):
+            i -= 1
+        if i < 0:
+            return None
+        low = toks[i][2].lower()
+        if low in _PRONOUNS:
+            return NP(toks[i][0], toks[i][1], role)
+        if not (self._cap(toks[i][2]) or self._noun(low)):
+            return None
+        k = i
+        while k > 0:
+            t = toks[k - 1][2]
+            tl = t.lower()
+            right = toks[k][2]
+            if tl in _DETERMINERS:
+                k -= 1
+                if k >= 2 and toks[k - 1][2].lower() in _JOINS and self._headword(_low(toks[k - 2][2])):
+                    k -= 1  # "the head of the Abductees' Family Union", "Ambassador to the UN Kim Song"
+                    continue
+                break
+            if self._cap(t) and tl not in _FUNCTION and _low(t) not in _TEMPORAL:
+                k -= 1
+                continue
+            if tl in _JOINS and k >= 2 and self._headword(_low(toks[k - 2][2])) and self._cap(right):
+                k -= 1
+                continue
+            if tl in self.lex.particles and k >= 2 and self._cap(right) and self._cap(toks[k - 2][2]):
+                k -= 1  # "Bill de Blasio"
+                continue
+            if t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and (
+                    self._noun(tl) and not right[:1].islower() or right[:1].islower() and right != "of"):
+                k -= 1
+                continue
+            break
+        if i - k > 10:
+            return None
+        return NP(toks[k][0], toks[i][1], role)
+
+    def np_after(self, pos: int, hi: int) -> NP | None:
+        """The speaker's noun phrase starting at `pos` (after a speech verb: "said Kim, a ...")."""
+        toks = self.tokens(pos, min(hi, pos + 250))
+        if not toks:
+            return None
+        t0 = toks[0][2].lower()
+        if t0 in _PRONOUNS:
+            return NP(toks[0][0], toks[0][1])
+        i, end_i, last = 0, -1, ""
+        if t0 in _DETERMINERS:
+            i = 1
+        while i < len(toks) and i < 14:
+            t = toks[i][2]
+            tl = t.lower()
+            if _PARTY.fullmatch(t):
+                i += 1
+                continue
+            if self._cap(t) and tl not in _FUNCTION and _low(t) not in _TEMPORAL:
+                end_i, last = i, "cap"
+            elif tl in self.lex.particles and last == "cap" and i + 1 < len(toks) and self._cap(toks[i + 1][2]):
+                pass  # "Bill de Blasio"
+            elif tl in _JOINS and end_i == i - 1 and self._headword(_low(toks[i - 1][2])):
+                last = "join"  # "a spokesman for the ministry", "Ambassador to the UN Kim Song"
+            elif tl in _DETERMINERS and last == "join":
+                pass
+            elif t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and re.match(r"\w", t):
+                if self._noun(tl):
+                    end_i, last = i, "noun"
+                elif end_i >= 0:
+                    break  # "Salmon stressed": a verb after the head
+                else:
+                    last = "modifier"
+            else:
+                break
+            i += 1
+        if end_i < 0:
+            return None
+        np_ = NP(toks[0][0], toks[end_i][1])
+        rest = toks[end_i + 1:]
+        if rest and _PARTY.fullmatch(rest[0][2]):
+            rest = rest[1:]
+        if rest and rest[0][2] == ",":
+            stop = next((k for k in range(1, min(len(rest), 30)) if rest[k][2] in ",.;:\"“”()—–"), None)
+            if stop is not None and self._apposition(rest[1:stop]):
+                np_.role = self.text[rest[0][1]:rest[stop][0]].strip()
+        return np_
+
+    def _apposition(self, toks) -> bool:
+        """Do these tokens read as an apposition or a relative clause ("a senior researcher at
+        the group", "who fled in 2015", "South Korea's former foreign minister")?"""
+        if not toks or len(toks) > 25:
+            return False
+        first = toks[0][2].lower()
+        if first in ("who", "which"):
+            return True
+        if first in self.lex.speech_verbs or first in _FUNCTION and first not in ("the", "a", "an"):
+            return False
+        words = [t[2].lower() for t in toks if t[2][:1].isalpha()]
+        return any(self._noun(w) or w in self.lex.titles for w in words) or first in _DETERMINERS
+
+    def _skippable(self, tok: str) -> bool:
+        low = tok.lower()
+        return (low in _SKIP or low.endswith("ly") and len(low) > 4 and low not in _NOT_ADVERBS
+                or tok[:1] == "(" and not _PARTY.fullmatch(tok) or low.isdigit())
+
+    def _cap(self, tok: str) -> bool:
+        return bool(_CAP.match(tok)) and tok.lower() not in _PRONOUNS
+
+    def _headword(self, low: str) -> bool:
+        """A noun or title that a phrase with of/for/to can follow ("head of", "envoy to")."""
+        return self._noun(low) or low in self.lex.titles
+
+    def _noun(self, low: str) -> bool:
+        lex = self.lex
+        return (low in lex.person_nouns or low in lex.institution_nouns
+                or _plural(low) in lex.person_nouns or _plural(low) in lex.institution_nouns)
+
+    # ------------------------------------------------------------ who a noun phrase is
+
+    def resolve(self, np_: NP) -> Mention | None:
+        """The mention (linked to a person or institution, made if new) that noun phrase
+        `np_` names; None when it names nobody who can speak."""
+        toks = self.tokens(np_.start, np_.end)
+        while toks and _PARTY.fullmatch(toks[-1][2]):
+            toks = toks[:-1]
+        if not toks:
+            return None
+        words = [t[2] for t in toks]
+        low0 = words[0].lower()
+        known = self._at(toks[0][0], toks[-1][1])
+        if known is not None:
+            return known
+        if len(words) == 1 and low0 in _PRONOUNS:
+            return self.pronoun(toks[0][0], toks[0][1], _PRONOUNS[low0])
+        if low0 in _FUNCTION or low0 in _NOT_SPEAKERS:
+            return None  # "We", "What's", "It"
+        definite = low0 in _DEFINITE or any(w.endswith(("’s", "'s")) for w in words[:-1])
+        if low0 in _DETERMINERS:
+            toks, words = toks[1:], words[1:]
+        if not toks:
+            return None
+        start, end = toks[0][0], toks[-1][1]
+        head = words[-1]
+        if len(words) == 1 and self._noun(head.lower()) and head.lower() not in self.lex.given:
+            return self._described(start, end, head.lower(), definite, np_.role)  # "Participants said"
+        if self._cap(head):
+            known = self._at(start, end)
+            return known if known is not None else self._named(start, end, np_.role)
+        if self._noun(head.lower()):
+            return self._described(start, end, head.lower(), definite, np_.role)
+        return None
+
+    def _named(self, start: int, end: int, role: str) -> Mention | None:
+        """A capitalized noun phrase: a person's name (a title may precede it), a place that
+        speaks for its state, or an institution."""
+        text, lex = self.text, self.lex
+        run = None
+        for r in lex.run_re.finditer(text, start, end):
+            run = r
+        if run is None or run.end() != end:
+            return None
+        phrase = text[start:end]
+        bare = re.sub(r"^(?:the|The)\s+", "", phrase)
+        place = re.sub(r"[’']s?$", "", bare).lower()
+        if place.rstrip(".") in lex.places or place in lex.places:
+            return self._institution(start, end, re.sub(r"[’']s?$", "", bare), role, "state")
+        names = _run_names(run.group(), lex)
+        if names and names[-1][1] + run.start() == end:
+            s, e, tokens, korean = names[-1]
+            s, e = run.start() + s, run.start() + e
+            pre = text[start:s].strip()
+            before = pre.split()[-1].lower() if pre else ""
+            if len(tokens) > 1 and not (korean or tokens[0].lower() in lex.given or
+                                        any(_INITIAL.fullmatch(t) for t in tokens)) \
+                    and before in lex.institution_nouns and before not in lex.person_nouns:
+                return self._institution(s, e, text[s:e], role)  # "the newspaper Rodong Sinmun"
+            m = Mention(s, e, text[s:e], tokens, "name", pre)
+            m.korean = korean
+            if len(tokens) > 1:
+                m.role_text = m.short_role = role
+                self._join(m, name_key(m, lex))
+                return self._add(m)
+            return self._single(m, role)
+        words = run.group().split()
+        word = clean_token(words[-1])
+        if re.search(r"\s(?:of|for)\s", bare):  # "UN Commission of Inquiry", "Ministry of Unification"
+            return self._institution(start, end, bare, role)
+        # one word, after titles at most: a single name, unless it is an institution's
+        if (len(words) == 1 or all(w.lower().rstrip(".") in lex.titles for w in words[:-1])) \
+                and not (word.isupper() and len(word) > 1) and word.lower() not in lex.not_name \
+                and word.lower() not in lex.org_heads and word.lower() not in lex.speech_verbs \
+                and not (word.endswith(("ing", "ed")) and word.lower() not in lex.given):
+            s = end - len(words[-1])
+            m = Mention(s, s + len(word), word, (word,), "surname", text[start:s].strip())
+            return self._single(m, role)
+        last = re.sub(r"[’']s?$", "", words[-1]).lower()
+        if last in lex.org_heads or self._noun(last) or word.isupper() and len(word) > 1 \
+                or phrase[:4] in ("The ", "the ") and last not in lex.not_name:
+            return self._institution(start, end, bare, role)
+        return None  # capitalized words that name nobody who speaks: "Hope", "South Korean"
+
+    def _at(self, start: int, end: int) -> Mention | None:
+        """The mention already resolved at text[start:end] (or ending there), if any."""
+        k = bisect.bisect_left(self._starts, start)
+        while k < len(self.mentions) and self.mentions[k].start < end:
+            if self.mentions[k].end == end:
+                return self.mentions[k]
+            k += 1
+        return None
+
+    def _single(self, m: Mention, role: str) -> Mention:
+        """A person named by one name: the person of that name in the article, or a new one."""
+        known = self.same_name(m.tokens[0], m.start, m.pre_title)
+        if known is not None and _INTRODUCES.match(role) and not self._fits(self.persons[known], role):
+            known = None  # "said Kim, a 32-year-old former soldier": someone new
+        if known is None:
+            key = ("w", m.tokens[0].lower())
+            known = self.by_key.get(key)
+            if known is None:
+                known = self._new(key, m.tokens[0].lower(), "person")
+                p = self.persons[known]
+                p.names.append(m.tokens[0])
+                p.gender = self.lex.given.get(m.tokens[0].lower(), "")
+        m.cluster = known
+        m.kind = "title" if m.pre_title else "surname"
+        self._roles(self.persons[known], m.pre_title, role, role)
+        return self._add(m)
+
+    def _fits(self, p: Person, role: str) -> bool:
+        """Can the apposition `role` describe `p`: does it share a role noun or title with what
+        the article said of p ("soldier" and "leader" do not)? A person the article says
+        nothing of fits nothing."""
+        said = " ".join(e for _, e in p.roles).lower()
+        return any(re.search(r"\b%s" % w, said) for w in self._role_nouns(role))
+
+    def _role_nouns(self, text: str) -> set[str]:
+        lex = self.lex
+        return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in ("former", "one", "member")
+                and (w in lex.person_nouns or _plural(w) in lex.person_nouns or w in lex.titles)}
+
+    def _institution(self, start: int, end: int, name: str, role: str, kind: str = "org") -> Mention:
+        """An institution (or, kind "state", a place speaking for its state) named by `name`."""
+        key = ("org", re.sub(r"\W+", " ", name.lower()).strip())
+        idx = self.by_key.get(key)
+        if idx is None:
+            idx = self._new(key, "", kind)
+            self.persons[idx].roles.append((name, name))
+            self.persons[idx].names.append(name)
+        m = Mention(start, end, self.text[start:end], tuple(name.split()), "org")
+        m.cluster = idx
+        if role:
+            self.persons[idx].roles.append((role, role))
+        return self._add(m)
+
+    def _described(self, start: int, end: int, head: str, definite: bool, role: str) -> Mention | None:
+        """An unnamed speaker: "a foreign ministry spokesman", "the rapporteur", "the newspaper"."""
+        lex = self.lex
+        noun = head if head in lex.person_nouns or head in lex.institution_nouns else _plural(head)
+        kind = "person" if noun in lex.person_nouns else "org"
+        text = self.text[start:end]
+        if definite:
+            back = self._described_before(start, noun, kind)
+            if back is not None:
+                m = Mention(start, end, text, (noun,), "description")
+                m.cluster = back
+                return self._add(m)
+        key = ("desc", self.doc.source_id, re.sub(r"\W+", " ", text.lower()).strip())
+        idx = self.by_key.get(key)
+        if idx is None:
+            idx = self._new(key, "", kind)
+            p = self.persons[idx]
+            p.names.append(text)
+            p.roles.append((text, text))
+            p.gender = lex.person_nouns.get(noun, "")
+        if role:
+            self.persons[idx].roles.append((role, role))
+        m = Mention(start, end, text, (noun,), "description")
+        m.cluster = idx
+        return self._add(m)
+
+    def _described_before(self, pos: int, noun: str, kind: str) -> int | None:
+        """The person or institution a definite description ("the rapporteur") refers to: the
+        latest one before `pos` whose name or roles contain the noun (or, for an
+        institution noun, of the same kind)."""
+        for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)]):
+            p = self.persons[m.cluster]
+            if m.in_quote or p.kind != kind:
+                continue
+            said = " ".join([*p.names, *(e for _, e in p.roles)]).lower()
+            if re.search(r"\b%s" % re.escape(noun), said):
+                return m.cluster
+        if kind == "org":  # "the newspaper", "the commentary": the latest institution named
+            para = self.doc.paragraph_at(pos)
+            for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)]):
+                if self.doc.paragraph_at(m.start) < para - 3:
+                    break
+                if not m.in_quote and m.kind == "org" and self.persons[m.cluster].kind == "org":
+                    return m.cluster
+        return None
+
+    def pronoun(self, start: int, end: int, gender: str) -> Mention | None:
+        """`he`/`she` at start: linked to the person meant (see antecedent)."""
+        who = self.antecedent(start, gender)
+        if who < 0:
+            return None
+        m = Mention(start, end, self.text[start:end], (self.text[start:end],), "pronoun")
+        m.cluster = who
+        m.in_quote = self.in_quote(start)
+        return self._add(m)  # a later pronoun may refer back through it
+
+    def antecedent(self, pos: int, gender: str = "") -> int:
+        """The person a pronoun at `pos` refers to: in the nearest sentence (this one, then
+        earlier ones, up to four paragraphs back) that mentions a person of that gender, its
+        subject if it has one there, else the last such person; -1 when none."""
+        doc = self.doc
+        s = doc.sentence_at(pos)
+        if s < 0:
+            return -1
+        para = doc.sent_para[s]
+        k = bisect.bisect_left(self._starts, pos)
+        cands_by_sent: dict[int, list] = {}
+        for m in reversed(self.mentions[:k]):
+            ms = doc.sentence_at(m.start)
+            if doc.sent_para[ms] < para - 4:
+                break
+            p = self.persons[m.cluster]
+            if m.in_quote or m.in_caption or m.modifier or p.kind != "person":
+                continue
+            if gender and p.gender and p.gender != gender:
+                continue
+            cands_by_sent.setdefault(ms, []).append(m)
+        if not cands_by_sent:
+            return -1
+        nearest = max(cands_by_sent)
+        cands = sorted(cands_by_sent[nearest], key=lambda m: m.start)
+        subj = [m for m in cands if self.mention_is_subject(m)]
+        return (subj[0] if subj else cands[-1]).cluster
+
+    def is_subject(self, sent_start: int, pos: int) -> bool:
+        """Does a noun phrase at `pos` stand where a clause's subject stands: at the sentence's
+        start or after an opening phrase ("In a Bloomberg interview Trump declared"), after a
+        comma or a conjunction ("and", "that"), with at most a capitalized adverb
+        ("Meanwhile") or a determiner before it?"""
+        lead = self.text[max(sent_start, pos - 120):pos]
+        b = _CLAUSE_BOUNDARY.search(lead)
+        if b is None and pos - 120 > sent_start:
+            return False
+        rest = lead[b.end():].split() if b else lead.split()
+        if len(rest) <= 2 and all(w[:1].isupper() and w.lower() not in _FUNCTION or w.lower() in _DETERMINERS
+                                  for w in rest):
+            return True
+        return b is None and len(rest) <= 8 and rest[0].lower() in _OPENING
+
+
+def _given_match(p: Person, tok: str, lex: Lexicon) -> bool:
+    """Is `tok` the given name of Korean person `p` ("Yong-ho" for Thae Yong-ho)?"""
+    from .names import fold_given
+
+    return "-" in tok and fold_given(tok, lex) == p.key[2]
+
+
+def _skip_lead(text: str, pos: int) -> int:
+    m = _LEAD.match(text, pos)
+    pos = m.end()
+    return _ADVERBS.match(text, pos).end()
+
+
+_LEAD = re.compile(r"[\s,.;:!?—–-]*")
+_ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|would|will|previously|earlier|"
+                      r"repeatedly|recently)\s+)*", re.I)
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added)\s*$")
+_MODIFIED = re.compile(r"\s*(?:['’]s\s+)?(?:regime|government|administration|dynasty|family|era|rule|doctrine|"
+                       r"statue|portrait|badge|square|street|university|stadium|memorial|prize|award|bridge|"
+                       r"airport|station|hospital|school|foundation|institute|center|centre|park)\b", re.I)
+
