@@ -17,7 +17,7 @@ What is scored, per split:
   article contains its first five words (the matching of ``nkhr evaluate``,
   one to one);
 - a source is *named* when the head of its span (the last word before a
-  comma, a bracket or a relative clause) is capitalized and not a pronoun:
+  comma, a bracket, "of", "from", "at" or a relative clause) is capitalized and not a pronoun:
   ``Sen. Ted Cruz (R-Texas)``, ``The New York Post``; not ``a Trump aide``,
   ``he`` or ``the campaign``;
 - a found quote with a named source is *right* when that head word is a word
@@ -39,7 +39,7 @@ from nkhr.scoring.match import contains_start, words
 _QUOTE = re.compile(r"[“\"]([^“”\"]{1,2000})[”\"]")
 _PRONOUNS = frozenset(["i", "we", "you", "he", "she", "it", "they", "this", "that", "these", "those",
                        "who", "one", "someone"])
-_HEAD_CUT = re.compile(r",|\(|\s(?:who|which|that|whose)\s|\s[—–-]\s")
+_HEAD_CUT = re.compile(r",|\(|\s(?:who|which|that|whose|of|from|at)\s|\s[—–-]\s")
 
 
 @dataclass

@@ -48,6 +48,7 @@ _LEAD = re.compile(r"[\s,;:—―–-]*")
 _MARK = re.compile(r"[“”\"«»„「」『』]")
 _TRANSCRIPT = re.compile(r"((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s")
 _ACCORDING = re.compile(r"according to\s+", re.I)
+_NAME_COLON = re.compile(r"(?:^|(?<=[\n—–―-])\s*|(?<=\n))((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s*$")
 _ACCORDING_START = re.compile(r"(?:[\w’'-]+\s+){0,3}?according to\s+", re.I)
 _ACCORDING_END = re.compile(r"\baccording to\s+(.{1,120}?)\s*,\s*$", re.I)
 _INTRO_TAIL = re.compile(r"(?:\s+(?!(?:said|says|told)\b)[^\s“”\"]+){0,9}?\s*[,:]?\s*(?:that\s*)?,?\s*$")
@@ -58,8 +59,10 @@ _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _COMMA = re.compile(r",\s+")
 _DASH = re.compile(r"[\s,]*[—―–]\s*")
 _COORDINATED = re.compile(r"\s(?:and|but|then|before|after)$")
+_SAID_FIRST = re.compile(r"(Said|Says|Added|Asked|Wrote)\s+")
+_POSSESSIVE = re.compile(r"[’']s?$")
 _SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+[A-Z“\"]")
-_VERBISH = re.compile(r"[a-z]+(?:ed|es|s)\b")
+_VERBISH = re.compile(r"\b[a-z]+(?:ed|s)\b")
 _KOREAN = re.compile(r"[\uac00-\ud7a3]")
 _METHOD = {"name": "name", "hangul": "name", "surname": "surname", "title": "title",
            "pronoun": "pronoun", "org": "organization", "description": "description"}
@@ -129,9 +132,9 @@ class Sieve:
 
     def transcript(self, q) -> tuple | None:
         m = _TRANSCRIPT.match(self.text, q.start, q.end)
-        if m is None:
-            ps = self.doc.para_start[q.para]
-            m = _TRANSCRIPT.fullmatch(self.text, ps, q.open) if q.open > ps else None
+        if m is None:  # "WALLACE: "..."" at the paragraph's start, or "- Carl Bialik: "...""
+            lo = max(self.doc.para_start[q.para], q.open - 60)
+            m = _NAME_COLON.search(self.text, lo, q.open)
         if m is None or m.group(1).lower() in ("q", "a", "note", "update", "editor's note"):
             return None
         s, e = m.span(1)
@@ -181,8 +184,8 @@ class Sieve:
         g = _VERBISH.search(text, pos, min(hi, pos + 80))  # ," Blige sings / ," Trump boasted
         if g is not None and g.start() > pos:
             np_ = self.people.np_before(g.start(), pos)
-            if np_ is not None and not text[pos:np_.start].strip() and (
-                    text[np_.start].isupper() or text[np_.start:np_.end].lower() in ("he", "she")):
+            if np_ is not None and not text[pos:np_.start].strip() and not _POSSESSIVE.search(text, np_.start, np_.end) \
+                    and (text[np_.start].isupper() or text[np_.start:np_.end].lower() in ("he", "she")):
                 who = self._speaker(np_)
                 if who is not None and who.kind != "description":
                     return who, g.group(), _method(who, np_)
@@ -198,6 +201,11 @@ class Sieve:
             who = self._speaker(self.people.np_after(lo + acc.start(1), lo + acc.end(1)))
             if who is not None:
                 return who, "according to", _METHOD[who.kind]
+        inverted = _SAID_FIRST.match(text, lo, q.open)
+        if inverted:  # 'Said Dorothy Poynter, who grew up with Ali, "We were all so proud"'
+            who = self._speaker(self.people.np_after(inverted.end(), q.open))
+            if who is not None:
+                return who, inverted.group(1), _METHOD[who.kind]
         verbs = list(self.lex.verb_re.finditer(text, lo, q.open))
         for v in reversed(verbs):
             if _INTRO_TAIL.fullmatch(text, v.end(), q.open) is None:
@@ -207,6 +215,10 @@ class Sieve:
             who = self._subject_of(v.start(), lo)
             if who is not None:
                 return who, v.group(), _method(who, None)
+        if pre.rstrip().endswith(":") and not self.people.in_quote(q.open - 1):
+            who = self._sentence_subject(lo, q.open)  # 'Trump leaned in and boomed: "'
+            if who is not None:
+                return who, ":", "subject"
         return None
 
     def in_sentence(self, q) -> tuple | None:

@@ -81,7 +81,7 @@ _JOINS = frozenset(["of", "for", "to"])
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "his", "her", "its", "their", "our"])
 _PRONOUNS = {"he": "m", "she": "f"}
 _FUNCTION = frozenset(
-    ["in", "on", "at", "to", "from", "with", "by", "about", "as", "after", "before", "during", "since", "until", "while", "when", "where", "whether", "if", "and", "or", "but", "nor", "so", "yet", "than", "then", "that", "which", "who", "whom", "whose", "what", "because", "although", "though", "unless", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "said", "says", "told", "say", "tell", "not", "no", "also", "just", "only", "even", "still", "into", "onto", "over", "under", "against", "between", "among", "through", "across", "around", "without", "within", "upon", "via", "per", "like", "amid", "despite", "there", "here", "it", "it's", "we", "i", "you", "they", "them", "us", "me", "him", "her"])
+    ["of", "for", "in", "on", "at", "to", "from", "with", "by", "about", "as", "after", "before", "during", "since", "until", "while", "when", "where", "whether", "if", "and", "or", "but", "nor", "so", "yet", "than", "then", "that", "which", "who", "whom", "whose", "what", "because", "although", "though", "unless", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "said", "says", "told", "say", "tell", "not", "no", "also", "just", "only", "even", "still", "into", "onto", "over", "under", "against", "between", "among", "through", "across", "around", "without", "within", "upon", "via", "per", "like", "amid", "despite", "there", "here", "it", "it's", "we", "i", "you", "they", "them", "us", "me", "him", "her"])
 _TEMPORAL = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday", "tonight", "tomorrow", "earlier", "later", "last", "next", "this", "week", "month", "year", "morning", "afternoon", "evening", "night", "weekend", "time", "days", "weeks", "months", "years"])
 _SKIP = frozenset(["also", "further", "then", "later", "once", "again", "still", "previously", "earlier", "recently", "repeatedly", "reportedly", "publicly", "privately", "separately", "similarly", "simply", "flatly", "bluntly", "firmly", "angrily", "openly", "quickly", "sadly", "bitterly", "proudly", "calmly", "quietly", "loudly", "emphatically", "has", "had", "have", "would", "will", "was", "were", "is", "are", "did", "does", "do", "could", "can", "may", "might", "must", "should", "been", "be", "not", "never", "first", "last", "today", "yesterday", "tonight", "ago", "this", "week", "month", "year", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july", "supply", "reply", "daily", "anomaly", "monopoly", "bully", "fly", "lily", "belly", "jelly", "only", "early", "holy", "ugly", "elderly", "friendly", "weekly", "monthly", "yearly"])
@@ -286,14 +286,19 @@ class People:
             if j < 0 or toks[j][2] != ",":
                 return None
             group = toks[j + 1:i]
-            if _PARTY_BARE.fullmatch(self.text, group[0][0], group[-1][1]) if group else False:
-                pass  # "Rep. Young Kim, R-Calif., said"
+            if not group:
+                return None
+            words = [t[2] for t in group]
+            if _PARTY_BARE.fullmatch(self.text, group[0][0], group[-1][1]) or all(w.isdigit() for w in words):
+                pass  # "Rep. Young Kim, R-Calif., said", "Sarandon, 69, told"
             elif self._apposition(group):
                 roles.append(self.text[toks[j][1]:toks[i][0]].strip())
-            elif named is None and group and all(self._cap(t[2]) or t[2].lower() in self.lex.particles
-                                                 for t in group):
+            elif len(words) == 1 and self._capword(words[0]) and j > 0 and self._capword(toks[j - 1][2]):
+                pass  # "a pastor in Elizabeth, Colorado, slammed": a place's state
+            elif named is None and len(words) > 1 and all(self._cap(w) or w.lower() in self.lex.particles
+                                                          for w in words):
                 named = (group[0][0], group[-1][1])  # "His former partner at Lenox, Lawrence B. Cummings, called"
-            elif not (group and group[0][2].lower() in _FUNCTION):  # not "X, at a briefing, said"
+            elif words[0].lower() not in _FUNCTION:  # not "X, at a briefing, said"
                 return None
             i = j - 1
             while i >= 0 and self._skippable(toks[i][2]):
@@ -311,6 +316,13 @@ class People:
             return NP(toks[i][0], toks[i][1], role)
         if not (self._cap(toks[i][2]) or self._noun(low)):
             return None
+        k = i  # "Sen. Brian Schatz of Hawaii said": the person, "of Hawaii" is where from
+        while k > 0 and self._capword(toks[k - 1][2]) and i - k < 4:
+            k -= 1
+        if k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") and self._capword(toks[k - 2][2]) \
+                and not self._headword(_low(toks[k - 2][2])):
+            role = "; ".join(filter(None, [self.text[toks[k - 1][0]:toks[i][1]], role]))
+            i = k - 2
         k = i
         while k > 0:
             t = toks[k - 1][2]
@@ -322,7 +334,7 @@ class People:
                     k -= 1  # "the head of the Abductees' Family Union", "Ambassador to the UN Kim Song"
                     continue
                 break
-            if self._cap(t) and tl not in _FUNCTION and _low(t) not in _TEMPORAL:
+            if self._capword(t):
                 k -= 1
                 continue
             if tl in _JOINS and k >= 2 and self._headword(_low(toks[k - 2][2])) and self._cap(right):
@@ -332,7 +344,8 @@ class People:
                 k -= 1  # "Bill de Blasio"
                 continue
             if t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and (
-                    self._noun(tl) and not right[:1].islower() or right[:1].islower() and right != "of"):
+                    self._noun(tl) and not right[:1].islower() or right[:1].islower() and right != "of"
+                    or self._cap(right) and k >= 2 and self._capword(toks[k - 2][2])):  # "Times columnist David"
                 k -= 1
                 continue
             break
@@ -357,8 +370,11 @@ class People:
             if _PARTY.fullmatch(t):
                 i += 1
                 continue
-            if self._cap(t) and tl not in _FUNCTION and _low(t) not in _TEMPORAL:
-                end_i, last = i, "cap"
+            if self._capword(t):
+                if t.endswith(("’s", "'s")):
+                    last = "possessive"  # "Clinton’s top foreign policy aide Jake Sullivan"
+                else:
+                    end_i, last = i, "cap"
             elif tl in self.lex.particles and last == "cap" and i + 1 < len(toks) and self._cap(toks[i + 1][2]):
                 pass  # "Bill de Blasio"
             elif tl in _JOINS and end_i == i - 1 and self._headword(_low(toks[i - 1][2])):
@@ -368,10 +384,10 @@ class People:
             elif t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and re.match(r"\w", t):
                 if self._noun(tl):
                     end_i, last = i, "noun"
-                elif end_i >= 0:
+                elif end_i >= 0 and last != "possessive" and not self._name_ahead(toks, i + 1):
                     break  # "Salmon stressed": a verb after the head
                 else:
-                    last = "modifier"
+                    last = "modifier"  # "Democratic presidential candidate Bernie Sanders"
             else:
                 break
             i += 1
@@ -386,6 +402,21 @@ class People:
             if stop is not None and self._apposition(rest[1:stop]):
                 np_.role = self.text[rest[0][1]:rest[stop][0]].strip()
         return np_
+
+    def _capword(self, t: str) -> bool:
+        """A capitalized word that can stand in a name or title (not "In", "But"; "US" can)."""
+        return self._cap(t) and (t.lower() not in _FUNCTION or t.isupper() and len(t) > 1) \
+            and _low(t) not in _TEMPORAL
+
+    def _name_ahead(self, toks, i: int) -> bool:
+        """Do lower-case modifiers at toks[i:] lead to a capitalized name within three words
+        ("Cruz constituent Dan Golvach")?"""
+        for t in toks[i:i + 3]:
+            if self._capword(t[2]):
+                return True
+            if not t[2][:1].islower() or t[2].lower() in _FUNCTION:
+                return False
+        return False
 
     def _apposition(self, toks) -> bool:
         """Do these tokens read as an apposition or a relative clause ("a senior researcher at
@@ -647,11 +678,13 @@ class People:
         b = _CLAUSE_BOUNDARY.search(lead)
         if b is None and pos - 120 > sent_start:
             return False
-        rest = lead[b.end():].split() if b else lead.split()
-        if len(rest) <= 2 and all(w[:1].isupper() and w.lower() not in _FUNCTION or w.lower() in _DETERMINERS
-                                  for w in rest):
+        rest = [w for w in (lead[b.end():] if b else lead).split() if w.strip("“”\"‘’'")]
+        if len(rest) <= 2 and all(self._capword(w) or w.lower() in _DETERMINERS for w in rest):
             return True
-        return b is None and len(rest) <= 8 and rest[0].lower() in _OPENING
+        if all(self._capword(w) or w.lower() in _DETERMINERS or w.lower() in _JOINS or w.lower() in ("on", "and")
+               for w in rest):
+            return True  # "The Council on American-Islamic Relations National Executive Director ..."
+        return b is None and len(rest) <= 10 and (rest[0].lower() in _OPENING or _low(rest[0]) in _TEMPORAL)
 
 
 def _given_match(p: Person, tok: str, lex: Lexicon) -> bool:

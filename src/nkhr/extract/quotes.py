@@ -44,6 +44,7 @@ _CLOSERS = "”»」』"
 # mark first, then looking back at what precedes it: `re` then only stops at quote marks)
 _SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")  # "There it is. There it is,": speech, not a title
 
 @dataclass
 class Quote:
@@ -178,7 +179,8 @@ def _is_speech(text: str, q: Quote, doc: Doc, lex: Lexicon) -> bool:
     words = _WORDS.findall(content)
     if not words:
         return False
-    if len(words) <= 14 and words[0][0].isupper() and content.rstrip("”’\"'").rstrip()[-1:] not in ".!?":
+    if len(words) <= 14 and words[0][0].isupper() and content.rstrip("”’\"'").rstrip()[-1:] not in ".!?" \
+            and not _SENTENCE_BREAK.search(content):
         long_words = [w for w in words if len(w) >= 4] or words
         if sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words):
             return False  # a title or name in Title Case
