@@ -36,7 +36,7 @@ import re
 
 from ..doc import Doc
 from .names import Lexicon, Mention
-from .people import NP, People
+from .people import _DOCUMENTS, NP, People
 
 CONFIDENCE = {"transcript": 0.9, "name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85,
               "organization": 0.9, "description": 0.85, "pronoun": 0.8, "subject": 0.7,
@@ -62,7 +62,10 @@ _COORDINATED = re.compile(r"\s(?:and|but|then|before|after)$")
 _SAID_FIRST = re.compile(r"(Said|Says|Added|Asked|Wrote)\s+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+[A-Z“\"]")
-_VERBISH = re.compile(r"\b[a-z]+(?:ed|s)\b")
+_PP = re.compile(r"\s+(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}")  # "in the Clinton ad "
+_PAST = re.compile(r"\b[a-z]{3,}ed\b")
+_ENDS_SENTENCE = re.compile(r"\.[”\"’']$")
+_INTRODUCES_NEXT = re.compile(r"(?:\s+[\w’'-]+){0,3}\s*[,:]?\s*")
 _KOREAN = re.compile(r"[\uac00-\ud7a3]")
 _METHOD = {"name": "name", "hangul": "name", "surname": "surname", "title": "title",
            "pronoun": "pronoun", "org": "organization", "description": "description"}
@@ -96,8 +99,10 @@ class Sieve:
         stands (a clause's start), not be an object ("calling on UN member states")."""
         before = self.text[lo:verb_start].rstrip()
         word = _WORD.match(self.text, verb_start).group().lower()
-        if _COORDINATED.search(before) or before.endswith(" to") or before.endswith(",") and word.endswith("ing"):
-            return self._sentence_subject(lo, verb_start)  # "..., saying", "and said", "to accuse"
+        if word.endswith("ing") and before.endswith((",", ",”", ',"')):  # "X said, adding that ..."
+            return self._earlier_speaker(lo, verb_start) or self._sentence_subject(lo, verb_start)
+        if _COORDINATED.search(before) or before.endswith(" to"):
+            return self._sentence_subject(lo, verb_start)  # "and said", "to accuse"
         if word.endswith("ing"):  # "footage of Clinton asking", "Trump unleashed tweets saying"
             np_ = self.people.np_before(verb_start, lo)
             who = self._speaker(np_) if np_ is not None and np_.end == len(before) + lo else None
@@ -116,10 +121,36 @@ class Sieve:
             return self._sentence_subject(lo, verb_start) or who  # "a resolution condemning ..."
         return who
 
+    def _earlier_speaker(self, lo: int, hi: int) -> Mention | None:
+        """Who spoke earlier in the sentence, before a participle ('"...," Spicer said, adding,
+        "..."'): the speaker of a quote there, or the subject of a speech verb there."""
+        for q in reversed(self.quotes):
+            if lo <= q.open < hi and q.cluster >= 0:
+                m = Mention(q.open, q.open, "", (), "name")
+                m.cluster = q.cluster
+                return m
+        for v in reversed(list(self.lex.verb_re.finditer(self.text, lo, hi - 1))):
+            if self.people.in_quote(v.start()):
+                continue
+            if v.group().lower().endswith("ing"):
+                continue
+            after = self.people.np_after(_skip_ws(self.text, v.end(), hi), hi)
+            if after is not None and self.text[v.start() - 2:v.start()].strip() in (",", ",”", ',"', "”", '"'):
+                who = self._speaker(after)  # '"...," said Rep. Bobby Scott, adding'
+            else:
+                who = self._subject_of(v.start(), lo, strict=False)
+            if who is not None:
+                return who
+        return None
+
     def _sentence_subject(self, lo: int, hi: int) -> Mention | None:
         """The subject of the sentence's main clause: the first noun phrase before `hi` that
         stands at the sentence's start or after an opening phrase and its comma."""
         starts = [lo] + [m.end() for m in _COMMA.finditer(self.text, lo, hi)]
+        starts = [s for s in starts if not self.people.in_quote(s)]
+        for q in self.quotes:  # a sentence that opens with a quote: its subject comes after it
+            if q.open == lo and q.closed and q.close < hi:
+                starts = [_LEAD.match(self.text, q.close, hi).end()] + [s for s in starts if s > q.close]
         for s in starts[:4]:
             np_ = self.people.np_after(s, hi)
             if np_ is not None and self.people.is_subject(lo, np_.start):
@@ -147,7 +178,10 @@ class Sieve:
         return (who, ":", "transcript") if who is not None else None
 
     def after(self, q, at: int | None = None) -> tuple | None:
-        """A cue right after the closing mark (or after `at`, the close of a later quote)."""
+        """A cue right after the closing mark (or after `at`, the close of a later quote). A
+        quote that ends its sentence with a full stop has no cue after it (what follows is the
+        next sentence: '"... unhinged." Sen. Marco Rubio called ...'); after '?' or '!' the cue
+        must not introduce the next quote ('"Why now?" Mills then writes back, "..."')."""
         if not q.closed:
             return None
         text = self.text
@@ -164,32 +198,49 @@ class Sieve:
                 who = self._speaker(np_)
                 if who is not None:
                     return who, "—", _METHOD[who.kind]
+        if _ENDS_SENTENCE.search(text, max(0, close - 3), close):
+            return None
         acc = _ACCORDING.match(text, pos, hi)
         if acc:
             who = self._speaker(self.people.np_after(acc.end(), hi))
             return (who, "according to", _METHOD[who.kind]) if who is not None else None
+        found = None
         v = self._verb_at(pos, hi)
         if v is not None:  # ," said Kim
             who = self._speaker(self.people.np_after(_skip_ws(text, v.end(), hi), hi))
             if who is not None:
-                return who, v.group(), _METHOD[who.kind]
-        for v in self.lex.verb_re.finditer(text, pos, min(hi, pos + 220)):  # ," Kim said
-            np_ = self.people.np_before(v.start(), pos)
-            if np_ is not None and not text[pos:np_.start].strip():
-                who = self._speaker(np_)
-                if who is not None:
-                    return who, v.group(), _method(who, np_)
-            if text[pos:v.start()].count(" ") > 14 or _SENTENCE_END.search(text, pos, v.start()):
-                break
-        g = _VERBISH.search(text, pos, min(hi, pos + 80))  # ," Blige sings / ," Trump boasted
-        if g is not None and g.start() > pos:
-            np_ = self.people.np_before(g.start(), pos)
-            if np_ is not None and not text[pos:np_.start].strip() and not _POSSESSIVE.search(text, np_.start, np_.end) \
-                    and (text[np_.start].isupper() or text[np_.start:np_.end].lower() in ("he", "she")):
-                who = self._speaker(np_)
-                if who is not None and who.kind != "description":
-                    return who, g.group(), _method(who, np_)
-        return None
+                found = who, v, _METHOD[who.kind]
+        if found is None:
+            for v in self.lex.verb_re.finditer(text, pos, min(hi, pos + 220)):  # ," Kim said
+                np_ = self.people.np_before(v.start(), pos)
+                if np_ is None or text[pos:np_.start].strip():  # ," a narrator in the ad asks
+                    np_ = self.people.np_after(pos, v.start())
+                    if np_ is not None and not _PP.fullmatch(text, np_.end, v.start()):
+                        np_ = None
+                if np_ is not None and not text[pos:np_.start].strip():
+                    who = self._speaker(np_)
+                    if who is not None:
+                        found = who, v, _method(who, np_)
+                        break
+                if text[pos:v.start()].count(" ") > 14 or _SENTENCE_END.search(text, pos, v.start()):
+                    break
+        if found is None and q.kind == "full":
+            g = _PAST.search(text, pos, min(hi, pos + 80))  # ," Trump boasted.
+            if g is not None and g.start() > pos:
+                np_ = self.people.np_before(g.start(), pos)
+                if np_ is not None and not text[pos:np_.start].strip() and \
+                        not _POSSESSIVE.search(text, np_.start, np_.end) and \
+                        (text[np_.start].isupper() or text[np_.start:np_.end].lower() in ("he", "she")):
+                    who = self._speaker(np_)
+                    if who is not None and who.kind != "description":
+                        found = who, g, _method(who, np_)
+        if found is None:
+            return None
+        who, v, method = found
+        if text[close - 2:close - 1] in "?!" and hi < len(text) and _MARK.match(text, hi) \
+                and _INTRODUCES_NEXT.fullmatch(text, v.end(), hi):
+            return None  # '"Why now?" Mills then writes back, "You look cute."': the next quote's cue
+        return who, v.group(), method
 
     def before(self, q) -> tuple | None:
         """A speech verb right before the opening mark: 'Kim said: "', 'Kim told Congress "'."""
@@ -383,8 +434,6 @@ class Sieve:
         return self.reporting_subject(last[-1]) if last and doc.para_kind[para] == "body" else None
 
 
-_DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
-                        "editorial", "commentary"])
 
 
 def _method(who: Mention, np_: NP | None) -> str:

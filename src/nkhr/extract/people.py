@@ -89,11 +89,13 @@ _CAP = re.compile(r"[A-Z\u00C0-\u00DE]")
 _PARTY_BARE = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*\.?")
 _PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
 _OPENING = frozenset(["in", "at", "on", "during", "after", "before", "following", "with", "from", "for", "since", "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
+_DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
+                        "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+[,\s]", re.I)  # an apposition that introduces someone
 _CONJ = r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since)\b"
-_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—–]|%s)\s*(?!.*(?:[,;:—–]|%s))" % (_CONJ, _CONJ), re.I)  # the last one
+_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–]|%s)\s*(?!.*(?:[,;:—―–]|%s))" % (_CONJ, _CONJ), re.I)  # the last one
 _GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "sir": "m",
                   "lady": "f", "lord": "m", "king": "m", "queen": "f"}
 
@@ -220,7 +222,10 @@ class People:
             if m.cluster >= 0 or len(m.tokens) != 1:
                 continue
             chosen = self.same_name(m.tokens[0], m.start, m.pre_title)
-            if chosen is not None:
+            role = m.short_role or m.role_text
+            if chosen is not None and _INTRODUCES.match(role) and not self._fits(self.persons[chosen], role):
+                self._single(m, role)  # "said Kim, a 32-year-old former soldier": someone new
+            elif chosen is not None:
                 m.cluster = chosen
                 m.kind = "title" if m.pre_title else "surname"
                 self._add(m)
@@ -480,6 +485,11 @@ class People:
             known = self._at(start, end)
             return known if known is not None else self._named(start, end, np_.role)
         if self._noun(head.lower()):
+            owner = next((k for k, w in enumerate(words[:-1]) if w.endswith(("’s", "'s"))), None)
+            if owner is not None and _plural(head.lower()) in _DOCUMENTS:  # "Jang Se-yul's open letter"
+                who = self.resolve(NP(toks[0][0], toks[owner][1] - 2))
+                if who is not None:
+                    return who
             return self._described(start, end, head.lower(), definite, np_.role)
         return None
 
