@@ -86,6 +86,11 @@ def read_attributions(path: Path) -> list[dict]:
 def head_word(source: str) -> str | None:
     """The head of a named source span (see the module docstring), else None."""
     cut = _HEAD_CUT.split(" " + source.strip() + " ", maxsplit=1)[0]
+    of = re.split(r"\s(?:of|from|at)\s", cut, maxsplit=1)
+    if len(of) == 2 and of[0].split() and of[0].split()[-1].lower().strip(".") in _TITLES:
+        cut = of[1]  # "Former Secretary of State Madeleine Albright"
+    else:
+        cut = of[0]  # "Sen. Brian Schatz of Hawaii"
     toks = [t for t in re.findall(r"[\w’'.-]+", cut) if any(ch.isalpha() for ch in t)]
     if not toks:
         return None
@@ -93,6 +98,10 @@ def head_word(source: str) -> str | None:
     if not head or not head[0].isupper() or head.lower() in _PRONOUNS:
         return None
     return head
+
+
+_TITLES = frozenset(["secretary", "minister", "ambassador", "director", "head", "chairman", "chair",
+                     "president", "governor", "mayor", "member", "leader", "speaker", "envoy"])
 
 
 def _fold(s: str) -> str:
@@ -129,8 +138,8 @@ def gold_quotes(text_dir: Path, ann_dir: Path) -> list[GoldQuote]:
 def score(gold: list[GoldQuote], tables) -> dict:
     quotes = tables.quotes
     speakers = tables.speakers.set_index("speaker_id")
-    names = {sid: {_fold(w) for w in re.findall(r"\w+", f"{r.name}|{r.aliases}")}
-             for sid, r in speakers.iterrows()}
+    names = {sid: {_fold(w) for w in re.findall(r"[\w’'-]+", f"{r.name}|{r.aliases}")}
+             | {_fold(w) for w in re.findall(r"\w+", f"{r.name}|{r.aliases}")} for sid, r in speakers.iterrows()}
     by_source = {sid: list(zip(g.index, g.text, g.speaker_id, strict=True))
                  for sid, g in quotes.groupby("source_id", sort=False)}
     used: set[int] = set()

@@ -172,7 +172,7 @@ class Sieve:
         word = m.group(1)
         if word.isupper():  # WALLACE: a person, written in capitals
             mention = Mention(s, e, word, tuple(w.capitalize() for w in word.split()), "name")
-            who = self.people._single(mention, "") if len(mention.tokens) == 1 else None
+            who = self.people._single(mention, "", sure=True) if len(mention.tokens) == 1 else None
         else:
             who = self._speaker(NP(s, e))
         return (who, ":", "transcript") if who is not None else None

@@ -91,6 +91,7 @@ _PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
 _OPENING = frozenset(["in", "at", "on", "during", "after", "before", "following", "with", "from", "for", "since", "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
                         "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
+_MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+[,\s]", re.I)  # an apposition that introduces someone
@@ -119,6 +120,7 @@ class People:
         self.mentions: list[Mention] = []
         self._starts: list[int] = []
         self.quote_ranges = quote_ranges
+        self._midcaps: set | None = None  # capitalized words not at a sentence's start
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
         self._build()
@@ -551,14 +553,17 @@ class People:
             k += 1
         return None
 
-    def _single(self, m: Mention, role: str) -> Mention:
-        """A person named by one name: the person of that name in the article, or a new one."""
+    def _single(self, m: Mention, role: str, sure: bool = False) -> Mention | None:
+        """A person named by one name: the person of that name in the article, or a new one
+        (when the word reads as a name, or the caller is `sure` it is one)."""
         known = self.same_name(m.tokens[0], m.start, m.pre_title)
         if known is not None and _INTRODUCES.match(role) and not self._fits(self.persons[known], role):
             known = None  # "said Kim, a 32-year-old former soldier": someone new
         if known is None:
             key = ("w", m.tokens[0].lower())
             known = self.by_key.get(key)
+            if known is None and not (sure or m.pre_title or self._name_like(m.tokens[0], m.start)):
+                return None  # "Hours later, ...", "Specifically, ...": a capitalized word, no name
             if known is None:
                 known = self._new(key, m.tokens[0].lower(), "person")
                 p = self.persons[known]
@@ -568,6 +573,24 @@ class People:
         m.kind = "title" if m.pre_title else "surname"
         self._roles(self.persons[known], m.pre_title, role, role)
         return self._add(m)
+
+    def _name_like(self, word: str, pos: int) -> bool:
+        """Is a single capitalized word at `pos` a name: a given name, or a word the article
+        capitalizes where a sentence does not start (unlike "Hours", "Specifically"), or a
+        word not at a sentence's start?"""
+        if word.lower() in self.lex.given:
+            return True
+        if not self._sentence_initial(pos):
+            return True
+        if self._midcaps is None:
+            self._midcaps = {m.group() for m in _MIDCAP.finditer(self.text)
+                             if not self._sentence_initial(m.start())}
+        return word in self._midcaps
+
+    def _sentence_initial(self, pos: int) -> bool:
+        s = self.doc.sentence_at(pos)
+        lead = self.text[self.doc.sent_start[s]:pos] if s >= 0 else ""
+        return not lead.strip(" “\"‘'([—―–-")
 
     def _fits(self, p: Person, role: str) -> bool:
         """Can the apposition `role` describe `p`: does it share a role noun or title with what
