@@ -41,11 +41,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..doc import Doc
+from . import korean
 from .names import (
     Lexicon,
     Mention,
     apposition,
-    find_hangul_mentions,
     find_mentions,
     first_verb,
     name_key,
@@ -95,6 +95,7 @@ class Quote:
     pronoun: Mention | None = None
     chain_next: bool = False  # a multi-paragraph quote continues in the next paragraph
     other: bool = False       # attributed to someone unnamed ("a ministry spokesperson said")
+    korean: bool = False      # in a Korean paragraph: attributed by extract/korean.py
 
 
 @dataclass
@@ -128,15 +129,22 @@ class DocPeople:
     quotes: list
     mentions: list       # resolved Mention objects (cluster >= 0), incl. attribution pronouns
     persons: list        # Person, indexed by cluster id
+    korean: korean.KoreanPeople | None = None  # what the Korean rules found (Hangul paragraphs)
 
 
-def extract(doc: Doc, lex: Lexicon) -> DocPeople:
-    """Quotes, person mentions and the article's people, for one Doc."""
+def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) -> DocPeople:
+    """Quotes, person mentions and the article's people, for one Doc. `klex`: the Korean
+    codebook (default: the project's), read for paragraphs in Hangul."""
     text = doc.text
     body = [i for i, k in enumerate(doc.para_kind) if k == "body"]
+    hangul = korean.has_hangul(text)
+    klex = klex or (korean.load_korean() if hangul else None)
     quotes: list[Quote] = []
     for i in body:
-        quotes += _spans(text, i, doc.para_start[i], doc.para_end[i])
+        if hangul and korean.has_hangul(text, doc.para_start[i], doc.para_end[i]):
+            quotes += _korean_spans(text, i, doc.para_start[i], doc.para_end[i], klex, i == body[-1])
+        else:
+            quotes += _spans(text, i, doc.para_start[i], doc.para_end[i])
     _mark_chains(doc, quotes)
     quote_ranges = [(q.open, q.close) for q in quotes]
     mentions, singles = [], []
@@ -145,18 +153,26 @@ def extract(doc: Doc, lex: Lexicon) -> DocPeople:
             found, lone = find_mentions(text, doc.para_start[i], doc.para_end[i], lex)
             mentions += found
             singles += lone
-            if _HANGUL.search(text, doc.para_start[i], doc.para_end[i]):
-                mentions += find_hangul_mentions(text, doc.para_start[i], doc.para_end[i], lex)
     persons = _cluster(doc, text, mentions, singles, quote_ranges, lex)
-    quotes = [q for q in quotes if _is_speech(text, q, doc, lex)]
+    quotes = [q for q in quotes if q.korean or _is_speech(text, q, doc, lex)]
     for q in quotes:
         q.kind = _kind(text, q, doc)
-    _attribute(doc, text, quotes, mentions, persons, lex)
+    english = [q for q in quotes if not q.korean]
+    _attribute(doc, text, english, mentions, persons, lex)
+    # >>> Korean paragraphs: their quotes, people and sentences' speakers (extract/korean.py)
+    kpeople = None
+    if hangul:
+        kquotes = [q for q in quotes if q.korean]
+        kpeople = korean.attribute(doc, kquotes, mentions, persons, klex)
+        quotes = sorted(english + kquotes, key=lambda q: q.open)
+    else:
+        quotes = english
+    # <<<
     quotes = _merge_repeats(text, quotes)
     used = [m for m in mentions if m.cluster >= 0]
     used += [q.pronoun for q in quotes if q.pronoun is not None]
     used.sort(key=lambda m: m.start)
-    return DocPeople(quotes, used, persons)
+    return DocPeople(quotes, used, persons, kpeople)
 
 
 # ---------------------------------------------------------------- spans
@@ -188,6 +204,24 @@ def _spans(text: str, para: int, ps: int, pe: int) -> list[Quote]:
         out.append(q)
     out.sort(key=lambda q: q.open)
     return [q for q in out if q.end > q.start]
+
+
+def _korean_spans(text: str, para: int, ps: int, pe: int, klex, last: bool) -> list[Quote]:
+    """The quotes of a paragraph in Hangul (marks read the Korean way: extract/korean.py).
+    Those of a paragraph with Hangul outside its quotes are attributed by the Korean rules."""
+    out = []
+    for open_at, close_at, single in korean.spans(text, ps, pe, klex, last):
+        q = _make(text, para, open_at, close_at, closed=True)
+        if close_at >= pe or text[close_at] not in "\"“”’'":  # ended at its quotative or the text's end
+            q.close = close_at
+        q.single = single
+        out.append(q)
+    out = [q for q in out if q.end > q.start]
+    ranges = [(q.open, q.close) for q in out]
+    if korean.hangul_outside(text, ps, pe, ranges):
+        for q in out:
+            q.korean = True
+    return out
 
 
 def _make(text, para, open_at, close_at, closed) -> Quote:
@@ -264,14 +298,11 @@ def _describe(doc, text, mentions, caption, opens, quote_ranges, lex) -> None:
         m.in_quote = k >= 0 and m.start < quote_ranges[k][1]
         m.in_caption = para in caption
         m.modifier = bool(_MODIFIED.match(text, m.end))
-        if m.kind == "hangul":
-            role = m.short_role  # the title after the name
-        else:
-            role, evidence = apposition(text, m.end, doc.para_end[para], lex)
-            if not role and not m.pre_title:
-                role = evidence = role_before(text, doc.para_start[para], m.start, lex)
-            m.role_text = evidence
-            m.short_role = role
+        role, evidence = apposition(text, m.end, doc.para_end[para], lex)
+        if not role and not m.pre_title:
+            role = evidence = role_before(text, doc.para_start[para], m.start, lex)
+        m.role_text = evidence
+        m.short_role = role
         if not m.strong:  # the verb checks run only when nothing before them decided
             m.strong = bool(m.korean or m.pre_title or len(m.tokens) > 1 and (
                 role
@@ -294,9 +325,9 @@ def _persons(mentions: list[Mention], lex: Lexicon) -> list[Person]:
             persons.append(Person(key, [], surname_of(m), set(), [], []))
         p = persons[by_key[key]]
         m.cluster = by_key[key]
-        m.kind = "hangul" if m.kind == "hangul" else "name"
+        m.kind = "name"
         p.mentions.append(m)
-        p.names.append(" ".join(m.tokens) if not m.korean else m.text)
+        p.names.append(" ".join(m.tokens))
         if m.pre_title:
             p.titles.update(w.lower().strip(".’'s") for w in m.pre_title.split())
             p.roles.append((m.pre_title, m.pre_title))
@@ -432,12 +463,6 @@ def _attribute(doc: Doc, text: str, quotes: list[Quote], mentions: list[Mention]
                         found = (as_speaker(org), v.group(), "organization")
                 if found is None:
                     q.other = _unnamed_speaker(text, pos, next_open, lex)
-        if found is None and q.closed and _HANGUL.search(text, q.start, q.end):
-            # K: '김영호 장관은 "..."라고 말했다': the sentence's first named person
-            k = lex.korean_cue_re.match(text, q.close, pe)
-            subj = ante[bisect.bisect_left(starts, s_start):bisect.bisect_left(starts, q.open)]
-            if k and subj:
-                found = (subj[0], k.group("verb"), "name")
         if found is None:
             # C: 'Oh said, "' / 'Oh said: "' / 'according to Oh, "'
             lo = max(s_start, prev_close.get(q.para, ps))
@@ -584,8 +609,9 @@ def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon) -> list[int]:
                 owner[s], best[s] = q.cluster, overlap
     ante = _antecedents(people.mentions)
     starts = [m.start for m in ante]
+    decided = korean.sentence_owners(doc, people.korean, owner) if people.korean else ()  # Korean ones
     for s in range(n):
-        if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body":
+        if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body" and s not in decided:
             owner[s] = reporting_subject(doc, s, ante, lex, starts)
     return owner
 

@@ -104,7 +104,7 @@ def speaker_id(key: tuple) -> str:
     return "sp_" + hashlib.sha1("|".join(key).encode()).hexdigest()[:10]
 
 
-def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
+def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry, korean=None):
     """Join the articles' people into speakers.
 
     `people` maps source_id -> [PersonSummary or a plain tuple of its fields]. Returns (speakers columns,
