@@ -89,6 +89,8 @@ class KoreanLexicon:
     verb_re: re.Pattern        # a speech verb (the whole word it stands in)
     continuation_re: re.Pattern
     back_reference_re: re.Pattern
+    variants: dict             # RR spelling -> other spellings of it in given names
+    variant_re: re.Pattern     # the RR spellings that have variants, longest first
     sha256: str
 
 
@@ -117,6 +119,10 @@ def load_korean(path: str | None = None) -> KoreanLexicon:
     verb_re = re.compile(r"(?<![\uac00-\ud7a3])(?:(?:%s)\s?(?:했|한|하|합|해|하였)|%s)[\uac00-\ud7a3]*"
                          % (_alternation(nouns), _alternation(verbs)))
     quotatives = _words(data, "quotatives", p)
+    raw = data.get("romanization_variants") or {}
+    if not isinstance(raw, dict):
+        raise CodebookError(str(p), "'romanization_variants' must map RR spellings to lists of spellings")
+    variants = {str(k): [str(x) for x in (v or [])] for k, v in raw.items()}
     return KoreanLexicon(
         family_names={str(k): str(v) for k, v in families.items()},
         titles=tuple(sorted(set(_words(data, "titles", p)), key=len, reverse=True)),
@@ -132,6 +138,8 @@ def load_korean(path: str | None = None) -> KoreanLexicon:
         verb_re=verb_re,
         continuation_re=re.compile(r"(?:%s)(?![\uac00-\ud7a3])" % _alternation(_words(data, "continuation", p))),
         back_reference_re=re.compile(r"(?:%s)\s*" % _alternation(_words(data, "back_reference", p))),
+        variants=variants,
+        variant_re=re.compile(_alternation(variants) or "(?!)"),
         sha256=digest,
     )
 
@@ -278,6 +286,7 @@ class Cand:
     role: str = ""      # the title (short role)
     evidence: str = ""  # all the text says of the person
     head: str = ""      # an unnamed speaker's head word
+    untitled: bool = False  # a name with no title: a person only when known or speaking
 
 
 def _phrases(text: str, seg_start: int, seg_end: int, tokens) -> list[_Phrase]:
@@ -293,8 +302,9 @@ def _phrases(text: str, seg_start: int, seg_end: int, tokens) -> list[_Phrase]:
         if words:
             ph = _Phrase(words, particle, end, clause, relative=words[0].relative)
             prev = out[-1] if out else None
-            if prev is not None and prev.particle == "의" and not text[prev.end + 1:words[0].start].strip():
-                ph.genitive = prev.words[0].start
+            if (prev is not None and prev.particle == "의" and not text[prev.end + 1:words[0].start].strip()
+                    and all(t[1] in ("NNP", "SL") for w in prev.words for t in w.tokens)):
+                ph.genitive = prev.words[0].start  # "미국의 인권 전문가들", not "다양한 배경의 …"
             out.append(ph)
         words = []
 
@@ -353,12 +363,14 @@ class _Article:
         self.doc, self.text, self.lex, self.names_lex = doc, doc.text, lex, names_lex
         self.quotes, self.mentions, self.persons = quotes, mentions, persons
         self.ranges = sorted((q.open, q.close) for q in quotes)
+        self.sentences = _sentences(doc, self.ranges)
+        self.sent_starts = [x[0] for x in self.sentences]
         self.by_key: dict = {}
         self.cands: list[Cand] = []
 
     # ------------------------------------------------------------ people
 
-    def person(self, key: tuple, name: str, surname: str = "") -> int:
+    def person(self, key: tuple, surname: str = "") -> int:
         from .quotes import Person
 
         if key not in self.by_key:
@@ -415,25 +427,7 @@ class _Article:
         found.sort(key=lambda x: x[0].mention.start)
         self._resolve(found)
 
-    def _is_family(self, word: _Word) -> str | None:
-        text = word.text_tokens
-        if len(word.tokens) == 1 and word.tokens[0][1] not in ("MM",) and text in self.lex.family_names:
-            return text
-        return None
-
-    def _korean_name(self, word: _Word, strict: bool) -> tuple[str, str] | None:
-        """(family name, given name) when the word is a Korean name."""
-        text = word.text_tokens
-        if not (2 <= len(text) <= 4 and _SYLLABLES.match(text)) or self._not_name(text):
-            return None
-        for n in (2, 1):
-            fam = text[:n]
-            if fam in self.lex.family_names and 1 <= len(text) - n <= 2:
-                nnp = len(word.tokens) == 1 and word.tokens[0][1] == "NNP"
-                if nnp or (not strict and len(text) >= 3 and all(t[1] in _NOMINAL or t[1] == "MM"
-                                                                  for t in word.tokens)):
-                    return fam, text[n:]
-        return None
+    # a word's part in a name ---------------------------------------------------
 
     def _not_name(self, text: str) -> bool:
         lex = self.lex
@@ -441,13 +435,16 @@ class _Article:
                 or any(text.endswith(s) and len(text) > len(s) for s in lex.institution_suffixes)
                 or text in lex.honorifics)
 
-    def _foreign(self, word: _Word, alone: bool = False) -> bool:
-        """Is the word a transliterated name (a proper noun, not a place or an institution)?
-        `alone`: it would be the whole name, so one syllable is too short."""
-        if len(word.tokens) != 1 or word.tokens[0][1] != "NNP":
+    def _korean_name(self, text: str) -> bool:
+        """A family name and one or two syllables ("황준국", "림일", "남궁민수")?"""
+        if not (2 <= len(text) <= 4 and _SYLLABLES.match(text)) or self._not_name(text):
             return False
-        text = word.text_tokens
-        return bool(_SYLLABLES.match(text)) and not self._not_name(text) and (len(text) > 1 or not alone)
+        return any(text[:n] in self.lex.family_names and 1 <= len(text) - n <= 2 for n in (2, 1))
+
+    def _proper(self, word: _Word) -> bool:
+        """One proper noun in Hangul, not a place or an institution."""
+        return (len(word.tokens) == 1 and word.tokens[0][1] == "NNP" and bool(_SYLLABLES.match(word.tokens[0][0]))
+                and not self._not_name(word.tokens[0][0]))
 
     def _title_of(self, text: str) -> str | None:
         for t in self.lex.titles:
@@ -456,119 +453,129 @@ class _Article:
         return None
 
     def _titled(self, word: _Word) -> bool:
-        """Does the word end in a title or an honorific ("장관", "주유엔대사", "씨")?"""
+        """Does the word end in a title or is it an honorific ("장관", "주유엔대사", "씨")?"""
         return bool(self._title_of(word.text_tokens) or word.text_tokens in self.lex.honorifics)
 
-    def _honorific(self, word: _Word) -> tuple[str, str] | None:
-        """(name part, honorific) for "림일씨", "지씨", "A씨"."""
+    def _honorific(self, word: _Word) -> str | None:
+        """The name glued to an honorific ("림일씨" -> "림일", "지씨" -> "지")."""
         toks = word.tokens
         if len(toks) >= 2 and toks[-1][0] in self.lex.honorifics:
-            return "".join(t[0] for t in toks[:-1]), toks[-1][0]
+            name = "".join(t[0] for t in toks[:-1])
+            if self._korean_name(name) or name in self.lex.family_names:
+                return name
         return None
+
+    def _name_at(self, words: list, i: int) -> tuple[int, bool] | None:
+        """(end, is a full name) when a name starts at words[i]: a transliterated name (up
+        to four proper nouns, "엘리자베스 살몬"), a Korean name ("황준국"; one the analyzer
+        did not call a proper noun only right before a title), or a family name or a
+        single proper noun right before a title ("황 대사", "살몬 특별보고관")."""
+        n, w = len(words), words[i]
+        text = w.text_tokens
+        nxt_titled = i + 1 < n and self._titled(words[i + 1])
+        if self._proper(w) and not w.paren and i + 1 < n and self._proper(words[i + 1]):
+            j = i + 1
+            while j < n and j - i < 4 and not words[j - 1].paren and self._proper(words[j]):
+                j += 1
+            return j, True
+        if self._korean_name(text) and (self._proper(w) or (nxt_titled and len(text) >= 3)):
+            return i + 1, True
+        if text in self.lex.family_names and w.tokens[0][1] != "MM" and len(w.tokens) == 1 and nxt_titled:
+            return i + 1, False
+        if self._proper(w) and len(text) >= 2:
+            return i + 1, False
+        return None
+
+    # the phrase's speaker candidates ---------------------------------------------
 
     def _cands(self, ph: _Phrase, caption: bool) -> list[Cand]:
         words, text, lex = ph.words, self.text, self.lex
-        out: list[Cand] = []
         n = len(words)
-        last_end = ph.end
 
-        def mention(s, e, kind):
-            m = Mention(s, e, text[s:e], tuple(text[s:e].split()), kind)
+        def cand(s, e, kind, mention_kind, last_word):
+            m = Mention(s, e, text[s:e], tuple(text[s:e].split()), mention_kind)
             m.in_caption = caption
-            return m
+            return Cand(m, kind, ph.particle if last_word == n - 1 else "")
 
         if n == 1 and words[0].tokens[0][1] == "NP":
-            w = words[0]
-            if w.text_tokens in lex.pronouns:
-                return [Cand(mention(w.start, w.end, "pronoun"), "pronoun", ph.particle)]
+            if words[0].text_tokens in lex.pronouns:
+                return [cand(words[0].start, words[0].end, "pronoun", "pronoun", 0)]
             return []
+        out: list[Cand] = []
+        role_before = None  # a title before the name: "북한인권특사 줄리 터너는"
         i = 0
-        pending_role: tuple[int, int] | None = None  # a title before the name: "북한인권특사 줄리 터너"
         while i < n:
-            w = words[i]
-            hon = self._honorific(w)
-            fam = self._is_family(w)
-            kname = self._korean_name(w, strict=True) or (
-                self._korean_name(w, strict=False) if i + 1 < n or hon else None)
-            if hon and (self._korean_name(_Word(w.start, w.start + len(hon[0]), w.tokens[:-1]), False)
-                        or hon[0] in lex.family_names) and i == 0:
-                # "림일씨", "지씨": a name glued to its honorific
-                end = w.start + len(hon[0])
-                is_full = hon[0] not in lex.family_names
-                c = Cand(mention(w.start, end if is_full else w.end, "hangul"), "person" if is_full else "surname",
-                         ph.particle if i == n - 1 else "")
-                c.evidence = self._clause(ph)
+            glued = self._honorific(words[i])
+            if glued is not None:  # "림일씨", "지씨": a name and its honorific in one word
+                full = glued not in lex.family_names
+                w = words[i]
+                c = cand(w.start, w.start + len(glued) if full else w.end, "person" if full else "surname",
+                         "hangul", i)
+                c.evidence = self._clause(ph) if i == 0 else ""
                 out.append(c)
                 i += 1
                 continue
-            two = i + 1 < n and not w.paren and self._foreign(w) and self._foreign(words[i + 1])
-            foreign = two or self._foreign(w, alone=True) or (kname is not None and i + 1 < n and not w.paren
-                                                             and self._foreign(words[i + 1]))
-            if foreign or kname or (fam and i + 1 < n):
-                j = i + 1
-                if foreign:  # a transliterated name: up to four proper nouns, none after a parenthesis
-                    while j < n and j - i < 4 and not words[j - 1].paren and self._foreign(words[j]):
-                        j += 1
-                name_end = words[j - 1].end
-                k = j  # role words up to a title or an honorific
-                while k < n and not self._titled(words[k]):
-                    k += 1
-                titled = k < n and self._titled(words[k])
-                if titled or (j == n and (pending_role or not fam)):
-                    last_word = k if titled else j - 1
-                    role = ""
-                    if titled:
-                        honorific = not self._title_of(words[k].text_tokens)
-                        role_end = words[k - 1].end if honorific else words[k].end
-                        role = text[words[j].start:role_end] if k > j or not honorific else ""
-                    elif pending_role:
-                        role = text[pending_role[0]:pending_role[1]]
-                    # one word: a Korean full name ("황준국"), else a family name ("황", "살몬")
-                    kind = "person" if j - i >= 2 or kname else "surname"
-                    s_end = words[k].end if kind == "surname" and titled else name_end
-                    c = Cand(mention(w.start, s_end, "hangul"), kind, ph.particle if last_word == n - 1 else "")
-                    c.role = role.strip()
-                    parens = " ".join(text[x.paren[0]:x.paren[1]] for x in words[i:last_word + 1] if x.paren)
-                    c.evidence = " ".join(x for x in (self._clause(ph) if i == 0 else "", c.role, parens) if x)
-                    c.head = (self._title_of(words[k].text_tokens) or "") if titled else ""
-                    out.append(c)
-                    i = last_word + 1
-                    pending_role = None
-                    continue
-                i = j
+            found = self._name_at(words, i)
+            if found is None:
+                if self._title_of(words[i].text_tokens):
+                    role_before = (words[0].start, words[i].end)
+                i += 1
                 continue
-            if self._title_of(w.text_tokens) and i + 1 < n:
-                pending_role = (words[0].start, w.end)
-            i += 1
-        if out:
-            return out
-        # no name: an unnamed speaker, an institution or a country (the whole phrase)
-        first = 0
-        while first < n and words[first].tokens[0][1] == "MM" and len(words[first].tokens) == 1 and n > 1 \
-                and words[first].text_tokens not in ("한", "두", "세", "몇몇", "일부"):
-            first += 1  # "이 관계자": the determiner points back
-        anaphoric = first > 0
-        s, e = words[first].start, last_end
-        whole = text[words[0].start:last_end]
+            j, full = found
+            k = j  # role words up to a title (or an honorific)
+            while k < n and not self._titled(words[k]):
+                k += 1
+            titled = k < n
+            if not titled and j < n:
+                i = j  # a name used as a modifier ("김정은 정권")
+                continue
+            role = ""
+            if titled:
+                honorific = self._title_of(words[k].text_tokens) is None
+                role_end = words[k - 1].end if honorific else words[k].end
+                role = text[words[j].start:role_end] if k > j or not honorific else ""
+            elif role_before:
+                role = text[role_before[0]:role_before[1]]
+            last = k if titled else j - 1
+            end = words[last].end if titled and not full else words[j - 1].end
+            c = cand(words[i].start, end, "person" if full else "surname", "hangul", last)
+            c.role = role.strip()
+            c.untitled = not titled and not role_before
+            parens = " ".join(text[x.paren[0]:x.paren[1]] for x in words[i:last + 1] if x.paren)
+            c.evidence = " ".join(x for x in (self._clause(ph) if i == 0 else "", c.role, parens) if x)
+            c.head = (self._title_of(words[k].text_tokens) or "") if titled else ""
+            out.append(c)
+            role_before = None
+            i = last + 1
+        return out or self._unnamed_or_institution(ph, cand)
+
+    def _unnamed_or_institution(self, ph: _Phrase, cand) -> list[Cand]:
+        """A phrase with no name: an unnamed speaker ("외무성 대변인", "한 소식통",
+        "이 관계자"), an institution ("통일부", "CNN", "휴먼 라이츠 워치") or a country."""
+        words, text, lex = ph.words, self.text, self.lex
+        n = len(words)
+        first = words[0]
+        anaphoric = n > 1 and len(first.tokens) == 1 and first.tokens[0][1] == "MM" \
+            and first.text_tokens in ("이", "그", "해당")  # "이 관계자": the one just named
+        start = words[1].start if anaphoric else (ph.genitive if ph.genitive >= 0 else first.start)
+        whole = text[first.start:ph.end]
         last = words[-1].text_tokens
         head = next((h for h in lex.unnamed_heads if whole.endswith(h)), None)
-        if head and not (head in lex.honorifics and len(last) == len(head)):
-            start = s if anaphoric else (ph.genitive if ph.genitive >= 0 else words[0].start)
-            c = Cand(mention(start, e, "unnamed"), "unnamed", ph.particle)
+        if head and not (head in lex.honorifics and last == head):
+            bare = whole == head and ph.genitive < 0
+            c = cand(start, ph.end, "unnamed_ref" if anaphoric or bare else "unnamed", "unnamed", n - 1)
             c.head = head
-            c.role = text[start:e]
-            c.evidence = " ".join(x for x in (self._clause(ph), c.role) if x)
-            if anaphoric or whole == head:
-                c.kind = "unnamed_ref"
+            c.role = text[start:ph.end]
+            relative = text[ph.before:first.start].strip() if ph.relative else ""
+            c.evidence = " ".join(x for x in (relative, c.role) if x)
             return [c]
-        if last in lex.countries and n == 1:
-            return [Cand(mention(s, e, "org"), "country", ph.particle)]
-        acronym = n == 1 and len(words[0].tokens) == 1 and words[0].tokens[0][1] == "SL" \
-            and _ACRONYM.match(last) is not None
-        suffix = any(last.endswith(x) and (len(last) > len(x) and len(last) >= 3 or n >= 2 and len(last) >= len(x))
+        if n == 1 and last in lex.countries:
+            return [cand(first.start, ph.end, "country", "org", 0)]
+        acronym = n == 1 and len(first.tokens) == 1 and first.tokens[0][1] == "SL" and _ACRONYM.match(last)
+        suffix = any(last.endswith(x) and (len(last) >= max(3, len(x) + 1) or n >= 2)
                      for x in lex.institution_suffixes)
         if acronym or suffix or last in lex.institutions or whole in lex.institutions:
-            c = Cand(mention(words[0].start, e, "org"), "org", ph.particle)
+            c = cand(first.start, ph.end, "org", "org", n - 1)
             c.role = c.evidence = whole
             return [c]
         return []
@@ -582,93 +589,94 @@ class _Article:
     def _genitive(self, ph: _Phrase) -> str:
         return self.text[ph.genitive:ph.words[0].start].strip() if ph.genitive >= 0 else ""
 
+    def speaks(self, c: Cand) -> bool:
+        """Is the candidate a subject with a speech verb after it in its sentence?"""
+        if c.particle not in _SUBJECT:
+            return False
+        k = bisect.bisect_right(self.sent_starts, c.mention.start) - 1
+        end = self.sentences[k][1] if k >= 0 else len(self.text)
+        v = _verb_outside(self.text, c.mention.end, end, self, self.lex)
+        return v is not None and not _is_adnominal(self.text, v)  # not "발언하는 사례가"
+
+    def _family(self, name: str) -> str:
+        """The family name a person is referred to by: a Korean name's first syllable(s),
+        a transliterated name's last word."""
+        if " " not in name:
+            for n in (2, 1):
+                if name[:n] in self.lex.family_names and len(name) > n:
+                    return name[:n]
+        return name.split()[-1]
+
     def _resolve(self, found) -> None:
-        """Give every candidate its person (creating the article's people as they come)."""
-        lex = self.lex
+        """Give every candidate its person, creating the article's people: a name with a
+        title, or one that speaks; a family name with a title that names nobody else; an
+        unnamed speaker that speaks. Institutions become people when they speak."""
         sid = self.doc.source_id
-        named: list[tuple[int, str, str, str]] = []  # (cluster, full name, family/last name, role)
-        # full names first, so that a title mention before the full name finds it
         last_words = {c.mention.text.split()[-1] for c, _ in found if c.kind == "person" and " " in c.mention.text}
-        for c, _ph in found:
+        named: list[tuple[int, str, str]] = []  # (cluster, family name, role) of named people
+        for c, _ in found:
             if c.kind == "person" and c.mention.text in last_words:
                 c.kind = "surname"  # "이노스 연구원" after "올리비아 이노스"
-            if c.kind == "person":
+            if c.kind == "person" and (not c.untitled or self.speaks(c)):
                 name = c.mention.text
-                parts = name.split()
-                kn = len(parts) == 1 and self._family_of(name)
-                key = ("hangul", name)
-                fam = kn or parts[-1]
-                cl = self.person(key, name, fam)
-                named.append((cl, name, fam, c.role))
-        last_subject: int = -1
-        recent: list[tuple[int, str]] = []  # (cluster, head/role) of unnamed and people, in order
-        for c, _ph in found:
+                cl = self.person(("hangul", name), self._family(name))
+                named.append((cl, self._family(name), c.role))
+        last_subject = -1
+        recent: list[tuple[int, str]] = []  # (person, role or name) as they are mentioned
+        for c, _ in found:
             m = c.mention
-            cl = -1
-            name = None
+            cl, name = -1, None
             if c.kind == "person":
-                cl = self.by_key[("hangul", m.text)]
+                cl = self.by_key.get(("hangul", m.text), -1)
                 name = m.text
             elif c.kind == "surname":
-                word = m.text.split()[0] if " " in m.text else m.text
-                fam = next((f for f in sorted(lex.family_names, key=len, reverse=True) if word.startswith(f)), word)
-                word = fam if word not in (n[2] for n in named) else word
-                cands = [x for x in named if x[2] == word]
-                if cands:
-                    titled = [x for x in cands if c.role and c.role in x[3]]
-                    pick = (titled or cands)
-                    before = [x for x in pick if x[0] in [r[0] for r in recent]]
-                    cl = (before[-1] if before else pick[0])[0]
-                else:
-                    cl = self.person(("unnamed", sid, m.text), m.text, word)
-                    name = m.text
+                cl = self._by_family(c, named, recent)
+                if cl < 0 and not c.untitled:  # "오 시장은" with no 오세훈 in the article
+                    cl, name = self.person(("unnamed", sid, m.text), m.text), m.text
             elif c.kind == "pronoun":
                 if m.in_caption or self.in_quote(m.start):
                     continue
                 people = [r for r in recent if self.persons[r[0]].key[0] in ("hangul", "unnamed")]
-                if last_subject >= 0:
-                    cl = last_subject
-                elif people:
-                    cl = people[-1][0]
-                if cl < 0:
-                    continue
-            elif c.kind == "unnamed_ref":
-                prev = [r for r in recent if r[1].endswith(c.head)]
-                if prev:
-                    cl = prev[-1][0]
-                else:
-                    cl = self.person(("unnamed", sid, m.text), m.text)
-                    name = m.text
-            elif c.kind == "unnamed":
-                same = [x for x in named if x[3] and (x[3] == c.role or c.role.endswith(" " + x[3])
-                                                        or c.role.endswith(x[3]) and len(x[3]) > 2 * len(c.head))]
+                cl = last_subject if last_subject >= 0 else (people[-1][0] if people else -1)
+            elif c.kind in ("unnamed", "unnamed_ref"):
+                if c.kind == "unnamed_ref":
+                    same = [r[0] for r in recent if r[1].endswith(c.head)][-1:]
+                else:  # "유엔 북한인권특별보고관은": the person named with that role
+                    same = [x[0] for x in named if x[2] and (x[2] == c.role or c.role.endswith(x[2])
+                                                             and len(x[2]) > len(c.head))][:1]
                 if same:
-                    cl = same[0][0]
-                elif c.particle in _SUBJECT:  # a description that is a subject may speak
-                    cl = self.person(("unnamed", sid, m.text), m.text)
-                    name = m.text
-            elif c.kind in ("org", "country"):
-                cl = -2  # an institution becomes a person only when it speaks (see speaker_of)
-            if cl == -2:
-                self.cands.append(c)
+                    cl = same[0]
+                elif self.speaks(c):
+                    cl, name = self.person(("unnamed", sid, m.text), m.text), m.text
+            if c.kind in ("org", "country"):
+                self.cands.append(c)  # an institution becomes a person when it speaks (org_person)
                 continue
             if cl < 0:
                 continue
-            c.mention.cluster = cl
-            if c.kind != "pronoun":
+            if c.kind == "pronoun":
+                m.cluster = cl
+            else:
                 self.attach(c, cl, name)
             self.cands.append(c)
             if not (m.in_caption or self.in_quote(m.start)):
-                role = c.role or (self.persons[cl].roles[-1][0] if self.persons[cl].roles else "")
+                role = c.role or next((r for r, _ in reversed(self.persons[cl].roles) if r), "")
                 recent.append((cl, role or m.text))
                 if c.particle in _SUBJECT and c.kind != "pronoun":
                     last_subject = cl
 
-    def _family_of(self, name: str) -> str:
-        for n in (2, 1):
-            if name[:n] in self.lex.family_names and len(name) > n:
-                return name[:n]
-        return name[:1]
+    def _by_family(self, c: Cand, named: list, recent: list) -> int:
+        """The named person a family name with a title stands for ("황 대사", "살몬 특별보고관"):
+        of those with that family name, one with that title, the last mentioned first."""
+        word = c.mention.text.split()[0]
+        if word not in {x[1] for x in named}:
+            word = self._family(word)
+        same = [x for x in named if x[1] == word]
+        if not same:
+            return -1
+        titled = [x for x in same if c.head and c.head in x[2]] or same
+        mentioned = [r[0] for r in recent]
+        before = [x for x in titled if x[0] in mentioned]
+        return (max(before, key=lambda x: len(mentioned) - mentioned[::-1].index(x[0])) if before else titled[0])[0]
 
     def org_person(self, c: Cand) -> int:
         """The person an institution or country that speaks becomes. Its key is its name
@@ -680,7 +688,7 @@ class _Article:
             while len(words) > 1 and words[0] in self.lex.countries:
                 words = words[1:]
             core = re.sub(r"^([A-Z][A-Za-z0-9&]+)(?:방송|통신|신문|TV)$", r"\1", " ".join(words))
-            cl = self.person(("org", core.lower()), name)
+            cl = self.person(("org", core.lower()))
             c.mention.kind = "org"
             self.attach(c, cl, name)
         return c.mention.cluster
@@ -697,7 +705,7 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
     text = doc.text
     for q in quotes:
         q.kind = _kind(text, q, doc, lex)
-    sentences = _sentences(doc, art.ranges)
+    sentences = art.sentences
     out = KoreanPeople(art.cands, sentences)
     starts = [c.mention.start for c in art.cands]
     q_start = [q.start for q in quotes]
@@ -894,6 +902,132 @@ def sentence_owners(doc, kp: KoreanPeople, owner: list[int]) -> set[int]:
 
 
 # ---------------------------------------------------------------- across languages
+
+def cross_script_pairs(names: dict, names_lex, lex: KoreanLexicon) -> list[tuple[tuple, tuple]]:
+    """Pairs (Hangul key, English key) of person keys that name one person. `names` maps
+    each person key of the corpus to a name it is written with.
+
+    A Korean name (``('hangul', '태영호')``) meets the English key of its romanization
+    (``('ko', 'thae', 'yongho')``): the family name by the codebook's map, each given-name
+    syllable romanized (``korean-romanizer``) in every spelling the press uses, folded as
+    names.yml folds English given names. A transliterated name (``엘리자베스 살몬``) meets
+    the English name whose first and last words sound the same, consonant by consonant
+    (:func:`skeleton`; a middle name may be missing on one side); an institution
+    (``휴먼 라이츠 워치``) the one whose every word does. A key met by two different names
+    is joined to neither: two different Kims are never merged."""
+    hangul = [k for k in names if k[0] in ("hangul", "org") and has_hangul(names[k])]
+    if not hangul:
+        return []
+    korean_keys = {k for k in names if k[0] == "ko"}
+    latin = [(k, [skeleton(w) for w in names[k].split()]) for k in names
+             if k[0] in ("w", "org") and not has_hangul(names[k])]
+    met: dict = {}
+    for h in hangul:
+        name = names[h]
+        parts = _korean_parts(name, lex) if h[0] == "hangul" else None
+        if parts is not None:
+            found = {("ko", parts[0].lower(), g) for g in _given_keys(parts[1], names_lex, lex)} & korean_keys
+        else:
+            sounds = [_hangul_skeleton(w) for w in name.split()]
+            kind = "org" if h[0] == "org" else "w"
+            found = {k for k, latin_sounds in latin if k[0] == kind and _sounds_alike(sounds, latin_sounds, kind)}
+        # one name, though perhaps in several keys ("Salmón" and "Salmon": accents aside)
+        if len({_strip_accents(names[k]).lower() for k in found}) == 1:
+            met[h] = sorted(found)
+    uses: dict = {}
+    for keys in met.values():
+        for e in keys:
+            uses[e] = uses.get(e, 0) + 1
+    return sorted((h, e) for h, keys in met.items() for e in keys if uses[e] == 1)
+
+
+def _korean_parts(name: str, lex: KoreanLexicon) -> tuple[str, str] | None:
+    """(romanized family name, Hangul given name) of a Korean name written in Hangul."""
+    if " " in name or not _SYLLABLES.match(name):
+        return None
+    for n in (2, 1):
+        if name[:n] in lex.family_names and 1 <= len(name) - n <= 2:
+            return lex.family_names[name[:n]], name[n:]
+    return None
+
+
+def _given_keys(given: str, names_lex, lex: KoreanLexicon) -> set[str]:
+    from korean_romanizer.romanizer import Romanizer
+
+    from .names import fold_given
+
+    spellings = [""]
+    for syllable in given:
+        rr = Romanizer(syllable).romanize()
+        spellings = [a + b for a in spellings for b in _spellings(rr, lex)]
+    return {fold_given(s, names_lex) for s in spellings}
+
+
+def _spellings(rr: str, lex: KoreanLexicon) -> list[str]:
+    """Every spelling of one romanized syllable, by the codebook's variants."""
+    out = [""]
+    pos = 0
+    for m in lex.variant_re.finditer(rr):
+        out = [o + rr[pos:m.start()] for o in out]
+        out = [o + alt for o in out for alt in [m.group(), *lex.variants[m.group()]]]
+        pos = m.end()
+    return sorted({o + rr[pos:] for o in out})
+
+
+_DIGRAPHS = [("tch", "c"), ("ph", "f"), ("gh", ""), ("ck", "k"), ("qu", "kw"), ("sh", "s"), ("ch", "c"),
+             ("x", "ks")]
+_SOUND = str.maketrans({"p": "P", "b": "P", "f": "P", "v": "P", "t": "T", "d": "T", "k": "K", "g": "K",
+                        "q": "K", "s": "S", "z": "S", "j": "S", "c": "S", "l": "L", "r": "L", "m": "M",
+                        "n": "N"})
+_VOWELS = set("aeiouyw")
+
+
+def skeleton(word: str) -> str:
+    """A Latin-script word's consonants as a Korean transliteration keeps them: similar
+    consonants as one (p/b/f/v, t/d, k/g/c/q, s/z/j/ch/sh, l/r), vowels, h and w left out,
+    an r before a consonant or at the end left out (Turner → 터너), th read as t first
+    (Thomas → 토마스) and as s after (Elizabeth → 엘리자베스), a final ts as 츠."""
+    w = _strip_accents(word.lower())
+    w = re.sub(r"[^a-z]", "", w)
+    w = re.sub(r"c(?=[eiy])", "s", w)
+    w = re.sub(r"^th", "t", w).replace("th", "s")
+    w = re.sub(r"t[sz]$", "c", w)
+    for a, b in _DIGRAPHS:
+        w = w.replace(a, b)
+    w = re.sub(r"r(?![aeiouy])", "", w)
+    return _collapse(w)
+
+
+def _hangul_skeleton(word: str) -> str:
+    """A transliterated Hangul word's consonants, read like :func:`skeleton` reads Latin."""
+    from korean_romanizer.romanizer import Romanizer
+
+    rr = "".join(Romanizer(s).romanize() if HANGUL.match(s) else s.lower() for s in word)
+    rr = rr.replace("reu", "")  # 르 stands for an r before a consonant (마르타: Marta)
+    rr = rr.replace("ch", "c").replace("ng", "nk")
+    return _collapse(rr)
+
+
+def _collapse(w: str) -> str:
+    out = []
+    for ch in w:
+        if ch in _VOWELS or ch == "h" or not ch.isalpha():
+            continue
+        code = ch.translate(_SOUND)
+        if out and out[-1] == code:
+            continue
+        out.append(code)
+    return "".join(out)
+
+
+def _sounds_alike(a: list[str], b: list[str], kind: str) -> bool:
+    """Do two names sound alike, word by word? A person's: the first and last words (two
+    at least), one side may have a middle name more; an institution's: every word."""
+    if kind == "org":
+        return len(a) == len(b) >= 2 and all(x and x == y for x, y in zip(a, b, strict=True))
+    return (min(len(a), len(b)) >= 2 and abs(len(a) - len(b)) <= 1 and bool(a[0]) and bool(a[-1])
+            and a[0] == b[0] and a[-1] == b[-1])
+
 
 def _strip_accents(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
