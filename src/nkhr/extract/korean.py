@@ -229,7 +229,7 @@ def _unclosed_end(text: str, open_at: int, limit: int, lex: KoreanLexicon) -> in
     for m in lex.quotative_re.finditer(text, open_at + 2, limit):
         if lex.verb_re.match(text, _skip_space(text, m.end(), limit), limit):
             end = m.start()
-            return end - 1 if text[end - 1] in "’'”\"" else end
+            return end - 1 if text[end - 1] in "‘’'“”\"" else end
     return None
 
 
