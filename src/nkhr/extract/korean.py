@@ -87,7 +87,6 @@ class KoreanLexicon:
     pronouns: frozenset
     quotative_re: re.Pattern   # a quotative right after a closing mark
     verb_re: re.Pattern        # a speech verb (the whole word it stands in)
-    continuation_re: re.Pattern
     back_reference_re: re.Pattern
     variants: dict             # RR spelling -> other spellings of it in given names
     variant_re: re.Pattern     # the RR spellings that have variants, longest first
@@ -136,7 +135,6 @@ def load_korean(path: str | None = None) -> KoreanLexicon:
             "|".join(map(re.escape, sorted((q for q in quotatives if len(q) > 1), key=len, reverse=True))),
             "|".join(map(re.escape, (q for q in quotatives if len(q) == 1))))),
         verb_re=verb_re,
-        continuation_re=re.compile(r"(?:%s)(?![\uac00-\ud7a3])" % _alternation(_words(data, "continuation", p))),
         back_reference_re=re.compile(r"(?:%s)\s*" % _alternation(_words(data, "back_reference", p))),
         variants=variants,
         variant_re=re.compile(_alternation(variants) or "(?!)"),
@@ -359,8 +357,8 @@ class KoreanPeople:
 
 
 class _Article:
-    def __init__(self, doc, quotes, mentions, persons, lex: KoreanLexicon, names_lex):
-        self.doc, self.text, self.lex, self.names_lex = doc, doc.text, lex, names_lex
+    def __init__(self, doc, quotes, mentions, persons, lex: KoreanLexicon):
+        self.doc, self.text, self.lex = doc, doc.text, lex
         self.quotes, self.mentions, self.persons = quotes, mentions, persons
         self.ranges = sorted((q.open, q.close) for q in quotes)
         self.sentences = _sentences(doc, self.ranges)
@@ -696,11 +694,11 @@ class _Article:
 
 # ---------------------------------------------------------------- attribution
 
-def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexicon, names_lex=None) -> KoreanPeople:
+def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexicon) -> KoreanPeople:
     """Speakers for the quotes of Korean paragraphs (`quotes`, in order), adding the
     article's Korean people to `persons` and their mentions to `mentions`. Sets each
     quote's cluster, method and cue, and returns what the sentences' speakers need."""
-    art = _Article(doc, quotes, mentions, persons, lex, names_lex)
+    art = _Article(doc, quotes, mentions, persons, lex)
     art.find()
     text = doc.text
     for q in quotes:
