@@ -198,13 +198,17 @@ def _cut(paragraph: str, budget: int) -> str:
 
 
 def article(i: int, seed: int, pool: Pool, *, mean_kb: float = 5.0, min_kb: float = 1.0,
-            max_kb: float = 200.0, salt: int = 0) -> tuple[str, str, dict]:
-    """Article number `i`: (source_id, text, catalog row). Depends only on (seed, i, salt)."""
+            max_kb: float = 200.0, salt: int = 0, korean_share: float = 0.1,
+            swap=None) -> tuple[str, str, dict]:
+    """Article number `i`: (source_id, text, catalog row). Depends only on (seed, i, salt).
+    `korean_share`: the share of Korean articles; `swap(text, rng)`: what replaces the
+    names in each paragraph (default: romanized Korean given names)."""
+    swap = swap or _swap_given_names
     rng = random.Random(f"{seed}:{i}:{salt}")
     source_id = f"g{i:06d}_{rng.getrandbits(64):016x}"
     outlet, host = _pick_outlet(rng)
     published = date(2015, 1, 1) + timedelta(days=rng.randrange(11 * 365))
-    korean = rng.random() < 0.1
+    korean = rng.random() < korean_share
     target = _target_bytes(rng, mean_kb, min_kb, max_kb)
     title = rng.choice(pool.korean_titles if korean else pool.titles)
     head = [title]
@@ -226,7 +230,7 @@ def article(i: int, seed: int, pool: Pool, *, mean_kb: float = 5.0, min_kb: floa
             para = decks.draw("furniture")
         else:
             para = decks.draw("body")
-        para = _swap_given_names(para, rng)
+        para = swap(para, rng)
         n = len(para.encode("utf-8")) + len(sep)
         if size + n > ceiling or (size + n > target and size >= min_kb * 1000 and rng.random() < 0.5):
             para = _cut(para, min(ceiling, target) - size - len(sep))
@@ -277,13 +281,15 @@ class Generated:
 
 def generate(out: str | Path, n: int, *, seed: int = 0, mean_kb: float = 5.0,
              min_kb: float = 1.0, max_kb: float = 200.0, raw_dir: str | Path = SEEDS,
-             uncatalogued: float = 0.01) -> Generated:
-    """Write `n` articles and ``catalog.csv`` into `out` (created; existing *.txt removed)."""
+             uncatalogued: float = 0.01, pool: Pool | None = None, **drawing) -> Generated:
+    """Write `n` articles and ``catalog.csv`` into `out` (created; existing *.txt removed).
+    `pool`: what articles are drawn from (default: the seed articles in `raw_dir`);
+    `drawing`: :func:`article`'s ``korean_share`` and ``swap``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.txt"):
         old.unlink()
-    pool = seed_pool(raw_dir)
+    pool = pool or seed_pool(raw_dir)
     seen: set[str] = set()
     rows = []
     total = 0
@@ -293,7 +299,7 @@ def generate(out: str | Path, n: int, *, seed: int = 0, mean_kb: float = 5.0,
         salt = 0
         while True:  # the reader skips duplicate files; never write one
             sid, text, row = article(i, seed, pool, mean_kb=mean_kb, min_kb=min_kb,
-                                     max_kb=max_kb, salt=salt)
+                                     max_kb=max_kb, salt=salt, **drawing)
             h = hashlib.sha256(text.encode("utf-8")).hexdigest()
             if h not in seen:
                 break

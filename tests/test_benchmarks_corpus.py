@@ -61,3 +61,14 @@ def test_touch_one_changes_one_file(corpus, tmp_path):
     touch_one(g.path, g.ids[2])
     changed = [sid for sid in g.ids if (g.path / f"{sid}.txt").read_bytes() != before[sid]]
     assert changed == [g.ids[2]]
+
+
+def test_the_korean_corpus_is_korean_deterministic_and_has_new_names(tmp_path):
+    from benchmarks import korean_corpus
+
+    a = korean_corpus.generate(tmp_path / "ka", 12, seed=3)
+    assert korean_corpus.generate(tmp_path / "kb", 12, seed=3).sha256 == a.sha256
+    t = load_corpus(a.path)
+    assert set(t.sources.language) == {"ko"} and len(t.sources) == 12
+    rng = __import__("random").Random(0)
+    assert korean_corpus.swap_names("권영세 통일부 장관은 말했다.", rng) != "권영세 통일부 장관은 말했다."

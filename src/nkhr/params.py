@@ -8,7 +8,7 @@ Every notebook declares, in a cell tagged ``parameters``::
     date_to = ""       # ISO date; "" = no upper bound
     outlets = []       # outlet names; [] = all
     speakers = []      # speaker names; [] = all
-    language = "all"   # "en", "ko" or "all"
+    language = "all"   # "en", "ko" or "all": the sentences' language (mixed articles too)
 
 plus its own (``top_n = 15``). papermill injects the caller's values in a cell
 after that one; the first code cell after it calls::
@@ -44,7 +44,7 @@ SHARED: dict[str, object] = {
     "date_to": "",
     "outlets": [],
     "speakers": [],
-    "language": "all",
+    "language": "all",  # sentences in this language only (see nkhr.select)
 }
 LANGUAGES = ("en", "ko", "all")
 

@@ -37,6 +37,7 @@ from . import __version__, schemas
 from .doc import Doc
 from .errors import NkhrError
 from .extract import quotes as quotes_mod
+from .extract.korean import load_korean
 from .extract.names import load_lexicon
 from .extract.speakers import load_registry, load_roles, resolve
 from .ingest import (
@@ -64,6 +65,7 @@ class Codebooks:
     registry: object
     themes: object
     frames: object
+    korean: object
 
     @classmethod
     def load(cls, themes=None, frames=None, speakers=None) -> Codebooks:
@@ -76,6 +78,7 @@ class Codebooks:
             registry=load_registry(str(speakers) if speakers else None),
             themes=load_themes(themes),
             frames=load_frames(frames),
+            korean=load_korean(),
         )
         share_scan(books.themes.matcher, books.frames.matcher)  # one candidate pass per article
         return books
@@ -85,7 +88,7 @@ class Codebooks:
             "furniture": self.furniture.sha256, "names": self.lexicon.hashes["names"],
             "cues": self.lexicon.hashes["cues"], "roles": self.roles.sha256,
             "speakers": self.registry.sha256, "themes": self.themes.sha256,
-            "frames": self.frames.sha256,
+            "frames": self.frames.sha256, "korean": self.korean.sha256,
         }
 
     @staticmethod
@@ -95,7 +98,7 @@ class Codebooks:
 
         given = {"themes": themes, "frames": frames, "speakers": speakers}
         out = {}
-        for name in ("cues", "frames", "furniture", "names", "roles", "speakers", "themes"):
+        for name in ("cues", "frames", "furniture", "korean", "names", "roles", "speakers", "themes"):
             data, _ = load_yaml(locate(name, given.get(name)))
             out[name] = data.get("version") if isinstance(data, dict) else None
         return out
@@ -139,7 +142,8 @@ def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
             problems.append(stage_failed(doc.source_id, doc.meta.get("path", doc.source_id), stage, e))
             return empty
 
-    people = guarded("quotes", lambda: quotes_mod.extract(doc, books.lexicon), quotes_mod.DocPeople([], None))
+    people = guarded("quotes", lambda: quotes_mod.extract(doc, books.lexicon, books.korean),
+                     quotes_mod.DocPeople([], None))
     owner = guarded("quotes", lambda: quotes_mod.sentence_speakers(doc, people, books.lexicon),
                     [-1] * len(doc.sent_start))
     themes = guarded("themes", lambda: find_themes(doc, books.themes), None)
@@ -683,7 +687,8 @@ def _reduce(merged: MapResult, books: Codebooks, problems, ready, people) -> Tab
                for name in ("quotes", "mentions", "themes", "frames")}
     with _gc_paused():
         persons = people()
-        speaker_rows, local_map, names = resolve(persons, books.lexicon, books.roles, books.registry)
+        speaker_rows, local_map, names = resolve(persons, books.lexicon, books.roles, books.registry,
+                                                 books.korean)
     ids = sorted(names)
     id_arr = pa.array(ids, pa.large_string())
     name_arr = pa.array([names[s] for s in ids], pa.large_string())

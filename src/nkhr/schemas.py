@@ -91,6 +91,7 @@ PARAGRAPHS = _register(Schema(
     (
         SOURCE_ID, PARA_ID, START, END,
         _c("text", STR, "the paragraph"),
+        _c("language", STR, "'en', 'ko' or 'und': the paragraph's own language (an article may mix them)"),
         _c("kind", STR, "title, heading, body or caption"),
         _c("is_caption", BOOL, "a photo caption (kept, but never part of body sentences)"),
         _c("raw_start", INT, "first character of the paragraph's lines in the decoded raw file"),
@@ -148,7 +149,7 @@ MENTIONS = _register(Schema(
         _c("mention_id", STR, "m0001, ... within the source"),
         SOURCE_ID, PARA_ID, SENT_ID, START, END,
         _c("text", STR, "the mention as written"),
-        _c("kind", STR, "name, surname, title (title + surname), pronoun, hangul (a Korean-script name) or org"),
+        _c("kind", STR, "name, surname, title (title + surname), pronoun, hangul (a Korean-script name, with or without a title), unnamed (a Korean unnamed speaker: 외무성 대변인) or org"),
         _c("speaker_id", STR, "the person mentioned", True),
     ),
     ("source_id", "mention_id"),

@@ -3,8 +3,12 @@
 :func:`select` filters every table of a :class:`~nkhr.tables.Tables`
 consistently and returns a new one:
 
-- ``language``, ``date_from``/``date_to`` and ``outlets`` choose *sources*;
-  every table keyed by ``source_id`` keeps the rows of those sources only.
+- ``date_from``/``date_to`` and ``outlets`` choose *sources*; every table
+  keyed by ``source_id`` keeps the rows of those sources only.
+- ``language`` chooses *sentences*: the sources with text in that language
+  (a whole article, or its Korean paragraphs inside an English one), and in
+  them the paragraphs and sentences in that language and the quotes,
+  mentions, themes and frames of those sentences.
   A source whose publication date is unknown is left out as soon as a date
   bound is given (nobody can say it falls inside).
 - ``speakers`` chooses *people*: quotes and mentions keep that person's rows,
@@ -88,10 +92,13 @@ def _keep_sources(tables: Tables, ids: set[str]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _choose_sources(sources: pd.DataFrame, date_from, date_to, outlets, language) -> pd.Series:
+def _choose_sources(sources: pd.DataFrame, date_from, date_to, outlets, language,
+                    sentences: pd.DataFrame | None = None) -> pd.Series:
     keep = pd.Series(True, index=sources.index)
     if language != "all":
         keep &= (sources["language"] == language).fillna(False).astype(bool)
+        if sentences is not None and "language" in sentences:
+            keep |= sources["source_id"].isin(set(sentences.loc[sentences["language"] == language, "source_id"]))
         if not keep.any():
             have = sorted(set(sources["language"].dropna()))
             raise ParameterError(f"language: no source is in {language!r}; the corpus has {have}")
@@ -123,6 +130,24 @@ def _choose_sources(sources: pd.DataFrame, date_from, date_to, outlets, language
             raise ParameterError(f"outlets: no source from {list(outlets)} is left after the "
                                  "date and language filters")
     return keep
+
+
+def _keep_language(out: dict, language: str) -> None:
+    """Keep the paragraphs and sentences in `language`, and the rows of those sentences."""
+    sentences = out.get("sentences")
+    if sentences is None or "language" not in sentences:
+        return
+    kept = sentences[sentences["language"] == language]
+    out["sentences"] = kept.reset_index(drop=True)
+    paragraphs = out.get("paragraphs")
+    if paragraphs is not None and "language" in paragraphs:
+        out["paragraphs"] = paragraphs[paragraphs["language"] == language].reset_index(drop=True)
+    wanted = pd.MultiIndex.from_frame(kept[["source_id", "sent_id"]].astype(str))
+    for name in ("quotes", "mentions", "themes", "frames"):
+        df = out.get(name)
+        if df is not None and "sent_id" in df:
+            at = pd.MultiIndex.from_frame(df[["source_id", "sent_id"]].astype(str))
+            out[name] = df[at.isin(wanted)].reset_index(drop=True)
 
 
 def _speaker_ids(speakers: pd.DataFrame, wanted: tuple[str, ...]) -> tuple[set[str], set[str]]:
@@ -187,8 +212,10 @@ def select(tables: Tables, *, date_from=None, date_to=None, outlets=(), speakers
         raise ParameterError("corpus: the tables hold no 'sources' table to select from")
 
     sources = tables["sources"]
-    keep = _choose_sources(sources, date_from, date_to, outlets, language)
+    keep = _choose_sources(sources, date_from, date_to, outlets, language, tables.get("sentences"))
     out = _keep_sources(tables, set(sources.loc[keep, "source_id"]))
+    if language != "all":
+        _keep_language(out, language)
 
     if speakers:
         if "speakers" not in out:

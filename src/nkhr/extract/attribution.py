@@ -67,7 +67,7 @@ _PAST = re.compile(r"\b[a-z]{3,}ed\b")
 _ENDS_SENTENCE = re.compile(r"\.[”\"’']$")
 _INTRODUCES_NEXT = re.compile(r"(?:\s+[\w’'-]+){0,3}\s*[,:]?\s*")
 _KOREAN = re.compile(r"[\uac00-\ud7a3]")
-_METHOD = {"name": "name", "hangul": "name", "surname": "surname", "title": "title",
+_METHOD = {"name": "name", "surname": "surname", "title": "title",
            "pronoun": "pronoun", "org": "organization", "description": "description"}
 
 
@@ -319,17 +319,6 @@ class Sieve:
                     return who, v.group(), _method(who, np_)
         return None
 
-    def korean(self, q) -> tuple | None:
-        """'김영호 장관은 "..."라고 말했다': the sentence's first named person (until the
-        Korean-language module replaces this)."""
-        if not (q.closed and _KOREAN.search(self.text, q.start, q.end)):
-            return None
-        k = self.lex.korean_cue_re.match(self.text, q.close, self.doc.para_end[q.para])
-        s = self.doc.sentence_at(q.open)
-        lo = self.doc.sent_start[s] if s >= 0 else self.doc.para_start[q.para]
-        subj = [m for m in self.people.mentions if lo <= m.start < q.open and not m.in_quote]
-        return (subj[0], k.group("verb"), "name") if k and subj else None
-
     def _clause_start(self, q) -> int:
         """Where the text that may attribute quote `q` before it starts: its sentence's start,
         or the close of the previous quote in that sentence."""
@@ -379,7 +368,7 @@ class Sieve:
                 people.resolve(NP(item.start(), item.end()))
                 continue
             q = item
-            found = (self.transcript(q) or self.korean(q) or self.after(q) or self.before(q)
+            found = (self.transcript(q) or self.after(q) or self.before(q)
                      or self.sentence_end(q) or self.in_sentence(q) or self.partial(q))
             if found is not None:
                 who, cue, method = found
@@ -461,18 +450,10 @@ def attribute(doc: Doc, people: People, lex: Lexicon, quotes: list) -> None:
     Sieve(doc, people, lex, quotes).run()
 
 
-def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list) -> list[int]:
-    """For each sentence, the local person whose speech it is or reports (-1: the narrator).
-
-    A sentence that overlaps a quote belongs to the quote's speaker (the quote
-    covering most of it). Otherwise a body sentence whose subject is a person
-    or institution with a speech verb ("Salmon stressed that ...", "He cited
-    ...", "According to the newspaper, ...") or a speech noun after it ("He
-    made a series of proposals") reports that speaker's speech.
-    """
+def quote_owners(doc: Doc, quotes: list) -> list[int]:
+    """For each sentence, the speaker of the quote that covers most of it (-1: none)."""
     n = len(doc.sent_start)
-    owner = [-1] * n
-    best = [0] * n
+    owner, best = [-1] * n, [0] * n
     for q in quotes:
         if q.cluster < 0:
             continue
@@ -481,9 +462,24 @@ def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list) -> l
             overlap = min(q.end, doc.sent_end[s]) - max(q.start, doc.sent_start[s])
             if overlap > best[s]:
                 owner[s], best[s] = q.cluster, overlap
+    return owner
+
+
+def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list, owner: list[int] | None = None,
+                      decided=()) -> list[int]:
+    """For each sentence, the local person whose speech it is or reports (-1: the narrator).
+
+    A sentence that overlaps a quote belongs to the quote's speaker (`owner`, from
+    :func:`quote_owners` when not given). Otherwise a body sentence (not in `decided`,
+    those another language's rules settled) whose subject is a person or institution
+    with a speech verb ("Salmon stressed that ...", "He cited ...", "According to the
+    newspaper, ...") or a speech noun after it ("He made a series of proposals")
+    reports that speaker's speech.
+    """
+    owner = quote_owners(doc, quotes) if owner is None else owner
     sieve = Sieve(doc, people, lex, quotes)
-    for s in range(n):
-        if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body":
+    for s in range(len(doc.sent_start)):
+        if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body" and s not in decided:
             who = sieve.reporting_subject(s)
             if who is not None:
                 owner[s] = who.cluster

@@ -45,8 +45,6 @@ class Lexicon:
     verb_re: re.Pattern
     noun_re: re.Pattern
     org_heads: frozenset         # last words of organization names
-    hangul_name_re: re.Pattern   # a Korean-script name followed by a title
-    korean_cue_re: re.Pattern    # '"..."라고 말했다' after a closing quote mark
     given: dict = field(default_factory=dict)             # given name (lower) -> m | f | "" (either)
     person_nouns: dict = field(default_factory=dict)      # noun -> m | f | "": "the spokesman"
     institution_nouns: frozenset = frozenset()            # "the ministry", "the newspaper"
@@ -82,16 +80,6 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
                          re.IGNORECASE)
     nouns = frozenset(str(w).lower() for w in _need(cues, "speech_nouns", cpath, list))
     noun_re = re.compile(r"\b(?:%s)s?\b" % "|".join(map(re.escape, sorted(nouns))), re.IGNORECASE)
-    h_surnames = sorted((str(x) for x in names.get("hangul_surnames") or []), key=len, reverse=True)
-    h_titles = sorted((str(x) for x in names.get("hangul_titles") or []), key=len, reverse=True)
-    hangul_name_re = re.compile(
-        r"(?<![\uac00-\ud7a3])(?P<name>(?P<surname>%s)(?P<given>[\uac00-\ud7a3]{2}))\s+"
-        r"(?:[\uac00-\ud7a3A-Za-z]+\s+){0,2}?(?P<title>%s)"
-        % ("|".join(map(re.escape, h_surnames)) or "(?!)", "|".join(map(re.escape, h_titles)) or "(?!)"))
-    endings = sorted((str(x) for x in cues.get("korean_quote_endings") or []), key=len, reverse=True)
-    k_verbs = sorted((str(x) for x in cues.get("korean_speech_verbs") or []), key=len, reverse=True)
-    korean_cue_re = re.compile(r"\s*(?:%s)\s*(?:\S+\s+){0,4}?(?P<verb>%s)" % (
-        "|".join(map(re.escape, endings)) or "(?!)", "|".join(map(re.escape, k_verbs)) or "(?!)"))
     particles = [str(w).lower() for w in names.get("name_particles") or []]
     given: dict = {}
     for gender, names_ in (_need(names, "given_names", npath, dict) or {}).items():
@@ -115,8 +103,6 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
         verb_re=verb_re,
         noun_re=noun_re,
         org_heads=frozenset(str(w).lower() for w in names.get("organization_heads") or []),
-        hangul_name_re=hangul_name_re,
-        korean_cue_re=korean_cue_re,
         hashes={"names": nhash, "cues": chash},
     )
 
@@ -226,8 +212,6 @@ def fold_given(given: str, lex: Lexicon) -> str:
 
 def name_key(m: Mention, lex: Lexicon) -> tuple:
     """Key equal for spelling variants of the same full name."""
-    if m.kind == "hangul":
-        return ("hangul", m.text)
     if m.korean:
         return ("ko", m.korean[0].lower(), fold_given(m.korean[1], lex))
     words = [t.lower() for t in m.tokens if not _INITIAL.fullmatch(t)] or [t.lower() for t in m.tokens]
@@ -340,19 +324,6 @@ def _korean_at(words: list, i: int, lex: Lexicon):
             if parts is not None and all(t[0].isupper() and not t.isupper() for t in tokens[1:]):
                 return j, tokens, parts
     return None
-
-
-def find_hangul_mentions(text: str, start: int, end: int, lex: Lexicon) -> list[Mention]:
-    """Korean-script names followed by a title ("김영호 통일부 장관은")."""
-    out = []
-    for m in lex.hangul_name_re.finditer(text, start, end):
-        mention = Mention(m.start("name"), m.end("name"), m.group("name"),
-                          (m.group("surname"), m.group("given")), "hangul")
-        mention.korean = (m.group("surname"), m.group("given"))
-        mention.strong = True
-        mention.role_text = mention.short_role = text[m.end("name"):m.end("title")].strip()
-        out.append(mention)
-    return out
 
 
 _ORG_RUN = re.compile(r"(?:[Tt]he\s+)?(?P<org>[A-Z][\w’'&.-]*(?:\s+(?:of|for|on|and|[A-Z][\w’'&.-]*))*)")

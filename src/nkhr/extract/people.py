@@ -40,7 +40,6 @@ from .names import (
     _run_names,
     apposition,
     clean_token,
-    find_hangul_mentions,
     find_mentions,
     name_key,
     role_before,
@@ -135,8 +134,6 @@ class People:
                 ms, lone = find_mentions(text, doc.para_start[i], doc.para_end[i], lex)
                 found += ms
                 singles += lone
-                if any("\uac00" <= ch <= "\ud7a3" for ch in text[doc.para_start[i]:doc.para_end[i]]):
-                    found += find_hangul_mentions(text, doc.para_start[i], doc.para_end[i], lex)
         self._describe(found)
         self._full_names(found)
         for m in found:
@@ -160,14 +157,11 @@ class People:
             m.in_quote = self.in_quote(m.start)
             m.in_caption = para in self._caption
             m.modifier = bool(_MODIFIED.match(text, m.end))
-            if m.kind == "hangul":
-                role = m.short_role
-            else:
-                role, evidence = apposition(text, m.end, doc.para_end[para], lex)
-                if not role and not m.pre_title:
-                    role = evidence = role_before(text, doc.para_start[para], m.start, lex)
-                m.role_text = evidence
-                m.short_role = role
+            role, evidence = apposition(text, m.end, doc.para_end[para], lex)
+            if not role and not m.pre_title:
+                role = evidence = role_before(text, doc.para_start[para], m.start, lex)
+            m.role_text = evidence
+            m.short_role = role
             if not m.strong:
                 m.strong = bool(m.korean or m.pre_title or len(m.tokens) > 1 and (
                     role or m.tokens[0].lower() in lex.given or _INITIAL.fullmatch(m.tokens[1])
@@ -195,8 +189,8 @@ class People:
             p.gender = lex.given.get(first, "")
         p = self.persons[idx]
         m.cluster = idx
-        m.kind = "hangul" if m.kind == "hangul" else "name"
-        p.names.append(" ".join(m.tokens) if not m.korean else m.text)
+        m.kind = "name"
+        p.names.append(" ".join(m.tokens))
         self._roles(p, m.pre_title, m.short_role, m.role_text)
         return idx
 
@@ -265,6 +259,12 @@ class People:
             m.subject = self.is_subject(self.doc.sent_start[s] if s >= 0 else 0,
                                         m.start - len(m.pre_title) - 1 if m.pre_title else m.start)
         return m.subject
+
+    def insert(self, m: Mention) -> None:
+        """Put mention `m`, resolved elsewhere (the Korean rules), in its place in the list."""
+        k = bisect.bisect_right(self._starts, m.start)
+        self._starts.insert(k, m.start)
+        self.mentions.insert(k, m)
 
     def _add(self, m: Mention) -> Mention:
         k = bisect.bisect_right(self._starts, m.start)

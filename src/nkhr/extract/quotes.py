@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..doc import Doc
-from .attribution import CONFIDENCE, attribute
+from . import korean
+from .attribution import CONFIDENCE, attribute, quote_owners
 from .attribution import sentence_speakers as _sentence_speakers
 from .names import Lexicon
 from .people import People, Person
@@ -60,6 +61,7 @@ class Quote:
     cue: str | None = None
     method: str = "none"
     chain_next: bool = False  # a multi-paragraph quote continues in the next paragraph
+    korean: bool = False      # in a Korean paragraph: attributed by extract/korean.py
 
 
 class PersonSummary(NamedTuple):
@@ -82,6 +84,7 @@ def summarize(persons: list[Person]) -> list[PersonSummary]:
 class DocPeople:
     quotes: list
     people: People | None  # the article's persons, institutions and their mentions
+    korean: korean.KoreanPeople | None = None  # what the Korean rules found (Hangul paragraphs)
 
     @property
     def persons(self) -> list:
@@ -93,28 +96,45 @@ class DocPeople:
         return self.people.mentions if self.people is not None else []
 
 
-def extract(doc: Doc, lex: Lexicon) -> DocPeople:
-    """Quotes, person mentions and the article's people, for one Doc."""
+def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) -> DocPeople:
+    """Quotes, person mentions and the article's people, for one Doc. `klex`: the Korean
+    codebook (default: the project's), read for paragraphs in Hangul."""
     text = doc.text
+    body = [i for i, k in enumerate(doc.para_kind) if k == "body"]
+    hangul = korean.has_hangul(text)
+    klex = klex or (korean.load_korean() if hangul else None)
     quotes: list[Quote] = []
-    for i, kind in enumerate(doc.para_kind):
-        if kind == "body":
+    for i in body:
+        if hangul and korean.has_hangul(text, doc.para_start[i], doc.para_end[i]):
+            quotes += _korean_spans(text, i, doc.para_start[i], doc.para_end[i], klex, i == body[-1])
+        else:
             quotes += _spans(text, i, doc.para_start[i], doc.para_end[i])
     _mark_chains(doc, quotes)
     people = People(doc, lex, [(q.open, q.close) for q in quotes])
-    quotes = [q for q in quotes if _is_speech(text, q, doc, lex)]
+    quotes = [q for q in quotes if q.korean or _is_speech(text, q, doc, lex)]
     for q in quotes:
         q.kind = _kind(text, q, doc)
-    attribute(doc, people, lex, quotes)
-    return DocPeople(_merge_repeats(text, quotes), people)
+    english = [q for q in quotes if not q.korean]
+    attribute(doc, people, lex, english)
+    kpeople = None
+    if hangul:  # Korean paragraphs: their quotes, people and sentences' speakers (extract/korean.py)
+        kquotes, kmentions = [q for q in quotes if q.korean], []
+        kpeople = korean.attribute(doc, kquotes, kmentions, people.persons, klex)
+        for m in kmentions:
+            people.insert(m)
+        english = sorted(english + kquotes, key=lambda q: q.open)
+    return DocPeople(_merge_repeats(text, english), people, kpeople)
 
 
 def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon) -> list[int]:
-    """For each sentence, the local person whose speech it is or reports (-1: the narrator);
-    see :func:`nkhr.extract.attribution.sentence_speakers`."""
+    """For each sentence, the local person whose speech it is or reports (-1: the narrator):
+    Korean sentences by :func:`nkhr.extract.korean.sentence_owners`, the others by
+    :func:`nkhr.extract.attribution.sentence_speakers`."""
     if people.people is None:
         return [-1] * len(doc.sent_start)
-    return _sentence_speakers(doc, people.people, lex, people.quotes)
+    owner = quote_owners(doc, people.quotes)
+    decided = korean.sentence_owners(doc, people.korean, owner) if people.korean else ()
+    return _sentence_speakers(doc, people.people, lex, people.quotes, owner, decided)
 
 
 # ---------------------------------------------------------------- spans
@@ -146,6 +166,24 @@ def _spans(text: str, para: int, ps: int, pe: int) -> list[Quote]:
         out.append(q)
     out.sort(key=lambda q: q.open)
     return [q for q in out if q.end > q.start]
+
+
+def _korean_spans(text: str, para: int, ps: int, pe: int, klex, last: bool) -> list[Quote]:
+    """The quotes of a paragraph in Hangul (marks read the Korean way: extract/korean.py).
+    Those of a paragraph with Hangul outside its quotes are attributed by the Korean rules."""
+    out = []
+    for open_at, close_at, single in korean.spans(text, ps, pe, klex, last):
+        q = _make(text, para, open_at, close_at, closed=True)
+        if close_at >= pe or text[close_at] not in "\"“”’'":  # ended at its quotative or the text's end
+            q.close = close_at
+        q.single = single
+        out.append(q)
+    out = [q for q in out if q.end > q.start]
+    ranges = [(q.open, q.close) for q in out]
+    if korean.hangul_outside(text, ps, pe, ranges):
+        for q in out:
+            q.korean = True
+    return out
 
 
 def _make(text, para, open_at, close_at, closed) -> Quote:

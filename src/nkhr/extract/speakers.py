@@ -3,7 +3,9 @@
 The per-article step (:mod:`nkhr.extract.quotes`) finds each article's
 people; this step joins them across articles by their name key (Korean
 family names mapped to one romanization, given names folded, order and
-hyphens ignored), never by a family name alone. The speaker registry
+hyphens ignored), never by a family name alone. A name written in Hangul
+joins the English spelling of the same person
+(:func:`nkhr.extract.korean.cross_script_pairs`). The speaker registry
 (``speakers.yml``) is applied on top: an entry's aliases join every person
 they name into one, and its name, role and category win.
 
@@ -22,6 +24,7 @@ from functools import cache
 
 from ..codebooks import load_yaml, locate
 from ..errors import CodebookError
+from .korean import cross_script_pairs, has_hangul
 from .names import Lexicon, Mention, clean_token, korean_parts, name_key
 
 CATEGORIES = ("defector", "government", "un", "ngo", "diplomat", "dprk", "expert", "other")
@@ -77,7 +80,9 @@ def load_registry(path: str | None = None) -> Registry:
 
 
 def key_of_name(name: str, lex: Lexicon) -> tuple:
-    """The name key of a name written as text ("Oh Se-hoon", "Julie Turner")."""
+    """The name key of a name written as text ("Oh Se-hoon", "Julie Turner", "오세훈")."""
+    if has_hangul(name):
+        return ("hangul", " ".join(name.split()))
     tokens = tuple(clean_token(t) for t in name.split() if t.lower() not in lex.titles)
     m = Mention(0, len(name), name, tokens, "name")
     m.korean = korean_parts(tokens, lex)
@@ -104,11 +109,12 @@ def speaker_id(key: tuple) -> str:
     return "sp_" + hashlib.sha1("|".join(key).encode()).hexdigest()[:10]
 
 
-def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
+def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry, korean=None):
     """Join the articles' people into speakers.
 
-    `people` maps source_id -> [PersonSummary or a plain tuple of its fields]. Returns (speakers columns,
-    {(source_id, local cluster): speaker_id}, {speaker_id: name}).
+    `people` maps source_id -> [PersonSummary or a plain tuple of its fields]. `korean`: the
+    Korean codebook, to join Hangul names to their English spellings (None: not joined).
+    Returns (speakers columns, {(source_id, local cluster): speaker_id}, {speaker_id: name}).
     """
     parent: dict = {}
 
@@ -129,9 +135,17 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry):
         find(rk)
         for alias in [entry["name"], *(entry.get("aliases") or [])]:
             k = key_of_name(str(alias), lex)
-            if len(k) > 2 or k[0] == "ko":  # a full name, not a bare surname
+            if len(k) > 2 or k[0] in ("ko", "hangul"):  # a full name, not a bare surname
                 union(rk, k)
                 reg_of_key[k] = i
+    if korean is not None:  # a Hangul name and its romanized English spelling are one person
+        written = {}
+        for persons in people.values():
+            for p in persons:
+                if p[1] and p[0] not in written:
+                    written[p[0]] = p[1][0][0]
+        for a, b in cross_script_pairs(written, lex, korean):
+            union(a, b)
     root_of = {k: find(k) for k in {p[0] for persons in people.values() for p in persons}}
     groups: dict = {}
     for sid in sorted(people):

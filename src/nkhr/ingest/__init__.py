@@ -173,6 +173,7 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
         "source_id": [d.source_id] * n, "para_id": para_ids,
         "start": list(d.para_start), "end": list(d.para_end),
         "text": [d.text[s:e] for s, e in zip(d.para_start, d.para_end, strict=True)],
+        "language": _para_languages(d),
         "kind": list(d.para_kind), "is_caption": [kind == "caption" for kind in d.para_kind],
         "raw_start": list(d.para_raw_start), "raw_end": list(d.para_raw_end),
     }
@@ -185,6 +186,13 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
         "is_caption": [kinds[p] == "caption" for p in d.sent_para],
     }
     return {"sources": src, "paragraphs": par, "sentences": sen}
+
+
+def _para_languages(d: Doc) -> list[str]:
+    """Each paragraph's language: 'en' throughout a text with no Hangul (as for sentences)."""
+    if segment._HANGUL.search(d.text) is None:
+        return ["en"] * len(d.para_start)
+    return [segment.language(d.text[s:e]) for s, e in zip(d.para_start, d.para_end, strict=True)]
 
 
 def concat(parts: list[dict[str, dict[str, list]]], name: str, names=None) -> dict[str, list]:

@@ -36,6 +36,7 @@ _CLOSERS = "\"'”’)]」』»"
 _CLOSERS_TUPLE = tuple(_CLOSERS)
 _WORD = re.compile(r"\S+")
 _STARTS_LOWER = re.compile(r"^[a-z\uac00-\ud7a3]")
+_KOREAN_ENDINGS = ("다", "요", "죠", "니다", "까")
 _BULLET = re.compile(r"^[◆■▲▶●○◇□▷►•※#*>-]\s*")
 
 
@@ -147,12 +148,16 @@ def _is_headline(text: str) -> bool:
     if not stripped or _is_terminal(stripped) or stripped.endswith(","):
         return False
     # words as _WORD finds them (str.split breaks at the same white space), counted
-    # no further than 21: a body paragraph is long, and over 20 words never a headline
-    n_words = len(text.split(None, 20))
-    if n_words <= 10 or n_words > 20:
-        return n_words <= 10
+    # no further than 31: a body paragraph is long, and over 30 words never a headline
+    n_words = len(text.split(None, 30))
+    if n_words <= 10:
+        return True
     hangul = len(_HANGUL.findall(text[:200]))
-    return n_words <= (10 if hangul > len(text) / 3 else 20)
+    if hangul > len(text) / 3:
+        # a Korean body sentence ends in a verb ending (…다, …요) even when its period is
+        # missing; a deck of quoted fragments does not ("…음식과 의약품 태부족” “…교묘해져”)
+        return n_words <= 30 and not stripped.endswith(_KOREAN_ENDINGS)
+    return n_words <= 20
 
 
 def _is_terminal(text: str) -> bool:
