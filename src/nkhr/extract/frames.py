@@ -12,7 +12,8 @@ run over the lower-cased article finds every cue; cues are mapped to their
 sentences by ``codebooks.sentence_hits``. Then, for each body sentence that has
 cues, each frame's rules are checked: a rule holds when each of its
 conditions (a cue set, or any of several, or at least N distinct terms from
-them) is met in the sentence, and none of its ``unless`` sets is.
+them, or a chain of terms from several sets each within N characters of the
+one before: ``near``) is met in the sentence, and none of its ``unless`` sets is.
 
 The guideline's context rule: the link may be made with the immediately
 preceding sentence of the same paragraph. So for a label that no rule gives
