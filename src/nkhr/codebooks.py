@@ -728,8 +728,8 @@ CONTEXT_KEYS = {"previous_sentence"}
 class Group:
     """One condition of a rule: at least `at_least` distinct terms from any of `sets`; or,
     when `near` is given, one term of each of its steps (each step: any of its sets), in
-    text order (any order when not `ordered`), each starting at most `within` characters
-    after the end of the one before."""
+    text order (either order when not `ordered`), each starting no earlier than the one
+    before and at most `within` characters after its end."""
     sets: tuple[str, ...]
     at_least: int = 1
     near: tuple[tuple[str, ...], ...] = ()
@@ -778,9 +778,9 @@ def _near_group(item, sets: set[str], frame: str, path: str, line) -> Group:
     order = str(item.get("order", "text"))
     if order not in ("text", "any"):
         raise CodebookError(path, f"frame {frame!r}: `order:` is text (the steps in text order) or any", line)
-    names = [n for step in steps for n in step]
     if not all(steps):
         raise CodebookError(path, f"frame {frame!r}: an empty step in `near:`", line)
+    names = [n for step in steps for n in step]
     for n in names:
         if n not in sets:
             raise CodebookError(path, f"frame {frame!r}: unknown cue set {n!r} (defined: "
