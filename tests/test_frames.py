@@ -15,6 +15,7 @@ import nkhr
 from nkhr import schemas
 from nkhr.codebooks import FRAME_LABELS, load_frames
 from nkhr.doc import Doc
+from nkhr.errors import CodebookError
 from nkhr.extract.frames import find_frames
 from nkhr.scoring.frames import score_frames
 
@@ -153,3 +154,59 @@ def test_another_frame_codebook_changes_the_frames(tmp_path):
     assert set(t.frames.frame) == {"nexus"}
     assert t.frames.sentence.str.contains("Peace and human rights are inseparable").any()
     assert t.meta["codebook_versions"]["frames"] == "test"
+
+
+_NEAR_BOOK = """version: test
+cues:
+  rights: [human rights]
+  agenda: [on the agenda, sidelined]
+  weapons: [nuclear]
+frames:
+  nexus:
+    definition: d
+    rules:
+      - all: [{near: [rights, agenda], within: %d, order: %s}, weapons]
+"""
+
+
+@pytest.mark.parametrize("within, order, frames", [(30, "any", ["nexus", "nexus"]),
+                                                   (30, "text", ["nexus"]),
+                                                   (5, "any", [])])
+def test_near_condition_wants_its_terms_close_and_in_order(tmp_path, within, order, frames):
+    book = tmp_path / "frames.yml"
+    book.write_text(_NEAR_BOOK % (within, order), encoding="utf-8")
+    doc = _doc(["Human rights must be on the agenda of the nuclear talks.",
+                "The nuclear talks sidelined, as critics put it, human rights.",
+                "Human rights were discussed; the nuclear deal was put on the agenda later."])
+    got = find_frames(doc, load_frames(book))
+    # within 30 characters: the first sentence in text order, the second only in any order;
+    # the third is too far apart either way
+    assert got["frame"] == frames
+    if frames:
+        assert got["evidence"][0] == "rights=Human rights; agenda=on the agenda; weapons=nuclear"
+
+
+@pytest.mark.parametrize("condition, problem", [
+    ("{near: [rights], within: 10}", "two or more steps"),
+    ("{near: [rights, agenda]}", "needs `within: N`"),
+    ("{near: [rights, agenda], within: 10, order: backwards}", "`order:` is text"),
+    ("{near: [rights, nope], within: 10}", "unknown cue set 'nope'"),
+])
+def test_malformed_near_condition_is_refused(tmp_path, condition, problem):
+    book = tmp_path / "frames.yml"
+    book.write_text((_NEAR_BOOK % (1, "any")).replace(
+        "{near: [rights, agenda], within: 1, order: any}", condition), encoding="utf-8")
+    with pytest.raises(CodebookError, match=re.escape(problem)):
+        load_frames(book)
+
+
+def test_context_fills_in_only_the_labels_a_sentence_leans_on_its_neighbour_for():
+    # the second sentence earns diversion by itself and nexus only with the first one's link
+    doc = _doc(["Human rights and security are inseparable.",
+                "The regime diverts food to its missile program while abusing human rights."],
+               paras=[0, 0])
+    got = find_frames(doc, load_frames())
+    second = {f: e for s, f, e in zip(got["sent_id"], got["frame"], got["evidence"], strict=True)
+              if s == "s0002"}
+    assert set(second) == {"diversion", "nexus"}
+    assert "prev:" not in second["diversion"] and "prev:link=inseparable" in second["nexus"]

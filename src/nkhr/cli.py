@@ -45,14 +45,25 @@ def _analyze(a) -> int:
 
 def _evaluate(a) -> int:
     from .scoring import evaluate, format_scores
+    from .tables import read_tables
 
-    scores = evaluate(a.gold, a.pred)
+    pred = read_tables(a.pred)
+    scores = evaluate(a.gold, pred)
+    errors = None
+    if a.errors:
+        from .scoring.errors import error_rows, format_errors
+
+        errors = error_rows(a.gold, pred)
     if a.json:
         import json
 
-        print(json.dumps(scores, indent=2, sort_keys=True))
+        if errors is not None:
+            scores["error_rows"] = errors.to_dict(orient="records")
+        print(json.dumps(scores, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         print(format_scores(scores))
+        if errors is not None:
+            print("\n" + format_errors(errors))
     return 0
 
 
@@ -121,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--gold", type=Path, required=True)
     s.add_argument("--pred", type=Path, required=True)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--errors", action="store_true",
+                   help="also list each missed, misattributed and spurious quote and frame sentence")
     s.set_defaults(func=_evaluate)
 
     s = sub.add_parser("batch", help="run a batch of parameterized notebooks")

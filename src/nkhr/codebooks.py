@@ -726,9 +726,15 @@ CONTEXT_KEYS = {"previous_sentence"}
 
 @dataclass(frozen=True)
 class Group:
-    """One condition of a rule: at least `at_least` distinct terms from any of `sets`."""
+    """One condition of a rule: at least `at_least` distinct terms from any of `sets`; or,
+    when `near` is given, one term of each of its steps (each step: any of its sets), in
+    text order (either order when not `ordered`), each starting no earlier than the one
+    before and at most `within` characters after its end."""
     sets: tuple[str, ...]
     at_least: int = 1
+    near: tuple[tuple[str, ...], ...] = ()
+    within: int = 0
+    ordered: bool = True
 
 
 @dataclass(frozen=True)
@@ -754,16 +760,47 @@ class FrameCodebook:
     matcher: TermMatcher = field(repr=False)
 
 
+NEAR_KEYS = {"near", "within", "order"}
+
+
+def _near_group(item, sets: set[str], frame: str, path: str, line) -> Group:
+    """``{near: [A, [B, C]], within: N, order: text|any}``: see :class:`Group`."""
+    line = getattr(item, "line", line)
+    raw = item["near"]
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise CodebookError(path, f"frame {frame!r}: `near:` lists two or more steps (a cue set, or a "
+                                  f"list of cue sets)", line)
+    steps = tuple(tuple(str(x) for x in (step if isinstance(step, list) else [step])) for step in raw)
+    within = item.get("within")
+    if not isinstance(within, int) or isinstance(within, bool) or within < 0:
+        raise CodebookError(path, f"frame {frame!r}: `near:` needs `within: N`, the most characters "
+                                  f"between two steps", line)
+    order = str(item.get("order", "text"))
+    if order not in ("text", "any"):
+        raise CodebookError(path, f"frame {frame!r}: `order:` is text (the steps in text order) or any", line)
+    if not all(steps):
+        raise CodebookError(path, f"frame {frame!r}: an empty step in `near:`", line)
+    names = [n for step in steps for n in step]
+    for n in names:
+        if n not in sets:
+            raise CodebookError(path, f"frame {frame!r}: unknown cue set {n!r} (defined: "
+                                      f"{', '.join(sorted(sets))})", line)
+    return Group(tuple(dict.fromkeys(names)), 1, steps, within, order == "text")
+
+
 def _group(item, sets: set[str], frame: str, path: str, line) -> Group:
     if isinstance(item, str):
         names, at_least = [item], 1
     elif isinstance(item, list):
         names, at_least = [str(x) for x in item], 1
+    elif isinstance(item, dict) and "near" in item and set(map(str, item)) <= NEAR_KEYS:
+        return _near_group(item, sets, frame, path, line)
     elif isinstance(item, dict):
         bad = sorted(set(map(str, item)) - {"any", "at_least"})
         if bad or "any" not in item:
             raise CodebookError(path, f"frame {frame!r}: a condition is a cue set, a list of cue "
-                                      f"sets, or {{any: [...], at_least: N}}", getattr(item, "line", line))
+                                      f"sets, {{any: [...], at_least: N}} or {{near: [...], within: N}}",
+                                getattr(item, "line", line))
         raw = item["any"]
         names = [str(x) for x in (raw if isinstance(raw, list) else [raw])]
         at_least = item.get("at_least", 1)
@@ -799,6 +836,9 @@ def load_frames(path: str | os.PathLike | None = None) -> FrameCodebook:
                 unless: [...]       # optional: cue sets that veto the rule
                 context: false      # optional: all conditions in the sentence itself
               - all: [{any: [counter_weak], at_least: 2}, rights]
+              - all: [{near: [rights, agenda], within: 60, order: any}, weapons]
+                                    # a rights term and an agenda term at most 60 characters
+                                    # apart, either one first (order: text keeps text order)
 
     The labels must be among :data:`FRAME_LABELS`. A malformed codebook raises
     :class:`CodebookError` naming the file, the line and the problem.

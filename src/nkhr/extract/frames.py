@@ -12,16 +12,17 @@ run over the lower-cased article finds every cue; cues are mapped to their
 sentences by ``codebooks.sentence_hits``. Then, for each body sentence that has
 cues, each frame's rules are checked: a rule holds when each of its
 conditions (a cue set, or any of several, or at least N distinct terms from
-them) is met in the sentence, and none of its ``unless`` sets is.
+them, or a chain of terms from several sets each within N characters of the
+one before: ``near``) is met in the sentence, and none of its ``unless`` sets is.
 
 The guideline's context rule: the link may be made with the immediately
-preceding sentence of the same paragraph. So when no rule frames a sentence
-by itself, a rule of two or more conditions also holds when the sentence
-meets all of them but one and the previous sentence of its paragraph
-supplies that one (its cues are then listed in the evidence as
+preceding sentence of the same paragraph. So for a label that no rule gives
+a sentence by itself, a rule of two or more conditions also holds when the
+sentence meets all of them but one and the previous sentence of its
+paragraph supplies that one (its cues are then listed in the evidence as
 ``prev:SET=cue``). The sentence always carries part of the frame, and a
-sentence that makes its own link keeps its own frames: context only fills in
-for sentences that lean on their neighbour.
+label the sentence earns by itself keeps its own evidence: context only
+fills in the labels for which the sentence leans on its neighbour.
 
 Only body sentences are read: never titles, headings or photo captions.
 The pipeline adds ``speaker``.
@@ -47,9 +48,35 @@ def sentence_cues(doc: Doc, codebook: FrameCodebook) -> dict[int, Cues]:
 
 
 def _met(group: Group, cues: Cues) -> list[tuple[int, int, int]] | None:
+    if group.near:
+        return _near(group, cues)
     found = [h for s in group.sets for h in cues.get(s, ())]
     if not found or (group.at_least > 1 and len({h[2] for h in found}) < group.at_least):
         return None
+    return found
+
+
+def _near(group: Group, cues: Cues) -> list[tuple[int, int, int]] | None:
+    """The first chain of hits, one per step of `group.near`, each starting where the one
+    before starts or later, and at most `group.within` characters after its end (a hit inside
+    the one before counts); None if there is none."""
+    steps = [sorted(h for s in step for h in cues.get(s, ())) for step in group.near]
+    if not all(steps):
+        return None
+
+    def chain(steps, i, before):
+        if i == len(steps):
+            return []
+        for h in steps[i]:
+            if before is None or before[0] <= h[0] <= before[1] + group.within:
+                rest = chain(steps, i + 1, h)
+                if rest is not None:
+                    return [h, *rest]
+        return None
+
+    found = chain(steps, 0, None)
+    if found is None and not group.ordered:
+        found = chain(steps[::-1], 0, None)
     return found
 
 
@@ -75,6 +102,8 @@ def rule_evidence(rule: Rule, own: Cues, prev: Cues | None) -> list[tuple[str, t
     if prev is None or not rule.context or len(rule.groups) < 2 or len(missing) != 1:
         return None
     i = missing[0]
+    if rule.groups[i].near:  # a chain of nearby terms lies within one sentence
+        return None
     both = _met(rule.groups[i], _union(own, prev))
     if both is None:
         return None
@@ -114,13 +143,14 @@ def find_frames(doc: Doc, codebook: FrameCodebook) -> dict[str, list]:
         for name in own:
             own_mask |= bits[name]
         found = _frames_of(plan, own_mask, 0, own, None)
-        if not found and codebook.previous_sentence and si > 0 and sent_para[si - 1] == sent_para[si]:
+        if codebook.previous_sentence and si > 0 and sent_para[si - 1] == sent_para[si]:
             prev = cues.get(si - 1)
             if prev:
                 prev_mask = 0
                 for name in prev:
                     prev_mask |= bits[name]
-                found = _frames_of(plan, own_mask, prev_mask, own, prev)
+                have = {label for label, _ in found}
+                found += [f for f in _frames_of(plan, own_mask, prev_mask, own, prev) if f[0] not in have]
         if not found:
             continue
         start, end = doc.sent_start[si], doc.sent_end[si]
@@ -144,7 +174,10 @@ def _plan(codebook: FrameCodebook) -> dict:
         rules = []
         for label, rs in codebook.frames.items():
             for rule in rs:
-                masks = tuple(sum(bits[s] for s in g.sets) for g in rule.groups)
+                # per condition, the masks of which each needs a cue set present (one mask: any
+                # of its sets; a `near` condition: one mask per step)
+                masks = tuple(tuple(sum(bits[s] for s in step) for step in g.near) if g.near
+                              else (sum(bits[s] for s in g.sets),) for g in rule.groups)
                 unless = sum(bits[u] for u in rule.unless)
                 rules.append((label, rule, masks, unless))
         plan = {"bits": bits, "rules": rules, "cache": {}}
@@ -162,9 +195,9 @@ def _frames_of(plan: dict, own_mask: int, prev_mask: int, own: Cues,
         for label, rule, masks, unless in plan["rules"]:
             if own_mask & unless:
                 continue
-            lacking = [m for m in masks if not own_mask & m]
+            lacking = [m for m in masks if not all(own_mask & step for step in m)]
             if not lacking or (prev is not None and rule.context and len(masks) >= 2 and len(lacking) == 1
-                               and (own_mask | prev_mask) & lacking[0]):
+                               and len(lacking[0]) == 1 and (own_mask | prev_mask) & lacking[0][0]):
                 candidates.append((label, rule))
         plan["cache"][key] = candidates
     found, done = [], set()

@@ -71,11 +71,16 @@ def match_quotes(gold_q: pd.DataFrame, pred_q: pd.DataFrame) -> list[tuple[int, 
     return pairs
 
 
-def score_quotes(gold: dict, pred: Tables) -> dict:
+def quote_pairs(gold: dict, pred: Tables) -> tuple[pd.DataFrame, pd.DataFrame, list[tuple[int, int | None]]]:
+    """(gold quotes, predicted quotes of the gold's sources, their pairs by :func:`match_quotes`)."""
     gq, pq = gold["quotes"], pred["quotes"]
     pq = pq[pq.source_id.isin(set(gq.source_id) | set(gold.get("sources", gq).source_id))]
+    return gq, pq, match_quotes(gq, pq)
+
+
+def score_quotes(gold: dict, pred: Tables) -> dict:
+    gq, pq, pairs = quote_pairs(gold, pred)
     aliases = gold_aliases(gold.get("speakers"))
-    pairs = match_quotes(gq, pq)
     tp = sum(m is not None for _, m in pairs)
     right = [(gi, m) for gi, m in pairs if m is not None
              and names_match(pq.at[m, "speaker"], gq.at[gi, "speaker"], aliases)]
@@ -146,19 +151,15 @@ def evaluate(gold, pred) -> dict:
 
 
 def format_scores(scores: dict) -> str:
-    """A readable table of the headline scores (errors listed after)."""
+    """A readable table of the headline scores (``nkhr evaluate --errors`` lists the errors:
+    :mod:`nkhr.scoring.errors`)."""
     lines = [f"{'metric':<32}{'precision':>10}{'recall':>10}{'f1':>10}"]
     for key in ("quotes", "quotes_e2e", "speaker_clustering", "frame_sentence"):
         if key in scores:
             s = scores[key]
             lines.append(f"{key:<32}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}")
     for key in ("attribution_accuracy", "role_category_accuracy", "frame_label_micro_f1",
-                "frame_speaker_accuracy"):
+                "frame_label_e2e_f1", "frame_speaker_accuracy"):
         if key in scores:
             lines.append(f"{key:<32}{scores[key]:>30.3f}")
-    for group in ("errors", "role_errors", "frame_errors"):
-        for kind, items in (scores.get(group) or {}).items():
-            if items:
-                lines.append(f"\n{kind} ({len(items)}):")
-                lines += [f"  {x}" for x in items]
     return "\n".join(lines)

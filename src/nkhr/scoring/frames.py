@@ -46,7 +46,30 @@ def predicted_sentences(frames: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _speaker_ok(pred: str, gold: str, aliases) -> bool:
+def frame_pairs(gold_frames: pd.DataFrame, pred, sources=None
+                ) -> tuple[pd.DataFrame, pd.DataFrame, list[tuple[int, int | None]]]:
+    """(gold rows, predicted framed sentences of the scored sources, their pairs).
+
+    A pair is (gold row, matched predicted sentence or None), by the quotes' rule: the
+    sentence contains the first five words of ``sentence_start``, one to one within a source.
+    `sources`: as for :func:`score_frames`.
+    """
+    from . import match_quotes
+
+    gold = gold_frames.fillna("").reset_index(drop=True)
+    if sources is None:
+        sources = set(pred["sources"].source_id) if "sources" in pred else set()
+    sources = set(sources) | set(gold.source_id)
+    ps = predicted_sentences(pred["frames"])
+    if not ps.empty:
+        ps = ps[ps.source_id.isin(sources)].reset_index(drop=True)
+    pairs = match_quotes(gold.rename(columns={"sentence_start": "quote_start"}),
+                         ps.rename(columns={"sentence": "text"}))
+    return gold, ps, pairs
+
+
+def speaker_ok(pred: str, gold: str, aliases) -> bool:
+    """Does predicted frame speaker `pred` name gold speaker `gold` (``NARRATOR`` only itself)?"""
     pred, gold = (pred or NARRATOR).strip(), (gold or NARRATOR).strip()
     if NARRATOR in (pred, gold):
         return pred == gold
@@ -62,19 +85,10 @@ def score_frames(gold_frames: pd.DataFrame, pred, gold_speakers: pd.DataFrame | 
     i.e. the gold covers the whole corpus); predictions in other sources are
     not counted.
     """
-    from . import _prf, gold_aliases, match_quotes
+    from . import _prf, gold_aliases
 
     aliases = gold_aliases(gold_speakers)
-    gold = gold_frames.fillna("").reset_index(drop=True)
-    if sources is None:
-        sources = set(pred["sources"].source_id) if "sources" in pred else set()
-    sources = set(sources) | set(gold.source_id)
-    ps = predicted_sentences(pred["frames"])
-    if not ps.empty:
-        ps = ps[ps.source_id.isin(sources)].reset_index(drop=True)
-    # the quotes' matching rule: contains the first five words, one to one within a source
-    pairs = match_quotes(gold.rename(columns={"sentence_start": "quote_start"}),
-                         ps.rename(columns={"sentence": "text"}))
+    gold, ps, pairs = frame_pairs(gold_frames, pred, sources)
     used = {pi for _, pi in pairs if pi is not None}
     matched = [(gi, pi) for gi, pi in pairs if pi is not None]
     tp = len(matched)
@@ -94,7 +108,7 @@ def score_frames(gold_frames: pd.DataFrame, pred, gold_speakers: pd.DataFrame | 
         if g_l != p_l:
             label_errors.append(f"{gold.at[gi, 'source_id']}: {gold.at[gi, 'sentence_start']} -> "
                                 f"{'|'.join(sorted(p_l))} (gold {'|'.join(sorted(g_l))})")
-        if _speaker_ok(ps.at[pi, "speaker"], gold.at[gi, "speaker"], aliases):
+        if speaker_ok(ps.at[pi, "speaker"], gold.at[gi, "speaker"], aliases):
             right_speaker += 1
         else:
             speaker_errors.append(f"{gold.at[gi, 'source_id']}: {gold.at[gi, 'sentence_start']} -> "
