@@ -357,11 +357,12 @@ class KoreanPeople:
 
 
 class _Article:
-    def __init__(self, doc, quotes, mentions, persons, lex: KoreanLexicon):
+    def __init__(self, doc, quotes, mentions, persons, lex: KoreanLexicon, paras=None):
         self.doc, self.text, self.lex = doc, doc.text, lex
+        self.paras = paras
         self.quotes, self.mentions, self.persons = quotes, mentions, persons
         self.ranges = sorted((q.open, q.close) for q in quotes)
-        self.sentences = _sentences(doc, self.ranges)
+        self.sentences = _sentences(doc, self.ranges, paras)
         self.sent_starts = [x[0] for x in self.sentences]
         self.by_key: dict = {}
         self.cands: list[Cand] = []
@@ -415,7 +416,8 @@ class _Article:
         found: list[tuple[Cand, _Phrase]] = []
         for i, kind in enumerate(doc.para_kind):
             ps, pe = doc.para_start[i], doc.para_end[i]
-            if kind not in ("body", "caption") or not has_hangul(self.text, ps, pe):
+            if kind not in ("body", "caption") or not has_hangul(self.text, ps, pe) \
+                    or self.paras is not None and i not in self.paras:
                 continue
             for a, b in self.segments(ps, pe):
                 if not has_hangul(self.text, a, b):
@@ -430,7 +432,8 @@ class _Article:
     def _not_name(self, text: str) -> bool:
         lex = self.lex
         return (text in lex.countries or text in lex.institutions or self._title_of(text) is not None
-                or any(text.endswith(s) and len(text) > len(s) for s in lex.institution_suffixes)
+                or text.endswith(lex.institution_suffixes)
+                and any(text.endswith(s) and len(text) > len(s) for s in lex.institution_suffixes)
                 or text in lex.honorifics)
 
     def _korean_name(self, text: str) -> bool:
@@ -445,10 +448,9 @@ class _Article:
                 and not self._not_name(word.tokens[0][0]))
 
     def _title_of(self, text: str) -> str | None:
-        for t in self.lex.titles:
-            if text.endswith(t):
-                return t
-        return None
+        if not text.endswith(self.lex.titles):  # one C call for the usual answer, no
+            return None
+        return next(t for t in self.lex.titles if text.endswith(t))
 
     def _titled(self, word: _Word) -> bool:
         """Does the word end in a title or is it an honorific ("장관", "주유엔대사", "씨")?"""
@@ -558,7 +560,8 @@ class _Article:
         start = words[1].start if anaphoric else (ph.genitive if ph.genitive >= 0 else first.start)
         whole = text[first.start:ph.end]
         last = words[-1].text_tokens
-        head = next((h for h in lex.unnamed_heads if whole.endswith(h)), None)
+        head = next((h for h in lex.unnamed_heads if whole.endswith(h)), None) if whole.endswith(lex.unnamed_heads) \
+            else None
         if head and not (head in lex.honorifics and last == head):
             bare = whole == head and ph.genitive < 0
             c = cand(start, ph.end, "unnamed_ref" if anaphoric or bare else "unnamed", "unnamed", n - 1)
@@ -570,8 +573,8 @@ class _Article:
         if n == 1 and last in lex.countries:
             return [cand(first.start, ph.end, "country", "org", 0)]
         acronym = n == 1 and len(first.tokens) == 1 and first.tokens[0][1] == "SL" and _ACRONYM.match(last)
-        suffix = any(last.endswith(x) and (len(last) >= max(3, len(x) + 1) or n >= 2)
-                     for x in lex.institution_suffixes)
+        suffix = last.endswith(lex.institution_suffixes) and any(
+            last.endswith(x) and (len(last) >= max(3, len(x) + 1) or n >= 2) for x in lex.institution_suffixes)
         if acronym or suffix or last in lex.institutions or whole in lex.institutions:
             c = cand(first.start, ph.end, "org", "org", n - 1)
             c.role = c.evidence = whole
@@ -694,11 +697,13 @@ class _Article:
 
 # ---------------------------------------------------------------- attribution
 
-def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexicon) -> KoreanPeople:
-    """Speakers for the quotes of Korean paragraphs (`quotes`, in order), adding the
+def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexicon,
+              paras=None) -> KoreanPeople:
+    """Speakers for the quotes of Korean paragraphs (`quotes`, in order; `paras`: the
+    indexes of the paragraphs written in Korean, default every one with Hangul), adding the
     article's Korean people to `persons` and their mentions to `mentions`. Sets each
     quote's cluster, method and cue, and returns what the sentences' speakers need."""
-    art = _Article(doc, quotes, mentions, persons, lex)
+    art = _Article(doc, quotes, mentions, persons, lex, paras)
     art.find()
     text = doc.text
     for q in quotes:
@@ -788,12 +793,13 @@ def _method(c: Cand) -> str:
     return {"person": "name", "surname": "title", "pronoun": "pronoun"}.get(c.kind, "organization")
 
 
-def _sentences(doc, ranges) -> list[tuple[int, int, int]]:
-    """The Korean paragraphs' sentences, joined where a sentence ends inside a quote."""
+def _sentences(doc, ranges, paras=None) -> list[tuple[int, int, int]]:
+    """The Korean paragraphs' sentences (of `paras`, if given), joined where a sentence
+    ends inside a quote."""
     out = []
     for i, kind in enumerate(doc.para_kind):
         ps, pe = doc.para_start[i], doc.para_end[i]
-        if kind != "body" or not has_hangul(doc.text, ps, pe):
+        if kind != "body" or not has_hangul(doc.text, ps, pe) or paras is not None and i not in paras:
             continue
         first = bisect.bisect_left(doc.sent_start, ps)
         cur = None

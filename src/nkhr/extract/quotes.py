@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..doc import Doc
+from ..ingest.segment import language
 from . import korean
 from .attribution import CONFIDENCE, attribute, quote_owners
 from .attribution import sentence_speakers as _sentence_speakers
@@ -101,11 +102,15 @@ def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) ->
     codebook (default: the project's), read for paragraphs in Hangul."""
     text = doc.text
     body = [i for i, k in enumerate(doc.para_kind) if k == "body"]
-    hangul = korean.has_hangul(text)
-    klex = klex or (korean.load_korean() if hangul else None)
+    # paragraphs written in Korean (more Hangul than Latin letters) go to the Korean rules;
+    # an English paragraph that names someone in Hangul stays with the English ones
+    ko = {i for i, k in enumerate(doc.para_kind) if k in ("body", "caption")
+          and korean.has_hangul(text, doc.para_start[i], doc.para_end[i])
+          and language(text[doc.para_start[i]:doc.para_end[i]]) == "ko"}
+    klex = klex or (korean.load_korean() if ko else None)
     quotes: list[Quote] = []
     for i in body:
-        if hangul and korean.has_hangul(text, doc.para_start[i], doc.para_end[i]):
+        if i in ko:
             quotes += _korean_spans(text, i, doc.para_start[i], doc.para_end[i], klex, i == body[-1])
         else:
             quotes += _spans(text, i, doc.para_start[i], doc.para_end[i])
@@ -117,13 +122,27 @@ def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) ->
     english = [q for q in quotes if not q.korean]
     attribute(doc, people, lex, english)
     kpeople = None
-    if hangul:  # Korean paragraphs: their quotes, people and sentences' speakers (extract/korean.py)
+    if ko:  # Korean paragraphs: their quotes, people and sentences' speakers (extract/korean.py)
         kquotes, kmentions = [q for q in quotes if q.korean], []
-        kpeople = korean.attribute(doc, kquotes, kmentions, people.persons, klex)
+        kpeople = korean.attribute(doc, kquotes, kmentions, people.persons, klex, ko)
         for m in kmentions:
             people.insert(m)
         english = sorted(english + kquotes, key=lambda q: q.open)
+        _carry_across(doc, english)
     return DocPeople(_merge_repeats(text, english), people, kpeople)
+
+
+_LABEL = re.compile(r"\s*(?:\[[^\]\n]{1,40}\]\s*)?")
+
+
+def _carry_across(doc: Doc, quotes: list) -> None:
+    """In an article in two languages, a quote that opens its paragraph (after a bracketed
+    label at most: "[HRW statement] "...") with no speaker continues the speaker of the
+    quote before it, whichever language's rules attributed that one."""
+    for prev, q in zip(quotes, quotes[1:], strict=False):
+        if q.cluster < 0 <= prev.cluster and q.para - prev.para <= 2 and \
+                _LABEL.fullmatch(doc.text, doc.para_start[q.para], q.open):
+            q.cluster, q.method = prev.cluster, "carried"
 
 
 def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon) -> list[int]:
