@@ -162,8 +162,9 @@ def clean_notebook(nb: dict, source: str = "notebook") -> dict:
             continue
         cells.append(new)
     if n_outputs == 0:
-        raise RenderError(f"stage: {source} has no outputs: render an *executed* notebook "
-                          "(run it with `nkhr batch` or `nkhr run` first)")
+        raise RenderError(f"stage: {source} has no outputs: render an *executed* notebook, "
+                          "such as the one `nkhr run` leaves in OUT/runs/brief/brief.ipynb "
+                          "(or `nkhr batch reports/batch.yml`, in reports/_build/runs/brief/)")
     meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python"}}
     return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
