@@ -173,6 +173,9 @@ def test_a_dollar_sign_in_a_name_is_text_not_mathtext(tmp_path):
     assert saved.png.stat().st_size > 1000
     fig = figures.quotes_per_speaker(df)
     assert "Jang $\\foo{$ Se-yul" in figures.figure_text(fig)
+    figures.figure_bytes(fig, "png")
+    label = next(t for t in fig.axes[0].get_yticklabels() if "Jang" in t.get_text())
+    assert label.get_fontfamily()[0] == "DejaVu Sans"   # NanumGothic would draw "\\" as "₩"
     plt.close(fig)
 
 

@@ -50,7 +50,7 @@ OUTPUTS = {
     "missing_glyph": {1: [_md("A quote in Thai: สวัสดี")]},
     # a Hangul name alone in the first table cell, letters NanumGothic lacks
     "glyphs": {1: [_md("| Speaker | Outlet |\n|:--|:--|\n| 이영희 | Åbo Underrättelser |\n"
-                       "| 이영희 씨 | Dnevnik Šibenik č ✓ |\n| **영희** | Daily News |")]},
+                       "| 이영희 씨 | Dnevnik Šibenik č ✓ |\n| **영희** | Daily \\$\\\\undefined\\$ News |")]},
     "smuggling": {1: [_md(
         "Raw: <script>document.title='RAW_HTML_RAN'</script> and `#read(\"/etc/passwd\")`{=typst}\n\n"
         "```{=typst}\n#read(\"/etc/hostname\")\n```\n\n"
@@ -248,12 +248,17 @@ def test_a_hangul_name_alone_and_european_letters_have_glyphs(tmp_path):
     page = out["html"].read_text(encoding="utf-8")
     assert font_stack(page)[0] == "nkhr Brief"
     shown = visible_text(page)
-    for word in ("이영희", "Åbo", "Underrättelser", "Šibenik", "č", "✓"):
+    for word in ("이영희", "Åbo", "Underrättelser", "Šibenik", "č", "✓", "$\\undefined$"):
         assert word in shown
     assert tofu(page) == {}
     assert {f["family"] for f in faces(page)} == {"nkhr Brief"}
+    # NanumGothic draws "\\" as a won sign: the backslash comes from DejaVu Sans
+    nanum, dejavu = [f for f in faces(page) if f["weight"] == "400"]
+    assert not any(a <= 0x5C <= b for a, b in nanum["ranges"])
+    assert any(a <= 0x5C <= b for a, b in dejavu["ranges"]) and 0x5C in dejavu["cmap"]
     text = _pdftotext(out["pdf"])
     assert "이영희" in text and "Åbo Underrättelser" in text and "Šibenik" in text
+    assert "Daily $\\undefined$ News" in text
     fonts = subprocess.run(["pdffonts", str(out["pdf"])], capture_output=True, text=True,
                            check=True).stdout
     assert "NanumGothic" in fonts and "DejaVuSans" in fonts

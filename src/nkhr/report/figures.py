@@ -51,7 +51,7 @@ from matplotlib.patches import Patch
 
 from ..tables import _atomic_write
 from . import labels as _labels
-from .fonts import FAMILY, LATIN_FAMILY, check, hangul_font
+from .fonts import FAMILY, LATIN_FAMILY, NOT_FROM_HANGUL_FONT, check, hangul_font
 
 INK = "#1D2733"
 MUTED = "#6B7785"
@@ -171,6 +171,9 @@ def figure_bytes(fig, fmt: str) -> bytes:
     bundled font can draw (it would be an empty box), naming it.
     """
     check(figure_text(fig), f"figure {_title(fig) or '(untitled)'!r}")
+    for text in fig.findobj(matplotlib.text.Text):
+        if any(ch in text.get_text() for ch in NOT_FROM_HANGUL_FONT):
+            text.set_fontfamily([LATIN_FAMILY, FAMILY])  # NanumGothic's backslash is a ₩
     buf = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     with styled():

@@ -27,6 +27,9 @@ FAMILY = "NanumGothic"
 LATIN_FAMILY = "DejaVu Sans"
 #: Font families in the order a character is looked up.
 CHAIN = (FAMILY, LATIN_FAMILY)
+#: Characters NanumGothic has but draws as something else: its backslash is a won sign (₩),
+#: as in many Korean fonts. The chain takes them from DejaVu Sans.
+NOT_FROM_HANGUL_FONT = "\\"
 
 
 @cache
@@ -73,8 +76,11 @@ def cmap(path: str | os.PathLike) -> frozenset[int]:
 
 
 def covering(ch: str, bold: bool = False) -> Path | None:
-    """The first font of the chain with a glyph for `ch`, or None."""
-    return next((f for f in chain(bold) if ord(ch) in cmap(f)), None)
+    """The first font of the chain that draws `ch`, or None."""
+    fonts = chain(bold)
+    if ch in NOT_FROM_HANGUL_FONT:
+        fonts = fonts[1:]
+    return next((f for f in fonts if ord(ch) in cmap(f)), None)
 
 
 def needs_glyph(ch: str) -> bool:
@@ -124,6 +130,8 @@ def stage(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for src in [*chain(False), *chain(True)]:
         dst = folder / src.name
+        if dst.exists():
+            continue
         try:
             os.symlink(src, dst)
         except OSError:
