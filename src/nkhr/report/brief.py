@@ -45,20 +45,20 @@ from . import markdown as md
 #: What the brief's notebook parameters mean, for the provenance appendix.
 SETTINGS = {"top_n": "speakers in the table", "quotes_per_frame": "sentences per frame",
             "korean_n": "Korean passages"}
-#: `nkhr evaluate` measures as the methods table names them.
+#: `nkhr evaluate` measures as the methods table names them, in the order it shows them.
 MEASURES = {
     "quotes": "Quotes found",
     "quotes_e2e": "Quotes found with the right speaker",
+    "attribution_accuracy": "Found quotes with the right speaker",
     "speaker_clustering": "Quotes of one person joined (pairs)",
+    "role_category_accuracy": "Speakers in the right role category",
     "frame_sentence": "Framing sentences found",
     "frame_label": "Frame labels of found sentences",
     "frame_label_e2e": "Frame labels, all sentences",
-    "attribution_accuracy": "Found quotes with the right speaker",
-    "role_category_accuracy": "Speakers in the right role category",
-    "frame_label_micro_f1": "Frame labels (micro F1)",
-    "frame_label_e2e_f1": "Frame labels, all sentences (micro F1)",
     "frame_speaker_accuracy": "Framing sentences with the right speaker",
 }
+#: Measures that repeat another's F1 (shown once, with the other).
+_REPEATS = {"frame_label_micro_f1": "frame_label", "frame_label_e2e_f1": "frame_label_e2e"}
 # The command that adds accuracy to a brief, as literal text ("--" stays two hyphens).
 RUN_WITH_GOLD = md.strong("nkhr run --gold YOUR_FOLDER")
 # How a Korean (or any) sentence may end: closing punctuation, or a Korean final ending.
@@ -595,16 +595,17 @@ def scores_table(scores: Mapping) -> str:
     named in words (:data:`MEASURES`).
     """
     rows = []
-    for key in sorted(scores):
+    order = {k: i for i, k in enumerate(MEASURES)}
+    for key in sorted(scores, key=lambda k: (order.get(k, len(order)), k)):
         val = scores[key]
+        name = MEASURES.get(key, _labels.words(key))
         if isinstance(val, Mapping) and "f1" in val:
             n_gold = val.get("tp", 0) + val.get("fn", 0) if "tp" in val else ""
-            rows.append((MEASURES.get(key, _labels.words(key)), f"{val.get('precision', 0):.2f}",
-                         f"{val.get('recall', 0):.2f}", f"{val['f1']:.2f}", n_gold))
-    for key in sorted(scores):
-        val = scores[key]
-        if isinstance(val, int | float) and not isinstance(val, bool):
-            rows.append((MEASURES.get(key, _labels.words(key)), "", "", f"{val:.2f}", ""))
+            rows.append((name, f"{val.get('precision', 0):.2f}", f"{val.get('recall', 0):.2f}",
+                         f"{val['f1']:.2f}", n_gold))
+        elif (isinstance(val, int | float) and not isinstance(val, bool)
+              and _REPEATS.get(key) not in scores):
+            rows.append((name, "", "", f"{val:.2f}", ""))
     return md.table(["Measure", "Precision", "Recall", "F1 / accuracy", "Gold items"], rows,
                     align=["l", "r", "r", "r", "r"])
 

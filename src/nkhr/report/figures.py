@@ -370,7 +370,7 @@ def stacked_bars(matrix: pd.DataFrame, *, title: str, xlabel: str = "", palette=
     rows, cols = _namer(row_names), _namer(col_names)
     m = matrix.loc[:, [c for c in matrix.columns if matrix[c].sum() > 0]] if len(matrix) else matrix
     with styled():
-        fig, ax = plt.subplots(figsize=(7.5, 0.38 * max(len(m), 3) + 1.6) if horizontal
+        fig, ax = plt.subplots(figsize=(7.5, 0.3 * max(len(m), 3) + 1.3) if horizontal
                                else (7.5, 4.0))
         if m.empty or m.shape[1] == 0:
             _empty(ax)
@@ -483,8 +483,11 @@ def themes_by_role(matrix: pd.DataFrame, *, title: str = "Themes by speaker role
 
 
 def frames_by_role(matrix: pd.DataFrame, *, title: str = "Frames by role category", labels=None):
-    """Stacked bars: one bar per role category, its frame counts stacked (role × frame)."""
+    """Stacked bars: one bar per role category (most framing first), its frame counts stacked
+    (role × frame)."""
     labels = labels or _labels.of()
+    if len(matrix):
+        matrix = matrix.loc[matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     return stacked_bars(matrix, title=title, xlabel="sentences", palette=FRAME_COLORS,
                         row_names=labels.role, col_names=labels.frame)
 
