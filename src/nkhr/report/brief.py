@@ -144,7 +144,7 @@ def sources_table(tables: Mapping, limit: int = 40) -> str:
         rows.append((r.outlet if isinstance(r.outlet, str) else "", _date(r.published) or "undated",
                      shown, r.source_id))
     note = f" (the first {limit} of {len(src):,})" if len(src) > limit else ""
-    return md.table(["Outlet", "Published", "Title", "Source id"], rows,
+    return md.table(["Outlet", "Published", "Title", "Source id"], rows, widths=[22, 15, 38, 25],
                     caption=f"Articles analyzed{note}; titles link to the article when its address is recorded.")
 
 
