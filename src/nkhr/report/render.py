@@ -254,7 +254,7 @@ def font_css(text: str) -> str:
 
 def write_font_css(build: Path) -> None:
     """Replace the staged ``styles/fonts.css`` with the embedded fonts for the staged notebook."""
-    text = (build / "brief.ipynb").read_text(encoding="utf-8")
+    text = shown_text(json.loads((build / "brief.ipynb").read_text(encoding="utf-8")))
     (build / "styles").mkdir(exist_ok=True)
     (build / "styles" / "fonts.css").write_text(font_css(text), encoding="utf-8")
 
