@@ -61,7 +61,7 @@ ACCENT = "#1F3A5F"
 #: Paul Tol's "muted" scheme: nine colours that stay apart for colour-blind readers
 #: (tests/test_figures.py checks it under simulated protan, deutan and tritan vision).
 TOL_MUTED = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
-         "#882255", "#AA4499"]
+             "#882255", "#AA4499"]
 #: The "Other themes" bar and anything unattributed: pale grey, Tol's colour for "no category".
 OTHER_GREY = "#DDDDDD"
 #: One colour per speaker role category (gold guidelines' categories).
@@ -79,8 +79,8 @@ FRAME_COLORS = {
 CYCLE = TOL_MUTED
 #: Themes a chart shows one by one (one colour each); the rest are "Other themes".
 TOP_THEMES = len(TOL_MUTED)
-#: The key of the "Other themes" column (never a codebook id).
-OTHER = "\u0000other"
+#: The key of the "Other themes" column (shown by its label; a codebook id has no brackets).
+OTHER = "(other themes)"
 SEQUENTIAL = LinearSegmentedColormap.from_list("nkhr", ["#F4F6F9", "#9DB4CF", "#1F3A5F"])
 
 
