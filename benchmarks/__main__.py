@@ -31,6 +31,17 @@ from .corpus import generate
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# --rev runs these benchmarks in a snapshot of the commit; the repository they belong to is
+# passed on, so paths into it (and into the snapshot) are recorded relative to it.
+REPO = Path(os.environ.get("NKHR_BENCH_REPO") or ROOT)
+
+
+def repo_relative(text: str) -> str:
+    """`text` with absolute paths into the repository (or a --rev snapshot of it) made relative
+    to it: results then say `benchmarks/out`, not the folders of the machine they ran on."""
+    for root in sorted({str(REPO), str(ROOT)}, key=len, reverse=True):
+        text = text.replace(root + os.sep, "").replace(root, ".")
+    return text
 
 TARGETS = {  # name: (what, target, compare)
     "throughput_serial": ("nkhr.analyze chars/s ÷ spaCy blank tokenizer chars/s, serial", 1.0, ">="),
@@ -101,7 +112,7 @@ def to_markdown(res: dict) -> str:
     lines = ["# nkhr benchmark results", "",
              f"Machine: {m['cpus']} CPUs (a pure-Python loop runs {m.get('parallel_speedup_2_procs')}× "
              f"faster in 2 processes than in 1), Python {m['python']}, {m['platform']}. "
-             f"Command: `{res['command']}`. Seed {res['seed']}. Code: {res['code']['rev']}.", ""]
+             f"Command: `{repo_relative(res['command'])}`. Seed {res['seed']}. Code: {res['code']['rev']}.", ""]
     if res.get("targets"):
         lines += ["## Targets", "", "| target | value | goal | met |", "|---|---:|---|---|"]
         for t in res["targets"]:
@@ -152,7 +163,7 @@ def to_markdown(res: dict) -> str:
         for name, r in sc["runs"].items():
             same = "(reference)" if name == "workers_1" else (
                 "yes" if ident[name]["identical"] else "**no**: " + ", ".join(ident[name]["differing"]))
-            lines.append(f"| `{r['command'].replace(str(ROOT) + '/', '')}` | {r['wall_s']} | {r['peak_rss_mb']} | "
+            lines.append(f"| `{repo_relative(r['command'])}` | {r['wall_s']} | {r['peak_rss_mb']} | "
                          f"{r['peak_tree_rss_mb']} | {same} |")
         samples = "; ".join(f"{k}: {', '.join(map(str, r.get('samples', [r['wall_s']])))} s"
                             for k, r in sc["runs"].items())
@@ -174,11 +185,11 @@ def to_markdown(res: dict) -> str:
                       f"{'yes' if inc['full_identical_to_no_cache_serial'] else '**no**'}; "
                       f"unchanged re-run identical: {'yes' if inc['rerun_nothing_changed_identical'] else '**no**'}.", ""]
     for name, extra in res.get("external", {}).items():
-        lines += [f"## {name}", "", "```json", json.dumps(extra, indent=2)[:4000], "```", ""]
+        lines += [f"## {name}", "", "```json", repo_relative(json.dumps(extra, indent=2)[:4000]), "```", ""]
     prof = res.get("profile")
     if prof:
         lines += ["## Profile (serial, cProfile, top by own time)", "", "```",
-                  _trim_profile(prof["tottime"]), "```", ""]
+                  repo_relative(_trim_profile(prof["tottime"])), "```", ""]
     return "\n".join(lines)
 
 
@@ -221,7 +232,8 @@ def _at_rev(rev: str, argv: list[str]) -> int:
                           "pyproject.toml"], cwd=ROOT, check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(snap)], input=tar, check=True)
     shutil.copytree(HERE, snap / "benchmarks", ignore=shutil.ignore_patterns("out", "corpus", "__pycache__"))
-    env = dict(os.environ, PYTHONPATH=f"{snap / 'src'}{os.pathsep}{snap}", NKHR_BENCH_REV=sha)
+    env = dict(os.environ, PYTHONPATH=f"{snap / 'src'}{os.pathsep}{snap}", NKHR_BENCH_REV=sha,
+               NKHR_BENCH_REPO=str(ROOT), NKHR_BENCH_COMMAND="python -m benchmarks " + " ".join(argv))
     env.pop("NKHR_CODEBOOKS", None)
     rest, skip = [], False
     for x in argv:  # drop --rev REV / --rev=REV
@@ -279,7 +291,8 @@ def main(argv=None) -> int:
     import nkhr
 
     rev = os.environ.get("NKHR_BENCH_REV")
-    res: dict = {"command": "python -m benchmarks " + " ".join(argv), "seed": a.seed,
+    command = os.environ.get("NKHR_BENCH_COMMAND") or "python -m benchmarks " + " ".join(argv)
+    res: dict = {"command": command, "seed": a.seed,
                  "code": {"rev": rev or "work tree (uncommitted edits included)",
                           "nkhr": str(Path(nkhr.__file__).parent)},
                  "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

@@ -145,6 +145,13 @@ def test_each_run_writes_its_folder_and_keeps_partial_notebooks(mixed):
     assert errors and errors[0]["ename"] == "ValueError"
 
 
+def test_runs_log_no_warning_about_an_unencrypted_kernel(mixed):
+    """The kernel listens on a local socket, so ipykernel has nothing to warn about."""
+    spec, _ = mixed
+    log = (spec.parent / "out" / "fine" / ".run.log").read_text(encoding="utf-8", errors="replace")
+    assert "without encryption" not in log and "RuntimeWarning" not in log, log
+
+
 def test_no_kernel_outlives_the_batch(mixed):
     spec, _ = mixed
     out = str((spec.parent / "out").resolve())

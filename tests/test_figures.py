@@ -93,3 +93,98 @@ def test_colours_are_fixed_per_role_and_frame():
     assert [matplotlib.colors.to_hex(b.patches[0].get_facecolor()) for b in bars] == [
         figures.FRAME_COLORS[f].lower() for f in MATRIX.columns]
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- readers' view
+
+def _cvd_lab(hex_colour: str, matrix) -> np.ndarray:
+    """CIELAB of `hex_colour` as a viewer with the colour vision `matrix` sees it."""
+    c = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    lin = np.clip(matrix @ lin, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ lin / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1: protanopia, deuteranopia, tritanopia.
+CVD = {"normal": np.eye(3),
+       "protan": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                           [-0.003882, -0.048116, 1.051998]]),
+       "deutan": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                           [-0.011820, 0.042940, 0.968881]]),
+       "tritan": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                           [0.004733, 0.691367, 0.303900]])}
+
+
+@pytest.mark.parametrize("palette", [
+    list(figures.ROLE_COLORS.values()), list(figures.FRAME_COLORS.values()),
+    [*figures.CYCLE, figures.OTHER_GREY]])
+def test_palettes_keep_categories_apart_for_colour_blind_readers(palette):
+    assert len(set(palette)) == len(palette)
+    for name, m in CVD.items():
+        labs = [_cvd_lab(c, m) for c in palette]
+        closest = min(np.linalg.norm(a - b) for i, a in enumerate(labs) for b in labs[i + 1:])
+        assert closest > 12, name   # CIE76 ΔE: clearly different at a glance
+
+
+def _legend(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
+def test_themes_chart_names_themes_gives_each_a_colour_and_groups_the_tail():
+    themes = ["defectors_refugees", "events", "accountability_coi", "military_troops_abroad",
+              "nuclear_missile", "religious_freedom", "food_humanitarian_aid", "unification",
+              "forced_labor_overseas_workers", "information_access", "forced_repatriation",
+              "women_children", "abductees_separated_families", "prison_camps", "sanctions"]
+    outlets = ["National Endowment for Democracy", "Åbo Underrättelser", "Korea JoongAng Daily"]
+    m = pd.DataFrame([[20 - j for j in range(15)]] * 3, index=outlets, columns=themes)
+    fig = figures.themes_by_outlet(m)
+    legend = _legend(fig)
+    assert len(legend) == figures.TOP_THEMES + 1 and legend[-1] == "Other themes"
+    assert "Defectors and refugees" in legend and not [x for x in legend if "_" in x]
+    colours = [matplotlib.colors.to_hex(b.patches[0].get_facecolor()) for b in fig.axes[0].containers]
+    assert len(set(colours)) == len(colours) and colours[-1] == figures.OTHER_GREY.lower()
+    ticks = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    assert "National Endowment for Democracy" in ticks and "Åbo Underrättelser" in ticks  # not cut
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)": Å must come from DejaVu
+        figures.figure_bytes(fig, "png")
+    plt.close(fig)
+
+
+def test_frame_and_role_charts_name_them_as_readers_do():
+    m = pd.DataFrame([[1, 2], [3, 0]], index=["dprk", "reporter"], columns=["nexus", "counter_frame"])
+    fig = figures.frames_by_role(m)
+    assert _legend(fig) == ["Rights and security inseparable", "Rights as a political weapon"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["North Korean officials", "Reporter"]
+    plt.close(fig)
+    fig = figures.speaker_frame_matrix(pd.DataFrame([[1]], index=["NARRATOR"], columns=["root_cause"]))
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Reporter"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["Repression drives the\nthreat"]
+    plt.close(fig)
+
+
+def test_a_dollar_sign_in_a_name_is_text_not_mathtext(tmp_path):
+    df = pd.DataFrame({"speaker": ["Jang $\\foo{$ Se-yul", "Daily $\\undefinedmacro$ News"],
+                       "role_category": ["ngo", "other"], "n_quotes": [3, 1]})
+    saved = figures.save_figure(figures.quotes_per_speaker(df), tmp_path, "dollar", show=False)
+    assert saved.png.stat().st_size > 1000
+    fig = figures.quotes_per_speaker(df)
+    assert "Jang $\\foo{$ Se-yul" in figures.figure_text(fig)
+    figures.figure_bytes(fig, "png")
+    label = next(t for t in fig.axes[0].get_yticklabels() if "Jang" in t.get_text())
+    assert label.get_fontfamily()[0] == "DejaVu Sans"   # NanumGothic would draw "\\" as "₩"
+    plt.close(fig)
+
+
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # drawn once for the layout
+def test_a_character_no_bundled_font_has_is_refused_by_name(tmp_path):
+    from nkhr.errors import RenderError
+
+    df = pd.DataFrame({"speaker": ["สมชาย"], "role_category": ["other"], "n_quotes": [1]})
+    with pytest.raises(RenderError, match=r"figure 'Quotes per speaker': no font nkhr bundles .* "
+                                          r"can draw U\+0E2A"):
+        figures.save_figure(figures.quotes_per_speaker(df), tmp_path, "thai", show=False)
+    assert not list(tmp_path.iterdir())

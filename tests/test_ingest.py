@@ -288,3 +288,53 @@ def test_a_korean_file_name_decomposed_by_the_file_system_matches_the_catalog(tm
     assert len(t.sources) == 1
     bad = t.ingest_report[t.ingest_report.problem == "duplicate_id"]
     assert len(bad) == 1 and name in bad.message.iloc[0]
+
+
+@pytest.mark.parametrize("head, url, published", [
+    ("Canonical URL: https://news.example.org/2024/07/forum?id=7", "https://news.example.org/2024/07/forum?id=7", None),
+    ("원문 보기: https://news.example.kr/view/123", "https://news.example.kr/view/123", None),
+    ("https://news.example.org/a/b", "https://news.example.org/a/b", None),
+    ("Updated: Jan. 5, 2024", None, "2024-01-05"),
+    ("2024-07-11", None, "2024-07-11"),
+    ("July 11, 2024", None, "2024-07-11"),
+    ("Thursday, July 11, 2024 - 18:07 KST", None, "2024-07-11"),
+    ("2024년 7월 11일", None, "2024-07-11"),
+    ("Posted on July 11, 2024 by Jane Roe", None, "2024-07-11"),
+])
+def test_the_page_states_its_address_and_date(tmp_path, head, url, published):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(f"Forum on rights opens in Seoul\n{head}\n"
+                               "The forum opened on Thursday. Speakers called for action.\n",
+                               encoding="utf-8")
+    src = nkhr.load_corpus(raw).sources.iloc[0]
+    assert (src.url if pd.notna(src.url) else None) == url
+    assert (src.published.isoformat() if pd.notna(src.published) else None) == published
+    assert head not in src.text and src.text.endswith("Speakers called for action.")
+
+
+def test_a_bare_date_or_address_inside_the_article_is_its_text(tmp_path):
+    """Below the first sentence a date line is the text's own (a declaration signed on a day)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Declaration of the forum\nWe call for action. We will not forget.\n"
+                               "July 22, 2024\nhttps://example.org/cited-report\n", encoding="utf-8")
+    src = nkhr.load_corpus(raw).sources.iloc[0]
+    assert pd.isna(src.published) and pd.isna(src.url)
+    assert "July 22, 2024" in src.text and "https://example.org/cited-report" in src.text
+
+
+def test_the_bundled_catalog_states_only_what_the_articles_state():
+    """data/catalog.csv: each title, date and URL in it can be read in the article itself."""
+    import csv
+
+    with open(RAW.parent / "catalog.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        text = " ".join((RAW / f"{row['source_id']}.txt").read_text(encoding="utf-8").split())
+        if row["title"]:
+            assert row["title"] in text, row["source_id"]
+        if row["url"]:
+            assert row["url"] in text, row["source_id"]
+        if row["published"]:
+            assert parse_date(text[text.index("Published"):]).isoformat() == row["published"]

@@ -14,6 +14,8 @@ import pytest
 from nkhr.errors import RenderError
 from nkhr.report import render as r
 
+from .htmlfonts import faces, font_stack, tofu, visible_text
+
 FIX = Path(__file__).parent / "fixtures" / "render"
 EPOCH = "1720656000"  # 2024-07-11
 
@@ -46,6 +48,9 @@ OUTPUTS = {
              "evalue": "date_from: 'x' is not an ISO date", "traceback": []}],
     },
     "missing_glyph": {1: [_md("A quote in Thai: สวัสดี")]},
+    # a Hangul name alone in the first table cell, letters NanumGothic lacks
+    "glyphs": {1: [_md("| Speaker | Outlet |\n|:--|:--|\n| 이영희 | Åbo Underrättelser |\n"
+                       "| 이영희 씨 | Dnevnik Šibenik č ✓ |\n| **영희** | Daily \\$\\\\undefined\\$ News |")]},
     "smuggling": {1: [_md(
         "Raw: <script>document.title='RAW_HTML_RAN'</script> and `#read(\"/etc/passwd\")`{=typst}\n\n"
         "```{=typst}\n#read(\"/etc/hostname\")\n```\n\n"
@@ -108,7 +113,14 @@ def test_html_is_self_contained_and_shows_only_the_brief(rendered):
                    "HTML_OUTPUT", "PLAIN_REPR_TEXT", "EXECUTE_RESULT_REPR", "papermill",
                    "2024-01-01T00:00:00"):
         assert hidden not in page, hidden
-    assert "NanumGothic Brief" in page and "data:font/woff;base64," in page  # Hangul font subset
+    assert "nkhr Brief" in page and "data:font/woff;base64," in page   # the embedded fonts
+
+
+def test_html_embeds_a_glyph_for_every_character_it_shows(rendered):
+    page = rendered["html"].read_text(encoding="utf-8")
+    assert font_stack(page)[0] == "nkhr Brief"
+    assert tofu(page) == {}
+    assert "존엄은" in visible_text(page)
 
 
 def test_pdf_has_the_text_and_embeds_its_fonts(rendered):
@@ -117,7 +129,7 @@ def test_pdf_has_the_text_and_embeds_its_fonts(rendered):
     assert "SECRET_CODE_SOURCE" not in text and "STREAM_STDOUT_TEXT" not in text
     fonts = subprocess.run(["pdffonts", str(rendered["pdf"])], capture_output=True, text=True,
                            check=True).stdout.splitlines()[2:]
-    assert fonts and all("NanumGothic" in line for line in fonts)
+    assert fonts and all("NanumGothic" in line or "DejaVu" in line for line in fonts)
     assert all(line.split()[-5] == "yes" for line in fonts)     # the "emb" column
 
 
@@ -146,7 +158,7 @@ def test_markdown_outputs_cannot_smuggle_markup(tmp_path):
 @pytest.mark.parametrize("fixture, step, words", [
     ("error_output", "stage", "cell 3 failed when the notebook ran"),
     ("unexecuted", "stage", "has no outputs"),
-    ("missing_glyph", "typst", "no glyph for U+0E2A"),
+    ("missing_glyph", "stage", "U+0E2A 'ส', U+0E27 'ว', U+0E31 'ั', U+0E14 'ด', U+0E35 'ี' in \"A quote in Thai: สวัสดี\""),
 ])
 def test_a_failure_names_its_step_and_leaves_the_old_brief_alone(tmp_path, fixture, step, words):
     notebook = executed(fixture, tmp_path.parent / f"{tmp_path.name}-nb")
@@ -227,3 +239,42 @@ def test_quarto_engine_gets_the_same_staged_project(tmp_path, monkeypatch):
         for staged in ("_quarto.yml", "brief.ipynb", "filters", "styles", "typst"):
             assert staged in log
         assert f"render brief.ipynb --to {to} --no-execute" in log
+
+
+def test_a_hangul_name_alone_and_european_letters_have_glyphs(tmp_path):
+    """The tofu of issue 18 (이영희 alone in a table cell) and 19 (Å, č, Š): checked on the page's
+    own fonts and CSS, and on the PDF's text and fonts, with no screenshot."""
+    out = r.render(executed("glyphs", tmp_path / "nb"), out_dir=tmp_path, engine="embedded")
+    page = out["html"].read_text(encoding="utf-8")
+    assert font_stack(page)[0] == "nkhr Brief"
+    shown = visible_text(page)
+    for word in ("이영희", "Åbo", "Underrättelser", "Šibenik", "č", "✓", "$\\undefined$"):
+        assert word in shown
+    assert tofu(page) == {}
+    assert {f["family"] for f in faces(page)} == {"nkhr Brief"}
+    # NanumGothic draws "\\" as a won sign: the backslash comes from DejaVu Sans
+    nanum, dejavu = [f for f in faces(page) if f["weight"] == "400"]
+    assert not any(a <= 0x5C <= b for a, b in nanum["ranges"])
+    assert any(a <= 0x5C <= b for a, b in dejavu["ranges"]) and 0x5C in dejavu["cmap"]
+    text = _pdftotext(out["pdf"])
+    assert "이영희" in text and "Åbo Underrättelser" in text and "Šibenik" in text
+    assert "Daily $\\undefined$ News" in text
+    fonts = subprocess.run(["pdffonts", str(out["pdf"])], capture_output=True, text=True,
+                           check=True).stdout
+    assert "NanumGothic" in fonts and "DejaVuSans" in fonts
+
+
+def test_tofu_check_sees_a_character_the_embedded_fonts_lack(rendered):
+    page = rendered["html"].read_text(encoding="utf-8")
+    assert tofu(page, "존엄은 중요하다. Bold") == {}
+    assert tofu(page, "สวัสดี") == {"400": ["สวัสดี"], "700": ["สวัสดี"]}
+    assert tofu(page, "희귀") != {}   # a syllable this brief does not use is not embedded
+
+
+def test_font_css_puts_each_character_in_the_first_font_that_has_it():
+    css = r.font_css("이영희 Åbo")
+    assert css.count("@font-face") == 4                      # NanumGothic and DejaVu Sans, 2 weights
+    assert "unicode-range: U+C601, U+C774, U+D76C" not in css  # Hangul shares a range with ASCII
+    nanum, dejavu = css.split("@font-face")[1], css.split("@font-face")[2]
+    assert "U+C774" in nanum and "U+C5" in dejavu and "U+C5" not in nanum
+    assert r.unicode_range("abcz") == "U+61-63, U+7A"

@@ -1,4 +1,7 @@
-"""The ``nkhr`` command. Parses arguments and calls the public API; no logic lives here."""
+"""The ``nkhr`` command line: news articles to tables, notebooks and a brief."""
+
+# Parses arguments and calls the public API; no logic lives here. Every command and option
+# has a help line a researcher understands and an example (`nkhr COMMAND --help`).
 
 from __future__ import annotations
 
@@ -7,6 +10,19 @@ import sys
 from pathlib import Path
 
 from .errors import NkhrError
+
+DESCRIPTION = ("Find who is quoted on North Korean human rights, on which themes, and how they "
+               "link rights to weapons programs: news articles in, tables, notebooks and an "
+               "HTML/PDF brief out.")
+EXAMPLES = """examples:
+  nkhr run                                     analyze the bundled articles and make the brief
+  nkhr run --corpus my/articles --out out      the same for your own articles, into out/
+  nkhr analyze data/raw --out data/processed   only the tables (quotes, speakers, themes, frames)
+  nkhr evaluate --gold tests/gold/seeds --pred data/processed
+  nkhr batch reports/batch.yml --workers 2     run notebooks with parameters (docs/batch.md)
+  nkhr render                                  render the last run's brief again
+
+`nkhr COMMAND --help` explains a command and its options."""
 
 
 def _ingest(a) -> int:
@@ -88,79 +104,137 @@ def _render(a) -> int:
 def _run(a) -> int:
     from .report.run import run
 
-    outputs = run(corpus=a.corpus, out=a.out, gold=a.gold, engine=a.engine, workers=a.workers)
-    for fmt, path in outputs.items():
-        print(f"{fmt}: {path}")
+    print(run(corpus=a.corpus, out=a.out, gold=a.gold, engine=a.engine, workers=a.workers).summary())
     return 0
 
 
+ENGINE_HELP = ("who renders: quarto (Quarto, if installed), embedded (Pandoc and Typst from the "
+               "Python packages), auto (default: Quarto when it is on PATH, else embedded)")
+EXECUTOR_HELP = ("where the work runs: local (processes on this machine, the default) or dask "
+                 "(a dask cluster)")
+SCHEDULER_HELP = ("with --executor dask: the address of a running dask scheduler, e.g. "
+                  "tcp://10.0.0.5:8786 (default: start a cluster on this machine)")
+
+
+def _command(sub, name: str, summary: str, examples: str, func):
+    """A subcommand with a one-line summary (in `nkhr --help`) and examples (in its own help)."""
+    s = sub.add_parser(name, help=summary, description=summary[:1].upper() + summary[1:] + ".",
+                       epilog="examples:\n" + examples,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.set_defaults(func=func)
+    return s
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="nkhr", description=__doc__.splitlines()[0] if __doc__ else None)
+    p = argparse.ArgumentParser(prog="nkhr", description=DESCRIPTION, epilog=EXAMPLES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     from . import __version__
 
     p.add_argument("--version", action="version", version=f"nkhr {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
+
+    def engine_arg(s):
+        s.add_argument("--engine", choices=["auto", "quarto", "embedded"], default="auto",
+                       help=ENGINE_HELP)
+
+    def executor_args(s):
+        s.add_argument("--executor", choices=["local", "dask"], default="local", help=EXECUTOR_HELP)
+        s.add_argument("--scheduler", help=SCHEDULER_HELP)
 
     def corpus_args(s):
-        s.add_argument("raw_dir", type=Path, help="folder of raw articles (*.txt, *.html)")
-        s.add_argument("--out", type=Path, required=True, help="folder for the tables")
+        s.add_argument("raw_dir", type=Path, metavar="RAW_DIR",
+                       help="folder of articles: one .txt or .html file per article")
+        s.add_argument("--out", type=Path, required=True,
+                       help="folder to write the tables to (Parquet and CSV, with meta.json)")
         s.add_argument("--catalog", type=Path, default=None,
-                       help="catalog CSV (default: catalog.csv in RAW_DIR or its parent, if any)")
+                       help="CSV of outlet, date, title and URL per article (source_id, outlet, "
+                            "published, title, url; default: catalog.csv in RAW_DIR or its parent)")
         s.add_argument("--strict", action="store_true",
-                       help="exit non-zero on any problem, not only when nothing was ingested")
+                       help="fail (exit 1) on any problem, not only when no article could be read")
         s.add_argument("--max-mb", type=float, default=10.0,
-                       help="skip raw files larger than this (default 10 MB)")
+                       help="skip files larger than this many megabytes (default 10)")
 
-    s = sub.add_parser("ingest", help="raw articles -> sources, paragraphs, sentences")
+    s = _command(sub, "ingest", "read articles into tables of sources, paragraphs and sentences",
+                 "  nkhr ingest data/raw --out data/processed", _ingest)
     corpus_args(s)
-    s.set_defaults(func=_ingest)
 
-    s = sub.add_parser("analyze", help="raw articles -> every table")
+    s = _command(sub, "analyze", "find quotes, speakers, themes and frames in articles",
+                 "  nkhr analyze data/raw --out data/processed\n"
+                 "  nkhr analyze my/articles --out out --themes my_themes.yml --workers 2", _analyze)
     corpus_args(s)
-    s.add_argument("--themes", type=Path, help="theme codebook (ours or quanteda YAML)")
-    s.add_argument("--frames", type=Path, help="frame codebook")
-    s.add_argument("--speakers", type=Path, help="speaker registry")
-    s.add_argument("--workers", type=int, default=1, help="processes (default 1)")
-    s.add_argument("--executor", choices=["local", "dask"], default="local")
-    s.add_argument("--scheduler", help="dask scheduler address (default: a local cluster)")
+    s.add_argument("--themes", type=Path,
+                   help="your theme codebook (YAML, ours or a quanteda dictionary; default: "
+                        "data/codebooks/themes.yml)")
+    s.add_argument("--frames", type=Path,
+                   help="your frame codebook (YAML; default: data/codebooks/frames.yml)")
+    s.add_argument("--speakers", type=Path,
+                   help="your speaker registry: names, aliases and roles to correct (YAML)")
+    s.add_argument("--workers", type=int, default=1,
+                   help="articles are split across this many processes (default 1)")
+    executor_args(s)
     s.add_argument("--cache", type=Path, default=None,
-                   help="per-article cache folder for incremental runs (default OUT/.cache)")
-    s.add_argument("--no-cache", action="store_true", help="redo every article")
-    s.set_defaults(func=_analyze)
+                   help="folder keeping each article's results, so a re-run redoes only changed "
+                        "articles (default OUT/.cache)")
+    s.add_argument("--no-cache", action="store_true",
+                   help="redo every article, ignoring and not writing the cache")
 
-    s = sub.add_parser("evaluate", help="score analyzed tables against gold annotations")
-    s.add_argument("--gold", type=Path, required=True)
-    s.add_argument("--pred", type=Path, required=True)
-    s.add_argument("--json", action="store_true")
+    s = _command(sub, "evaluate", "score analyzed tables against hand annotations (a gold folder)",
+                 "  nkhr evaluate --gold tests/gold/seeds --pred data/processed", _evaluate)
+    s.add_argument("--gold", type=Path, required=True,
+                   help="folder of hand annotations: sources.csv, speakers.csv, quotes.csv, "
+                        "frames.csv (how to annotate: tests/gold/GUIDELINES.md)")
+    s.add_argument("--pred", type=Path, required=True,
+                   help="folder of analyzed tables: the --out of `nkhr analyze`, or OUT/tables "
+                        "of `nkhr run`")
+    s.add_argument("--json", action="store_true", help="print the scores as JSON (for scripts)")
     s.add_argument("--errors", action="store_true",
-                   help="also list each missed, misattributed and spurious quote and frame sentence")
-    s.set_defaults(func=_evaluate)
+                   help="also list each missed, misattributed and spurious quote and frame sentence, "
+                        "with the sentence and why")
 
-    s = sub.add_parser("batch", help="run a batch of parameterized notebooks")
-    s.add_argument("spec", type=Path)
-    s.add_argument("--workers", type=int, default=None)
-    s.add_argument("--force", action="store_true", help="rerun runs whose inputs are unchanged")
-    s.add_argument("--dry-run", action="store_true", help="validate and list the runs, run nothing")
-    s.add_argument("--executor", choices=["local", "dask"], default="local")
-    s.add_argument("--scheduler", help="dask scheduler address (default: a local cluster)")
-    s.add_argument("--timeout", type=float, default=None, help="per-run timeout in seconds")
-    s.set_defaults(func=_batch)
+    s = _command(sub, "batch", "run notebooks with parameters from a batch spec (YAML)",
+                 "  nkhr batch reports/batch.yml --workers 2\n"
+                 "  nkhr batch my_batch.yml --dry-run     (check the spec, list the runs)", _batch)
+    s.add_argument("spec", type=Path, metavar="SPEC",
+                   help="the batch spec: which notebooks, with which parameters, where (format "
+                        "and a complete example: docs/batch.md)")
+    s.add_argument("--workers", type=int, default=None,
+                   help="notebooks run at a time (default: the spec's workers, else one per CPU)")
+    s.add_argument("--force", action="store_true",
+                   help="rerun every notebook, also those whose inputs did not change")
+    s.add_argument("--dry-run", action="store_true",
+                   help="check the spec and list the runs, without running any")
+    executor_args(s)
+    s.add_argument("--timeout", type=float, default=None,
+                   help="stop a notebook that runs longer than this many seconds (default: the "
+                        "spec's timeout, else none)")
 
-    s = sub.add_parser("render", help="render the brief to HTML and PDF")
-    s.add_argument("source", nargs="?", type=Path, default=None,
-                   help="executed brief notebook (default: reports/brief.ipynb)")
-    s.add_argument("--out", type=Path, default=None, help="output folder (default reports/_build)")
-    s.add_argument("--engine", choices=["auto", "quarto", "embedded"], default="auto")
-    s.add_argument("--formats", default="html,pdf")
-    s.set_defaults(func=_render)
+    s = _command(sub, "render", "render an executed brief notebook to HTML and PDF again",
+                 "  nkhr render                           (the brief of the last `nkhr run`)\n"
+                 "  nkhr render --out out                 (the last `nkhr run --out out`)\n"
+                 "  nkhr render out/runs/brief/brief.ipynb --out out --formats html", _render)
+    s.add_argument("source", nargs="?", type=Path, default=None, metavar="NOTEBOOK",
+                   help="the executed brief notebook (default: OUT/runs/brief/brief.ipynb, "
+                        "which `nkhr run --out OUT` leaves)")
+    s.add_argument("--out", type=Path, default=None,
+                   help="folder for brief.html and brief.pdf (default reports/_build)")
+    engine_arg(s)
+    s.add_argument("--formats", default="html,pdf",
+                   help="which files to make: html, pdf, or html,pdf (the default)")
 
-    s = sub.add_parser("run", help="analyze, run the default batch, render the brief")
-    s.add_argument("--corpus", type=Path, default=None, help="raw folder (default: bundled corpus)")
-    s.add_argument("--out", type=Path, default=None, help="output folder (default reports/_build)")
-    s.add_argument("--gold", type=Path, default=None, help="gold folder: adds scores to the brief")
-    s.add_argument("--engine", choices=["auto", "quarto", "embedded"], default="auto")
-    s.add_argument("--workers", type=int, default=None)
-    s.set_defaults(func=_run)
+    s = _command(sub, "run", "analyze articles, run the notebooks, make the HTML and PDF brief",
+                 "  nkhr run\n"
+                 "  nkhr run --corpus my/articles --out out --gold my/gold", _run)
+    s.add_argument("--corpus", type=Path, default=None,
+                   help="folder of articles (.txt or .html; default: the bundled data/raw)")
+    s.add_argument("--out", type=Path, default=None,
+                   help="folder for tables/, runs/ (the executed notebooks), brief.html and "
+                        "brief.pdf (default reports/_build)")
+    s.add_argument("--gold", type=Path, default=None,
+                   help="folder of your hand annotations of some of these articles: their "
+                        "accuracy scores go into the brief (tests/gold/GUIDELINES.md)")
+    engine_arg(s)
+    s.add_argument("--workers", type=int, default=None,
+                   help="notebooks run at a time (default: one per CPU)")
     return p
 
 

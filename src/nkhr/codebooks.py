@@ -572,7 +572,7 @@ class TermMatcher:
 _COMPILED: dict[tuple[str, str, str], object] = {}
 
 THEME_TOP_KEYS = {"version", "name", "description", "language", "themes"}
-SET_KEYS = {"description", "terms", "exclude"}
+SET_KEYS = {"description", "label", "label_ko", "terms", "exclude"}
 
 
 @dataclass
@@ -586,6 +586,9 @@ class ThemeCodebook:
     descriptions: dict[str, str]
     terms: list[Term]
     matcher: TermMatcher = field(repr=False)
+    #: theme -> its name for readers, in English and in Korean (``label``, ``label_ko``)
+    labels: dict[str, str] = field(default_factory=dict)
+    labels_ko: dict[str, str] = field(default_factory=dict)
 
     def terms_of(self, theme: str) -> list[str]:
         return [t.text for t in self.terms if t.category == theme and not t.exclude]
@@ -633,6 +636,23 @@ def _term_set(name: str, value, what: str, path: str, line: int | None) -> tuple
     return terms, str(value.get("description") or "")
 
 
+def _labels(block, what: str, path: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The ``label`` and ``label_ko`` of every entry of `block` that has them (text only)."""
+    out: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    for name, value in block.items():
+        if not isinstance(value, dict):
+            continue
+        for key, found in zip(("label", "label_ko"), out, strict=True):
+            label = value.get(key)
+            if label is None:
+                continue
+            if not isinstance(label, str) or not label.strip():
+                raise CodebookError(path, f"{what} {name!r}: `{key}` must be a name in words",
+                                    _line_of(value, key))
+            found[str(name)] = " ".join(label.split())
+    return out
+
+
 def _quanteda_categories(data, path: str, prefix=()) -> list[tuple[str, object, int | None]]:
     """(category path, list of terms, line) for every leaf of a quanteda YAML dictionary."""
     out = []
@@ -665,6 +685,8 @@ def load_themes(path: str | os.PathLike | None = None) -> ThemeCodebook:
         themes:
           forced_repatriation:
             description: ...
+            label: Forced repatriation             # names for readers (optional)
+            label_ko: 강제북송
             terms: [forced repatriation, repatriat*, 강제북송]
             exclude: [repatriation of remains]     # optional exceptions
           sanctions: [sanction*, ...]              # or just the list
@@ -686,6 +708,7 @@ def load_themes(path: str | os.PathLike | None = None) -> ThemeCodebook:
     terms: list[Term] = []
     themes: list[str] = []
     descriptions: dict[str, str] = {}
+    labels: tuple[dict[str, str], dict[str, str]] = ({}, {})
     if "themes" in data:
         fmt = "nkhr"
         _check_keys(data, THEME_TOP_KEYS, "", where, 1)
@@ -702,13 +725,14 @@ def load_themes(path: str | os.PathLike | None = None) -> ThemeCodebook:
             found, descriptions[name] = _term_set(name, value, "theme", where, _line_of(block, theme))
             terms += found
             themes.append(name)
+        labels = _labels(block, "theme", where)
     else:
         fmt, version = "quanteda", "unversioned"
         for name, value, line in _quanteda_categories(data, where):
             terms += _term_list(value, name, where, line)
             themes.append(name)
     book = ThemeCodebook(file, digest, version, fmt, themes, descriptions, terms,
-                         TermMatcher(terms, themes))
+                         TermMatcher(terms, themes), *labels)
     _COMPILED[("themes", where, digest)] = book
     return book
 
@@ -719,7 +743,7 @@ def load_themes(path: str | os.PathLike | None = None) -> ThemeCodebook:
 
 FRAME_LABELS = ("nexus", "funding", "diversion", "root_cause", "military_abuse", "counter_frame")
 FRAME_TOP_KEYS = {"version", "name", "description", "context", "cues", "frames"}
-FRAME_KEYS = {"definition", "rules"}
+FRAME_KEYS = {"definition", "label", "label_ko", "rules"}
 RULE_KEYS = {"all", "unless", "context", "note"}
 CONTEXT_KEYS = {"previous_sentence"}
 
@@ -758,6 +782,9 @@ class FrameCodebook:
     previous_sentence: bool                # the guideline's context rule
     terms: list[Term]
     matcher: TermMatcher = field(repr=False)
+    #: frame -> its name for readers, in English and in Korean (``label``, ``label_ko``)
+    labels: dict[str, str] = field(default_factory=dict)
+    labels_ko: dict[str, str] = field(default_factory=dict)
 
 
 NEAR_KEYS = {"near", "within", "order"}
@@ -831,6 +858,8 @@ def load_frames(path: str | os.PathLike | None = None) -> FrameCodebook:
         frames:
           nexus:
             definition: ...
+            label: Rights and security inseparable     # names for readers (optional)
+            label_ko: 인권과 안보는 불가분
             rules:                  # a frame fires when any rule holds
               - all: [link, rights, [security, weapons]]   # a list inside = any of
                 unless: [...]       # optional: cue sets that veto the rule
@@ -913,6 +942,7 @@ def load_frames(path: str | os.PathLike | None = None) -> FrameCodebook:
         frames[label_s] = rules
         definitions[label_s] = str(spec.get("definition") or "")
     book = FrameCodebook(file, digest, str(data["version"]), sets, descriptions, frames, definitions,
-                         bool(context.get("previous_sentence", True)), terms, TermMatcher(terms, sets))
+                         bool(context.get("previous_sentence", True)), terms, TermMatcher(terms, sets),
+                         *_labels(frames_block, "frame", where))
     _COMPILED[("frames", where, digest)] = book
     return book

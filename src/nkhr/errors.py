@@ -7,6 +7,11 @@ class NkhrError(Exception):
     """Base class of every error nkhr raises on purpose."""
 
 
+#: What to do when ``--executor dask`` finds no dask (an optional dependency).
+DASK_MISSING = ("--executor dask needs dask.distributed, an optional dependency: in the project "
+                "folder, run `pip install -e \".[dask]\"` (with its .venv active)")
+
+
 class IngestError(NkhrError):
     """A raw file cannot be ingested (the rest of the corpus still is)."""
 

@@ -377,7 +377,12 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
         workers, executor = 1, "local"
     chunks = chain([first], [second] if second else [], chunks)
     if executor == "dask":
-        from distributed import Client, LocalCluster, as_completed
+        try:
+            from distributed import Client, LocalCluster, as_completed
+        except ImportError:
+            from .errors import DASK_MISSING, NkhrError
+
+            raise NkhrError(DASK_MISSING) from None
 
         cluster = None if scheduler else LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
                                                       processes=True, dashboard_address=":0")

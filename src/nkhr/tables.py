@@ -100,7 +100,8 @@ def read_tables(folder, names: Iterable[str] | None = None) -> Tables:
     folder = Path(folder)
     files = sorted(folder.glob("*.parquet"))
     if not files:
-        raise NkhrError(f"{folder}: no analyzed tables (*.parquet) here; run `nkhr analyze` first")
+        raise NkhrError(f"{folder}: no analyzed tables (*.parquet) here; make them with "
+                        f"`nkhr analyze RAW_DIR --out {folder}` (RAW_DIR: your folder of articles)")
     wanted = set(names) if names else None
     tables = Tables()
     for f in files:

@@ -55,10 +55,9 @@ def run_dask(jobs: list[dict], workers: int, on_start: OnEvent, on_done: OnEvent
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:  # pragma: no cover - dask is an optional dependency
-        from ..errors import NkhrError
+        from ..errors import DASK_MISSING, NkhrError
 
-        raise NkhrError("--executor dask needs dask.distributed: "
-                        "pip install 'nkhr[dask]'") from None
+        raise NkhrError(DASK_MISSING) from None
     cluster = None
     if scheduler:
         client = Client(scheduler)

@@ -4,7 +4,7 @@
 or a task on a dask worker), so a run behaves the same wherever it executes:
 
 1. empty ``OUTPUT/NAME/`` (the run's folder and working directory);
-2. start ``python -m nkhr.batch.runner JOB`` there, in a session of its own;
+2. start a worker process (:func:`work` on JOB) there, in a session of its own;
    that process runs papermill (kernel ``python3`` of this interpreter) and
    writes the executed notebook to a hidden ``.partial.NOTEBOOK.ipynb``
    (papermill saves it as each cell starts and ends), then a small result
@@ -40,6 +40,9 @@ LOG = ".run.log"
 JOB = ".job.json"
 KERNEL = "python3"
 GRACE = 10.0  # seconds between SIGTERM and SIGKILL
+# The worker process's program (`python -m nkhr.batch.runner` would warn that the package
+# imported the module before running it as __main__).
+WORKER = "import sys; from nkhr.batch.runner import work; sys.exit(work(sys.argv[1]))"
 
 _live: dict[int, subprocess.Popen] = {}
 _live_lock = threading.Lock()
@@ -111,7 +114,7 @@ def execute_run(job: dict) -> dict:
 
     start = time.monotonic()
     with open(run_dir / LOG, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "nkhr.batch.runner", str(run_dir / JOB)],
+        proc = subprocess.Popen([sys.executable, "-c", WORKER, str(run_dir / JOB)],
                                 cwd=run_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         with _live_lock:
@@ -160,7 +163,7 @@ def execute_run(job: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------
-# The worker process: python -m nkhr.batch.runner JOB
+# The worker process: work(JOB)
 
 
 def _watch_parent() -> None:
@@ -189,6 +192,33 @@ def _error_text(exc) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def kernel_manager_class():
+    """The kernel manager nkhr starts kernels with: local IPC sockets instead of TCP.
+
+    The kernel only ever talks to this machine, so a Unix socket (in Jupyter's
+    runtime folder, readable by this user only) is all it needs, and ipykernel
+    no longer warns on every run that "Kernel is running over TCP without
+    encryption". Where IPC is not available (Windows) or the socket path would
+    be too long for the system (about 100 bytes), the default TCP manager is used.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    if os.name != "posix":
+        return AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    if len(os.path.join(jupyter_runtime_dir(), "kernel-00000000-0000-0000-0000-000000000000-ipc-9")) > 100:
+        return AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+    return IPCKernelManager
+
+
 def work(job_file: str) -> int:
     """Run papermill for the job in `job_file`; write the result file; 0 if the notebook ran."""
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
@@ -201,7 +231,8 @@ def work(job_file: str) -> int:
         papermill.execute_notebook(
             job["notebook"], str(partial_path(run_dir, Path(job["notebook"]).name)),
             parameters=job["parameters"], kernel_name=job.get("kernel_name") or KERNEL,
-            cwd=str(run_dir), progress_bar=False, log_output=False, start_timeout=120)
+            cwd=str(run_dir), progress_bar=False, log_output=False, start_timeout=120,
+            kernel_manager_class=kernel_manager_class())
         result = {"status": "ok", "error": None}
     except KeyboardInterrupt as e:
         result = {"status": "failed", "error": f"stopped: {e}"}

@@ -485,7 +485,14 @@ class People:
             return self._described(start, end, head.lower(), definite, np_.role)  # "Participants said"
         if self._cap(head):
             known = self._at(start, end)
-            return known if known is not None else self._named(start, end, np_.role)
+            if known is not None:
+                return known
+            joined = next((k for k in range(1, len(words) - 1) if words[k] in _JOINS
+                           and self._noun(words[k - 1].lower()) and words[k - 1][:1].islower()), None)
+            if joined is not None and not self._ends_in_person(toks[joined + 1][0], end):
+                # "North Korea's mission to the United Nations": the mission speaks
+                return self._described(start, end, words[joined - 1].lower(), definite, np_.role)
+            return self._named(start, end, np_.role)
         if self._noun(head.lower()):
             owner = next((k for k, w in enumerate(words[:-1]) if w.endswith(("’s", "'s"))), None)
             if owner is not None and _plural(head.lower()) in _DOCUMENTS:  # "Jang Se-yul's open letter"
@@ -494,6 +501,20 @@ class People:
                     return who
             return self._described(start, end, head.lower(), definite, np_.role)
         return None
+
+    def _ends_in_person(self, start: int, end: int) -> bool:
+        """Does text[start:end] end in a person's full name ("... to the UN Kim Song")?"""
+        run = None
+        for r in self.lex.run_re.finditer(self.text, start, end):
+            run = r
+        if run is None or run.end() != end:
+            return False
+        names = _run_names(run.group(), self.lex)
+        if not names or names[-1][1] + run.start() != end:
+            return False
+        tokens, korean = names[-1][2], names[-1][3]
+        return len(tokens) > 1 and bool(korean or tokens[0].lower() in self.lex.given
+                                        or any(_INITIAL.fullmatch(t) for t in tokens))
 
     def _named(self, start: int, end: int, role: str) -> Mention | None:
         """A capitalized noun phrase: a person's name (a title may precede it), a place that

@@ -46,6 +46,7 @@ _CLOSERS = "”»」』"
 # mark first, then looking back at what precedes it: `re` then only stops at quote marks)
 _SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
+_SYLLABLES = re.compile(r"[\uac00-\ud7a3]")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")  # "There it is. There it is,": speech, not a title
 
 @dataclass
@@ -102,11 +103,13 @@ def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) ->
     codebook (default: the project's), read for paragraphs in Hangul."""
     text = doc.text
     body = [i for i, k in enumerate(doc.para_kind) if k == "body"]
-    # paragraphs written in Korean (more Hangul than Latin letters) go to the Korean rules;
-    # an English paragraph that names someone in Hangul stays with the English ones
+    # paragraphs written in Korean (more Hangul than Latin letters, or a Korean clause: six
+    # syllables or more) go to the Korean rules; an English paragraph that names someone in
+    # Hangul ("이영희 (Lee Young-hee)") stays with the English ones
     ko = {i for i, k in enumerate(doc.para_kind) if k in ("body", "caption")
           and korean.has_hangul(text, doc.para_start[i], doc.para_end[i])
-          and language(text[doc.para_start[i]:doc.para_end[i]]) == "ko"}
+          and (len(_SYLLABLES.findall(text, doc.para_start[i], doc.para_end[i])) >= 6
+               or language(text[doc.para_start[i]:doc.para_end[i]]) == "ko")}
     klex = klex or (korean.load_korean() if ko else None)
     quotes: list[Quote] = []
     for i in body:

@@ -5,8 +5,10 @@ and where its lines stood in the raw text) and the metadata the text states
 (title, author, published date, outlet). The rules come from the furniture
 codebook (``furniture.yml``): lines dropped wherever they stand (rules, share
 bars, breadcrumbs, e-mail lines), lines that end the article (comment boxes,
-copyright), bylines and Published/Updated lines (kept as metadata), and photo
-credits, which mark a line as a caption. On top of those, a few structural
+copyright), bylines, Published/Updated lines and labelled addresses ("Canonical
+URL: https://...") kept as metadata, a bare address or a bare date line above the
+article's first sentence kept as its url and date, and photo credits, which
+mark a line as a caption. On top of those, a few structural
 rules that hold for any outlet:
 
 - a photo credit glued onto a sentence with no space marks a caption and is cut off;
@@ -61,6 +63,9 @@ class Furniture:
     bylines: tuple[re.Pattern, ...]
     dates: tuple[re.Pattern, ...]
     outlets: tuple[re.Pattern, ...]
+    urls: tuple[re.Pattern, ...]
+    head_urls: tuple[re.Pattern, ...]     # only above the first sentence of the body
+    head_dates: tuple[re.Pattern, ...]
     caption_credits: _Joined
     glued_credits: _Joined
     credit_hint: _Joined
@@ -112,6 +117,9 @@ def load_furniture(path: str | None = None) -> Furniture:
         bylines=_compile_list(str(p), data, "bylines", join=False),
         dates=_compile_list(str(p), data, "dates", join=False),
         outlets=_compile_list(str(p), data, "outlets", join=False),
+        urls=_compile_list(str(p), data, "urls", join=False),
+        head_urls=_compile_list(str(p), data, "head_urls", join=False),
+        head_dates=_compile_list(str(p), data, "head_dates", join=False),
         caption_credits=_compile_list(str(p), data, "caption_credits"),
         glued_credits=_compile_list(str(p), data, "glued_credits"),
         credit_hint=_compile_list(str(p), data, "credit_hint", default=["."]),  # absent: always look
@@ -177,6 +185,7 @@ def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], di
     paras: list[Para] = []
     pos = 0
     blank = True
+    head = True  # above the body's first sentence: a bare date or address is the article's
     raw_lines = text.split("\n")
     # _WS never matches "\n", so one pass over the whole text gives the lines' spaces;
     # it is skipped when there is nothing for it to change (most texts: single
@@ -195,7 +204,7 @@ def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], di
             low = line.lower()
             if paras and fur.end_markers.search(low):
                 break
-            if _take_metadata(line, fur, meta):
+            if _take_metadata(line, fur, meta, head):
                 continue
             if fur.drop_lines.search(line) or _only_share_words(low, fur.share_words):
                 continue
@@ -210,6 +219,7 @@ def clean(text: str, furniture: Furniture | None = None) -> tuple[list[Para], di
                 line, kind = line[: credit.start()].rstrip(), "caption"
         paras.append(Para(line, kind, start, end, blank))
         blank = False
+        head = head and not (kind == "body" and _ends_sentence(line))
     paras = _structure(paras)
     if paras and paras[0].kind == "title":
         meta.setdefault("title", paras[0].text)
@@ -221,10 +231,26 @@ def _only_share_words(low: str, words: frozenset) -> bool:
     return bool(tokens) and len(tokens) <= 12 and all(t in words for t in tokens)
 
 
-def _take_metadata(line: str, fur: Furniture, meta: dict) -> bool:
-    """If `line` is a byline, a date line or an outlet line, record it and return True."""
+def _take_metadata(line: str, fur: Furniture, meta: dict, head: bool = False) -> bool:
+    """If `line` is a byline, a date line, an address or an outlet line, record it and return True.
+
+    `head`: the line stands above the body's first sentence, where a line that is
+    only a date or only an address is the article's own.
+    """
     if len(line) > 160:
         return False
+    for pattern in (*fur.urls, *(fur.head_urls if head else ())):
+        m = pattern.match(line)
+        if m:
+            meta.setdefault("url", m.group("url"))
+            return True
+    if head:
+        for pattern in fur.head_dates:
+            m = pattern.match(line)
+            parsed = parse_date(m.group("date")) if m else None
+            if parsed:
+                meta.setdefault("published", parsed)
+                return True
     taken = False
     for pattern in fur.bylines:
         m = pattern.match(line)  # a byline starts the line

@@ -133,7 +133,8 @@ def bullets(items: Iterable[str]) -> str:
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[object]],
-          align: Sequence[str] | None = None, caption: str = "") -> str:
+          align: Sequence[str] | None = None, caption: str = "",
+          widths: Sequence[int] | None = None) -> str:
     """A pipe table; every header and cell is escaped as literal text.
 
     `align` holds one of ``"l"``, ``"r"``, ``"c"`` per column (default left).
@@ -141,15 +142,17 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
     empty `rows` still gives the header row. Pandoc sizes the columns of a
     wide pipe table (a line over 72 characters) by the dashes of the rule
     line, so each column then gets dashes in proportion to its longest cell
-    (at least its header's length + 4, at most 40); a narrow table keeps its
-    natural widths.
+    (at least its header's length + 4, at most 40), or to `widths` when
+    given; a narrow table keeps its natural widths.
     """
     align = list(align or ["l"] * len(header))
     raw = [[c if isinstance(c, Markup) else _clean(c) for c in row] for row in rows]
     head = [escape(h) for h in header]
     body = [[escape(c) or " " for c in row] for row in raw]
     lines = ["| " + " | ".join(head) + " |"] + ["| " + " | ".join(row) + " |" for row in body]
-    if max(len(line) for line in lines) <= 72:
+    if widths is not None:
+        widths = [max(3, int(w)) for w in widths]
+    elif max(len(line) for line in lines) <= 72:
         # Pandoc keeps a narrow pipe table at its natural column widths.
         widths = [3] * len(header)
     else:

@@ -15,11 +15,12 @@ steps, each named in the :class:`~nkhr.errors.RenderError` it raises:
    ``quarto render`` on the staged notebook with the staged project. The
    ``embedded`` engine reads the same ``_quarto.yml`` and runs Pandoc (from
    pypandoc-binary) to HTML (``--standalone --embed-resources``, the CSS,
-   and an embedded subset of NanumGothic for the Hangul) and to Typst (the
-   shared template partials), then compiles the PDF with the typst wheel,
-   root = the build folder, fonts = :func:`nkhr.report.fonts.font_dir` only.
-   Pandoc and Typst warnings are errors, and so is a character that
-   NanumGothic cannot draw (Typst itself does not warn about missing glyphs).
+   and the font chain of :mod:`nkhr.report.fonts` cut down to the brief's
+   characters and embedded) and to Typst (the shared template partials), then
+   compiles the PDF with the typst wheel, root = the build folder, fonts = the
+   chain's files only. Pandoc and Typst warnings are errors, and so is a
+   character no font of the chain can draw (it is refused while staging;
+   Typst itself does not warn about missing glyphs).
 3. **publish**: the finished files are moved into the output folder
    (``os.replace``); until then nothing there changes, and the build folder
    is removed either way.
@@ -39,7 +40,6 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 
 import yaml
@@ -51,9 +51,14 @@ FORMATS = ("html", "pdf")
 ENGINES = ("auto", "quarto", "embedded")
 #: Files of the Quarto project that a render needs (copied into the build folder).
 PROJECT_FILES = ("_quarto.yml", "styles", "typst", "filters")
+#: The build folder's font folder: the font chain's files, all Typst may use.
+FONTS = "fonts"
 #: Output MIME types that may reach the brief, best first.
 KEEP_MIME = ("text/markdown", "image/svg+xml", "image/png")
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+#: The family of the brief's embedded fonts in HTML (``styles/brief.css`` names it first).
+HTML_FAMILY = "nkhr Brief"
+# Characters Pandoc may write that the notebook does not hold: smart quotes, dashes, ellipsis.
+_ALWAYS = "".join(map(chr, range(0x20, 0x7F))) + "\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
 # Options of _quarto.yml's format.html that become Pandoc flags (the rest are Quarto's own).
 _HTML_FLAGS = {"toc", "number-sections", "css", "embed-resources", "standalone", "filters"}
 # Options of format.typst that are Quarto's own (the rest become Pandoc metadata).
@@ -157,19 +162,24 @@ def clean_notebook(nb: dict, source: str = "notebook") -> dict:
             continue
         cells.append(new)
     if n_outputs == 0:
-        raise RenderError(f"stage: {source} has no outputs: render an *executed* notebook "
-                          "(run it with `nkhr batch` or `nkhr run` first)")
+        raise RenderError(f"stage: {source} has no outputs: render an *executed* notebook, "
+                          "such as the one `nkhr run` leaves in OUT/runs/brief/brief.ipynb "
+                          "(or `nkhr batch reports/batch.yml`, in reports/_build/runs/brief/)")
     meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python"}}
     return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
 
 
-@cache
-def _cmap(path: str) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True) as f:
-        return frozenset(f.getBestCmap())
+def shown_text(nb: dict) -> str:
+    """The text a clean notebook shows: Markdown and raw cells, and Markdown outputs."""
+    parts = []
+    for cell in nb.get("cells", []):
+        src = cell.get("source", "")
+        parts.append("".join(src) if isinstance(src, list) else src)
+        for out in cell.get("outputs", []):
+            md = out.get("data", {}).get("text/markdown", "")
+            parts.append("".join(md) if isinstance(md, list) else md)
+    return "\n".join(parts)
 
 
 def _subset_font(path: Path, chars: Iterable[str]) -> bytes:
@@ -195,32 +205,58 @@ def _subset_font(path: Path, chars: Iterable[str]) -> bytes:
     return buf.getvalue()
 
 
-def hangul_font_css(text: str) -> str:
-    """@font-face rules embedding NanumGothic (regular, bold) cut down to the Hangul in `text`.
+def unicode_range(chars: Iterable[str]) -> str:
+    """A CSS ``unicode-range`` value for exactly `chars`: ``U+20-7E, U+AC00``."""
+    codes = sorted({ord(c) for c in chars})
+    runs: list[list[int]] = []
+    for c in codes:
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in runs)
 
-    Returns "" when `text` has no Hangul. The family is "NanumGothic Brief"
-    with a ``unicode-range`` for Hangul only, so Latin text keeps the system
-    font and every reader sees the Korean text, whatever fonts they have.
+
+def font_css(text: str) -> str:
+    """@font-face rules embedding the font chain cut down to the characters of `text`.
+
+    Each character (plus printable ASCII and the quotes, dashes and ellipsis
+    Pandoc may write) goes to the first font of :data:`nkhr.report.fonts.CHAIN`
+    that has it; each font and weight becomes one face of the single family
+    :data:`HTML_FAMILY`, with the ``unicode-range`` of exactly its characters.
+    ``styles/brief.css`` names that family *first*: Chromium loads a family it
+    meets first before it shapes the text, while an embedded font that only
+    follows installed ones (Arial, sans-serif) is fetched when the first
+    character those lack turns up, and the boxes drawn for that first run stay
+    on screen (a lone Hangul name in a table cell showed as tofu). Characters
+    no font has are refused earlier, by :func:`nkhr.report.fonts.check`.
     """
-    chars = sorted(set(_HANGUL.findall(text)))
-    if not chars:
-        return ""
-    rules = ["/* NanumGothic (SIL Open Font License 1.1), cut down to the Hangul of this brief. */"]
+    chars = set(_ALWAYS) | {c for c in text if fonts.needs_glyph(c)}
+    rules = [f"/* {', '.join(fonts.CHAIN)}: the fonts of this brief, cut down to its characters "
+             "(NanumGothic: SIL Open Font License 1.1; DejaVu Sans: Bitstream Vera license). */"]
     for weight, bold in ((400, False), (700, True)):
-        data = base64.b64encode(_subset_font(fonts.hangul_font(bold), chars)).decode("ascii")
-        rules.append(
-            "@font-face {\n  font-family: \"NanumGothic Brief\";\n"
-            f"  font-weight: {weight};\n  font-style: normal;\n"
-            f"  src: url(data:font/woff;base64,{data}) format(\"woff\");\n"
-            "  unicode-range: U+1100-11FF, U+3130-318F, U+AC00-D7A3;\n}")
+        by_font: dict[Path, list[str]] = {}
+        for ch in sorted(chars):
+            font = fonts.covering(ch, bold)
+            if font is not None:
+                by_font.setdefault(font, []).append(ch)
+        for font in fonts.chain(bold):
+            if font not in by_font:
+                continue
+            data = base64.b64encode(_subset_font(font, by_font[font])).decode("ascii")
+            rules.append(
+                f"@font-face {{\n  font-family: \"{HTML_FAMILY}\";\n"
+                f"  font-weight: {weight};\n  font-style: normal;\n"
+                f"  src: url(data:font/woff;base64,{data}) format(\"woff\");\n"
+                f"  unicode-range: {unicode_range(by_font[font])};\n}}")
     return "\n".join(rules) + "\n"
 
 
 def write_font_css(build: Path) -> None:
-    """Replace the staged ``styles/fonts.css`` with the Hangul font subset for the staged notebook."""
-    text = (build / "brief.ipynb").read_text(encoding="utf-8")
+    """Replace the staged ``styles/fonts.css`` with the embedded fonts for the staged notebook."""
+    text = shown_text(json.loads((build / "brief.ipynb").read_text(encoding="utf-8")))
     (build / "styles").mkdir(exist_ok=True)
-    (build / "styles" / "fonts.css").write_text(hangul_font_css(text), encoding="utf-8")
+    (build / "styles" / "fonts.css").write_text(font_css(text), encoding="utf-8")
 
 
 def stage(source: Path, build: Path, project: Path | None = None) -> dict:
@@ -240,7 +276,9 @@ def stage(source: Path, build: Path, project: Path | None = None) -> dict:
         raise RenderError(f"stage: {source}: not a readable notebook ({e})") from None
     clean = clean_notebook(nb, str(source))
     text = json.dumps(clean, ensure_ascii=False, indent=1, sort_keys=True)
+    fonts.check(shown_text(clean), f"stage: {source}")
     (build / "brief.ipynb").write_text(text + "\n", encoding="utf-8")
+    fonts.stage(build / FONTS)
     try:
         return front_matter(nb)
     except yaml.YAMLError as e:
@@ -313,38 +351,24 @@ def _finish(proc: subprocess.Popen, step: str, source: Path) -> None:
         raise RenderError(f"{step}: failed for {source} (exit {proc.returncode}): {detail}")
 
 
-def check_glyphs(typ: Path, font: Path | None = None) -> None:
-    """Raise RenderError when the Typst file uses a character NanumGothic has no glyph for.
-
-    Typst draws such a character as a box ("tofu") without a warning; the
-    brief must not silently lose text.
-    """
-    font = font or fonts.hangul_font()
-    cmap = _cmap(str(font))
-    missing: dict[str, str] = {}
-    for line in typ.read_text(encoding="utf-8").splitlines():
-        for i, ch in enumerate(line):
-            if ord(ch) > 0x7E and not ch.isspace() and ord(ch) not in cmap and ch not in missing:
-                missing[ch] = line[max(0, i - 30): i + 30].strip()
-    if missing:
-        shown = "; ".join(f"U+{ord(c):04X} {c!r} in \"{where}\""
-                          for c, where in list(missing.items())[:10])
-        raise RenderError(f"typst: the font {font.stem} has no glyph for {shown}; the PDF would "
-                          "show empty boxes. Remove or replace these characters in the source text")
-
-
 def _timestamp() -> int | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     return int(epoch) if epoch.isdigit() else None
 
 
 def compile_pdf(typ: Path, pdf: Path, root: Path) -> None:
-    """Compile `typ` to `pdf` with the typst wheel: root `root`, NanumGothic only, warnings are errors."""
+    """Compile `typ` to `pdf` with the typst wheel: root `root`, the font chain only
+    (:mod:`nkhr.report.fonts`), warnings are errors.
+
+    Typst draws a character no font has as a box without a warning, so such a
+    character is an error here (:func:`nkhr.report.fonts.check`).
+    """
     import typst
 
-    check_glyphs(typ)
+    fonts.check(typ.read_text(encoding="utf-8"), "typst")
+    folder = root / FONTS if (root / FONTS).is_dir() else fonts.stage(root / FONTS)
     font_set = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
-                           font_paths=[str(fonts.font_dir())])
+                           font_paths=[str(folder)])
     try:
         data, warnings = typst.compile_with_warnings(
             str(typ), root=str(root), font_paths=font_set, format="pdf", timestamp=_timestamp())
@@ -394,7 +418,7 @@ def _quarto(build: Path, source: Path, formats: tuple[str, ...]) -> dict[str, Pa
         cmd = [quarto, "render", "brief.ipynb", "--to", to, "--no-execute",
                "--output-dir", "_out"]
         if to == "typst":
-            cmd += ["--metadata", f"font-paths:{fonts.font_dir()}"]
+            cmd += ["--metadata", f"font-paths:{FONTS}"]
         proc = subprocess.run(cmd, cwd=build, capture_output=True)
         if proc.returncode != 0:
             detail = proc.stderr.decode("utf-8", "replace").strip()[-2000:]
@@ -408,27 +432,43 @@ def _quarto(build: Path, source: Path, formats: tuple[str, ...]) -> dict[str, Pa
 
 # --------------------------------------------------------------------------- render
 
+def executed_brief(out_dir: Path) -> Path:
+    """Where ``nkhr run --out OUT_DIR`` (and the default batch, for ``reports/_build``) leaves
+    the executed brief notebook: ``OUT_DIR/runs/brief/brief.ipynb``."""
+    return Path(out_dir) / "runs" / "brief" / "brief.ipynb"
+
+
 def render(source=None, *, out_dir=None, engine: str = "auto",
            formats: Iterable[str] = FORMATS) -> dict[str, Path]:
     """Render an executed brief notebook to HTML and/or PDF; return {"html": path, "pdf": path}.
 
-    `source` is the executed notebook (default ``reports/brief.ipynb``);
-    `out_dir` the output folder (default ``reports/_build``); the files are
-    named after the notebook (``brief.html``, ``brief.pdf``). `engine` is
-    "auto" (Quarto when on PATH, else embedded), "quarto" or "embedded".
-    `formats` is any of "html", "pdf". Raises :class:`RenderError` naming
-    the step that failed; then no output file was written or changed.
+    `out_dir` is the output folder (default ``reports/_build``); `source` the
+    executed notebook (default: the one the last ``nkhr run`` into `out_dir`
+    left, :func:`executed_brief`); the files are named after the notebook
+    (``brief.html``, ``brief.pdf``). `engine` is "auto" (Quarto when on PATH,
+    else embedded), "quarto" or "embedded". `formats` is any of "html",
+    "pdf". Raises :class:`RenderError` naming the step that failed; then no
+    output file was written or changed.
     """
     formats = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise RenderError(f"formats: {bad or 'none'} not among {', '.join(FORMATS)}")
+        raise RenderError(f"formats: {', '.join(bad) or 'none'} given; choose from "
+                          f"{', '.join(FORMATS)} (e.g. --formats html)")
     chosen = choose_engine(engine)
-    source = Path(source) if source else reports_dir() / "brief.ipynb"
+    given_out = out_dir is not None
+    out_dir = Path(out_dir).expanduser().resolve() if given_out else reports_dir() / "_build"
+    if source is None:
+        source = executed_brief(out_dir)
+        if not source.is_file():
+            run = f"nkhr run --out {out_dir}" if given_out else "nkhr run"
+            raise RenderError(f"stage: no executed brief at {source}; make one with `{run}` "
+                              "(it renders the brief too), or name an executed brief notebook: "
+                              "`nkhr render PATH/TO/brief.ipynb`")
+    source = Path(source).expanduser().resolve()
     if not source.is_file():
-        raise RenderError(f"stage: {source}: no such notebook; run the brief first "
-                          "(`nkhr run`, or `nkhr batch reports/batch.yml`)")
-    out_dir = Path(out_dir) if out_dir else reports_dir() / "_build"
+        raise RenderError(f"stage: {source}: no such notebook; give the executed brief notebook, "
+                          "e.g. `nkhr render OUT/runs/brief/brief.ipynb` after `nkhr run --out OUT`")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".render-", dir=out_dir) as tmp:
         build = Path(tmp)
@@ -448,4 +488,3 @@ def render(source=None, *, out_dir=None, engine: str = "auto",
             os.replace(built[fmt], final)
             results[fmt] = final
     return results
-
