@@ -440,6 +440,8 @@ class People:
 
     def _skippable(self, tok: str) -> bool:
         low = tok.lower()
+        if tok[:1].isupper() and low not in _TEMPORAL:
+            return False  # "Kelly said", "May said": a name, not an adverb or "may"
         return (low in _SKIP or low.endswith("ly") and len(low) > 4 and low not in _NOT_ADVERBS
                 or tok[:1] == "(" and not _PARTY.fullmatch(tok) or low.isdigit())
 

@@ -1,0 +1,39 @@
+"""Who said each quote, one construction per test, on sentences written for the test."""
+
+from __future__ import annotations
+
+from nkhr.extract.names import load_lexicon
+from nkhr.extract.quotes import extract, sentence_speakers
+from nkhr.ingest import ingest_text
+from nkhr.ingest.read import RawText
+
+
+def _analyze(text: str):
+    doc = ingest_text(RawText("t", "t.txt", "", "utf-8", "A report.\n\n" + text))
+    return doc, extract(doc, load_lexicon())
+
+
+def _name(people, cluster: int) -> str | None:
+    if cluster < 0:
+        return None
+    p = people.persons[cluster]
+    return p.names[0] if p.names else None
+
+
+def speakers(text: str) -> dict[str, str | None]:
+    """Each quote's first words -> the first name of its speaker (None: nobody)."""
+    doc, people = _analyze(text)
+    return {" ".join(doc.text[q.start:q.end].split()[:3]): _name(people, q.cluster) for q in people.quotes}
+
+
+def reporters(text: str) -> dict[str, str | None]:
+    """Each sentence's first words -> whose speech it reports (None: the narrator's)."""
+    doc, people = _analyze(text)
+    owners = sentence_speakers(doc, people, load_lexicon())
+    return {" ".join(doc.text[s:e].split()[:3]): _name(people, o)
+            for s, e, o in zip(doc.sent_start, doc.sent_end, owners, strict=True)}
+
+
+def test_a_name_ending_in_ly_is_no_adverb():
+    assert speakers('Her husband, the pilot Mark Dorly, joined her.\n\n'
+                    '"We are ready," Dorly said.') == {"We are ready,": "Mark Dorly"}
