@@ -37,3 +37,8 @@ def reporters(text: str) -> dict[str, str | None]:
 def test_a_name_ending_in_ly_is_no_adverb():
     assert speakers('Her husband, the pilot Mark Dorly, joined her.\n\n'
                     '"We are ready," Dorly said.') == {"We are ready,": "Mark Dorly"}
+
+
+def test_a_participle_after_the_quote_takes_an_object_not_a_speaker():
+    assert speakers('Senator Ann Polter praised the plan as "a fine start," telling reporters on Friday that '
+                    'more was needed.') == {"a fine start,": "Ann Polter"}

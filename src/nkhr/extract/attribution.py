@@ -206,7 +206,7 @@ class Sieve:
             return (who, "according to", _METHOD[who.kind]) if who is not None else None
         found = None
         v = self._verb_at(pos, hi)
-        if v is not None:  # ," said Kim
+        if v is not None and not v.group().endswith("ing"):  # ," said Kim (not ," telling reporters)
             who = self._speaker(self.people.np_after(_skip_ws(text, v.end(), hi), hi))
             if who is not None:
                 found = who, v, _METHOD[who.kind]
