@@ -42,3 +42,8 @@ def test_a_name_ending_in_ly_is_no_adverb():
 def test_a_participle_after_the_quote_takes_an_object_not_a_speaker():
     assert speakers('Senator Ann Polter praised the plan as "a fine start," telling reporters on Friday that '
                     'more was needed.') == {"a fine start,": "Ann Polter"}
+
+
+def test_a_capitalized_speech_verb_inside_a_title_is_no_verb():
+    assert speakers('"We were never told," former State policy director Joan Vessel said.') == \
+        {"We were never": "Joan Vessel"}

@@ -124,6 +124,16 @@ class _Hit:
 
 
 _WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w])")
+_CLAUSE_OPENERS = frozenset(".!?:;\"“”‘’'—–―-(\n")
+
+
+def _opens_clause(text: str, pos: int) -> bool:
+    """Does the word at `pos` open a sentence or clause (only quote marks or spaces between it
+    and a full stop, colon, dash, bracket or the text's start)?"""
+    k = pos - 1
+    while k >= 0 and text[k] in " \t\u00a0":
+        k -= 1
+    return k < 0 or text[k] in _CLAUSE_OPENERS
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)\b")
 
 
@@ -141,6 +151,8 @@ class Verbs:
                 self.phrases.setdefault(first, set()).add(rest)
 
     def _hit(self, text: str, m, endpos: int):
+        if m.group()[0].isupper() and not _opens_clause(text, m.start()):
+            return None  # "State policy director", "Trump Says": a name or a title's word
         w = m.group().lower()
         if w in self.phrases:
             nxt = _NEXT_WORD.match(text, m.end(), endpos)
