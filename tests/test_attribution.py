@@ -47,3 +47,24 @@ def test_a_participle_after_the_quote_takes_an_object_not_a_speaker():
 def test_a_capitalized_speech_verb_inside_a_title_is_no_verb():
     assert speakers('"We were never told," former State policy director Joan Vessel said.') == \
         {"We were never": "Joan Vessel"}
+
+
+def test_a_cue_after_a_clause_ends_the_sentence_inverted_with_an_apposition():
+    assert speakers('"It would be a setback" if the vote failed, said Dara Quill, an analyst at the '
+                    'Center for Maritime Law.') == {"It would be": "Dara Quill"}
+
+
+def test_a_cue_after_a_clause_ends_the_sentence_with_phrases_after_the_verb():
+    assert speakers('The plan has "stalled" and the talks have faded, Omar Teller, the region\'s '
+                    'envoy-at-large, said in an interview with a local paper on Friday.') == {"stalled": "Omar Teller"}
+
+
+def test_a_sentence_ending_in_a_cue_reports_that_speaker():
+    assert reporters('The abuses are the next target of the campaign, Omar Teller said on Thursday.') == \
+        {"A report.": None, "The abuses are": "Omar Teller"}
+
+
+def test_a_cue_after_a_clause_with_an_addressee_ends_the_sentence():
+    assert speakers('"The camps are full," the envoy for the region, Omar Teller, told the council in '
+                    'Geneva on Monday.') == {"The camps are": "Omar Teller"}
+

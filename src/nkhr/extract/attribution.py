@@ -298,8 +298,8 @@ class Sieve:
         """A cue that closes the quote's sentence: '"A" and "B," she said' (after the
         sentence's last quote) or '"...," after she lost her father, she said.'"""
         doc, text = self.doc, self.text
-        s = doc.sentence_at(q.open)
-        later = [r for r in self.quotes if r.open > q.open and r.para == q.para and doc.sentence_at(r.open) == s]
+        s = doc.sentence_at(q.start)
+        later = [r for r in self.quotes if r.open > q.open and r.para == q.para and doc.sentence_at(r.start) == s]
         if later and later[-1].closed:
             found = self.after(q, later[-1].close)
             if found is not None:
@@ -307,13 +307,27 @@ class Sieve:
         last = later[-1] if later else q
         if not last.closed:
             return None
-        se = doc.sent_end[s]
-        for v in reversed(list(self.lex.verb_re.finditer(text, last.close, se))):
-            if len(text[v.end():se].split()) > 6 or _MARK.search(text, v.end(), se):
+        return self.final_cue(last.close, doc.sent_end[s])
+
+    def final_cue(self, lo: int, se: int) -> tuple | None:
+        """A cue that ends the sentence text[lo:se], after a comma: ', X said.', ', X, a former
+        envoy, said in an interview on Friday.', ', said X, an analyst at Y.'"""
+        text = self.text
+        for v in reversed(list(self.lex.verb_re.finditer(text, lo, se))):
+            if _MARK.search(text, v.end(), se) or self.people.in_quote(v.start()):
                 break
-            comma = text.rfind(",", last.close, v.start())
-            np_ = self.people.np_before(v.start(), comma + 1) if comma >= 0 else None
-            if np_ is not None and not text[comma + 1:np_.start].strip():
+            verb = v.group().lower()
+            if text[lo:v.start()].rstrip().endswith(",") and not verb.endswith("ing") \
+                    and verb not in self.lex.object_verbs:
+                np_ = self.people.np_after(_skip_ws(text, v.end(), se), se)  # ", said X, an analyst."
+                if np_ is not None and _short_tail(text, _role_end(text, np_), se):
+                    who = self._speaker(np_)
+                    if who is not None:
+                        return who, v.group(), _method(who, np_)
+            if not _short_tail(text, v.end(), se, verb in self.lex.object_verbs):
+                break
+            np_ = self.people.np_before(v.start(), lo)
+            if np_ is not None and text[lo:np_.start].rstrip().endswith((",", "—", "–", "―")):
                 who = self._speaker(np_)
                 if who is not None:
                     return who, v.group(), _method(who, np_)
@@ -323,7 +337,7 @@ class Sieve:
         """Where the text that may attribute quote `q` before it starts: its sentence's start,
         or the close of the previous quote in that sentence."""
         doc = self.doc
-        s = doc.sentence_at(q.open)
+        s = doc.sentence_at(q.start)
         lo = max(doc.sent_start[s] if s >= 0 else 0, doc.para_start[q.para])
         return lo
 
@@ -344,6 +358,9 @@ class Sieve:
             who = self._subject_of(v.start(), ss)
             if who is not None and not (who.kind == "description" and " " not in who.text):
                 return who  # not a bare plural ("Participants highlighted ..."): the reporter's summary
+        final = self.final_cue(ss, se)  # "..., a State Department official said Thursday."
+        if final is not None:
+            return final[0]
         np_ = people.np_after(ss, min(se, ss + 80))
         if np_ is not None and text[np_.start:np_.end].lower() in ("he", "she") and \
                 lex.noun_re.search(text, np_.end, se):
@@ -399,7 +416,7 @@ class Sieve:
                     src = prev[-1] if prev else known[0]
                     q.cluster, q.method = src.cluster, "carried"
         for q in quotes:  # "Oh highlighted ... . These actions ..., illustrating that "...""
-            s = doc.sentence_at(q.open)
+            s = doc.sentence_at(q.start)
             if q.cluster < 0 and s > 0 and doc.sent_para[s - 1] == q.para:
                 who = self.reporting_subject(s - 1)
                 if who is not None:
@@ -429,6 +446,29 @@ def _method(who: Mention, np_: NP | None) -> str:
     if np_ is not None and np_.role and who.kind in ("name", "surname"):
         return "apposition"
     return _METHOD.get(who.kind, "name")
+
+
+_TAIL_OPENERS = frozenset(["in", "on", "at", "during", "after", "before", "with", "to", "from", "for", "by",
+                           "last", "this", "earlier", "later", "while", "when", "of", "about", "via"])
+
+
+def _short_tail(text: str, pos: int, end: int, addressed: bool = False) -> bool:
+    """Is text[pos:end], what follows a sentence's final cue, short: a few words, or a few
+    phrases that open with a preposition or a time ("in an interview with the paper on Friday")
+    or, after a verb that takes whom it addresses (`addressed`), with that object ("the
+    council in Geneva on Monday")?"""
+    words = text[pos:end].split()
+    if len(words) <= 6:
+        return True
+    return len(words) <= 14 and (addressed or words[0].lower() in _TAIL_OPENERS) and "that" not in words
+
+
+def _role_end(text: str, np_: NP) -> int:
+    """Where noun phrase `np_` and its apposition end."""
+    if not np_.role:
+        return np_.end
+    k = text.find(np_.role, np_.end)
+    return k + len(np_.role) if k >= 0 else np_.end
 
 
 def _skip_ws(text: str, pos: int, hi: int) -> int:

@@ -40,6 +40,7 @@ class Lexicon:
     titles: frozenset
     speech_verbs: frozenset
     speech_nouns: frozenset
+    object_verbs: frozenset      # speech verbs followed by whom they address ("told the council")
     title_markers: tuple
     pronouns: dict
     verb_re: Verbs               # the speech verbs, found word by word
@@ -97,6 +98,7 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
         titles=frozenset(str(w).lower() for w in _need(names, "person_titles", npath, list)),
         speech_verbs=verbs,
         speech_nouns=nouns,
+        object_verbs=frozenset(f for v in cues.get("object_verbs") or [] for f in inflections(str(v).lower())),
         title_markers=tuple(str(w).lower() for w in _need(cues, "title_markers", cpath, list)),
         pronouns={str(k).lower(): str(v) for k, v in _need(cues, "pronouns", cpath, dict).items()},
         verb_re=verb_re,

@@ -435,7 +435,7 @@ class People:
             return True
         if first in self.lex.speech_verbs or first in _FUNCTION and first not in ("the", "a", "an"):
             return False
-        words = [t[2].lower() for t in toks if t[2][:1].isalpha()]
+        words = [part for t in toks if t[2][:1].isalpha() for part in t[2].lower().split("-")]
         return any(self._noun(w) or w in self.lex.titles for w in words) or first in _DETERMINERS
 
     def _skippable(self, tok: str) -> bool:
