@@ -68,3 +68,9 @@ def test_a_cue_after_a_clause_with_an_addressee_ends_the_sentence():
     assert speakers('"The camps are full," the envoy for the region, Omar Teller, told the council in '
                     'Geneva on Monday.') == {"The camps are": "Omar Teller"}
 
+
+
+def test_a_family_name_with_an_apposition_that_introduces_someone_new_is_a_new_person():
+    assert speakers('The rally honored President Park Sung-ho, the nation\'s leader.\n\n'
+                    '"We were told to fight," said Park, a 30-year-old former sailor who fled in 2021.\n\n'
+                    '"Nobody came back," he added.') == {"We were told": "Park", "Nobody came back,": "Park"}

@@ -93,7 +93,7 @@ _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", 
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
-_INTRODUCES = re.compile(r"(?:a|an)\s|\d+[,\s]", re.I)  # an apposition that introduces someone
+_INTRODUCES = re.compile(r"(?:a|an)\s|\d+(?:[,\s]|-year-old)", re.I)  # an apposition that introduces someone
 _CONJ = r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since)\b"
 _CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–]|%s)\s*(?!.*(?:[,;:—―–]|%s))" % (_CONJ, _CONJ), re.I)  # the last one
 _GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "sir": "m",
@@ -219,7 +219,8 @@ class People:
                 continue
             chosen = self.same_name(m.tokens[0], m.start, m.pre_title)
             role = m.short_role or m.role_text
-            if chosen is not None and _INTRODUCES.match(role) and not self._fits(self.persons[chosen], role):
+            if chosen is not None and _INTRODUCES.match(m.role_text or role) \
+                    and not self._fits(self.persons[chosen], role):
                 self._single(m, role)  # "said Kim, a 32-year-old former soldier": someone new
             elif chosen is not None:
                 m.cluster = chosen
