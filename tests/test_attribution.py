@@ -74,3 +74,12 @@ def test_a_family_name_with_an_apposition_that_introduces_someone_new_is_a_new_p
     assert speakers('The rally honored President Park Sung-ho, the nation\'s leader.\n\n'
                     '"We were told to fight," said Park, a 30-year-old former sailor who fled in 2021.\n\n'
                     '"Nobody came back," he added.') == {"We were told": "Park", "Nobody came back,": "Park"}
+
+
+def test_a_definite_description_refers_to_the_institution_whose_name_it_echoes():
+    text = ('Harbor Rights Alliance said on Monday that the detainees were moved.\n\n'
+            'Its director, Tomas Ebert, said, "We know where they are."\n\n'
+            'The director added that families were not told.\n\n'
+            'The alliance counted forty cases.\n\n'
+            'The rights group said it has "no reliable figures" for the rest.')
+    assert speakers(text)["no reliable figures"] == "Harbor Rights Alliance"

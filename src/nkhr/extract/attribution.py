@@ -370,8 +370,10 @@ class Sieve:
     # -------------------------------------------------------------- all quotes
 
     def run(self) -> None:
-        """Every quote, and every he/she that stands as a clause's subject, in the order of the
-        text: a pronoun then refers through the speakers of the quotes before it."""
+        """Every quote, every sentence without one that reports someone's speech (see
+        :meth:`reporting_subject`) and every he/she that stands as a clause's subject, in the
+        order of the text: a pronoun or a description ("the rights group") then refers
+        through the speakers named before it."""
         people, doc = self.people, self.doc
         events = [(q.open, 1, q) for q in self.quotes]
         for i, kind in enumerate(doc.para_kind):
@@ -380,8 +382,15 @@ class Sieve:
                     s = doc.sentence_at(p.start())
                     if not people.in_quote(p.start()) and people.is_subject(doc.sent_start[s], p.start()):
                         events.append((p.start(), 0, p))
-        for _, is_quote, item in sorted(events, key=lambda e: (e[0], e[1])):
-            if not is_quote:
+        quoted = quote_owners(doc, self.quotes, every=True)
+        events += [(doc.sent_start[s], -1, s) for s in range(len(doc.sent_start)) if quoted[s] == -1
+                   and doc.para_kind[doc.sent_para[s]] == "body" and doc.sent_lang[s] != "ko"]
+        for _, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
+            if kind < 0:  # a sentence without a quote: whose speech it reports, in its turn
+                who = self.reporting_subject(item)
+                people.reported[item] = who.cluster if who is not None else -1
+                continue
+            if kind == 0:
                 people.resolve(NP(item.start(), item.end()))
                 continue
             q = item
@@ -490,18 +499,19 @@ def attribute(doc: Doc, people: People, lex: Lexicon, quotes: list) -> None:
     Sieve(doc, people, lex, quotes).run()
 
 
-def quote_owners(doc: Doc, quotes: list) -> list[int]:
-    """For each sentence, the speaker of the quote that covers most of it (-1: none)."""
+def quote_owners(doc: Doc, quotes: list, every: bool = False) -> list[int]:
+    """For each sentence, the speaker of the quote that covers most of it (-1: none; with
+    `every`, a quote with no speaker yet covers its sentences too, as -2)."""
     n = len(doc.sent_start)
     owner, best = [-1] * n, [0] * n
     for q in quotes:
-        if q.cluster < 0:
+        if q.cluster < 0 and not every:
             continue
         first, last = doc.sentence_at(q.start), doc.sentence_at(max(q.start, q.end - 1))
         for s in range(max(first, 0), last + 1):
             overlap = min(q.end, doc.sent_end[s]) - max(q.start, doc.sent_start[s])
             if overlap > best[s]:
-                owner[s], best[s] = q.cluster, overlap
+                owner[s], best[s] = q.cluster if q.cluster >= 0 else -2, overlap
     return owner
 
 
@@ -520,7 +530,9 @@ def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list, owne
     sieve = Sieve(doc, people, lex, quotes)
     for s in range(len(doc.sent_start)):
         if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body" and s not in decided:
-            who = sieve.reporting_subject(s)
-            if who is not None:
-                owner[s] = who.cluster
+            known = people.reported.get(s)  # worked out by the sieve, in the order of the text
+            if known is None:
+                who = sieve.reporting_subject(s)
+                known = who.cluster if who is not None else -1
+            owner[s] = known
     return owner

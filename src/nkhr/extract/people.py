@@ -122,6 +122,7 @@ class People:
         self._midcaps: set | None = None  # capitalized words not at a sentence's start
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
+        self.reported: dict[int, int] = {}  # sentence -> whose speech it reports (attribution)
         self._build()
 
     # ------------------------------------------------------------ names found in the text
@@ -649,7 +650,7 @@ class People:
         kind = "person" if noun in lex.person_nouns else "org"
         text = self.text[start:end]
         if definite:
-            back = self._described_before(start, noun, kind)
+            back = self._described_before(start, noun, kind, text.lower().split()[:-1])
             if back is not None:
                 m = Mention(start, end, text, (noun,), "description")
                 m.cluster = back
@@ -668,17 +669,25 @@ class People:
         m.cluster = idx
         return self._add(m)
 
-    def _described_before(self, pos: int, noun: str, kind: str) -> int | None:
+    def _described_before(self, pos: int, noun: str, kind: str, modifiers=()) -> int | None:
         """The person or institution a definite description ("the rapporteur") refers to: the
-        latest one before `pos` whose name or roles contain the noun (or, for an
-        institution noun, of the same kind)."""
-        for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)]):
+        latest one before `pos` whose name or roles contain the noun; for an institution, else
+        the latest whose name has a word of the description's `modifiers` ("the rights group":
+        a human rights organization named before), else the latest one named."""
+        before = self.mentions[:bisect.bisect_left(self._starts, pos)]
+        for m in reversed(before):
             p = self.persons[m.cluster]
             if m.in_quote or p.kind != kind:
                 continue
             said = " ".join([*p.names, *(e for _, e in p.roles)]).lower()
             if re.search(r"\b%s" % re.escape(noun), said):
                 return m.cluster
+        modifiers = {w for w in modifiers if len(w) > 3 and w not in _FUNCTION}
+        if kind == "org" and modifiers:
+            for m in reversed(before):
+                p = self.persons[m.cluster]
+                if not m.in_quote and p.kind == "org" and modifiers & set(" ".join(p.names).lower().split()):
+                    return m.cluster
         if kind == "org":  # "the newspaper", "the commentary": the latest institution named
             para = self.doc.paragraph_at(pos)
             for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)]):
