@@ -83,3 +83,22 @@ def test_a_definite_description_refers_to_the_institution_whose_name_it_echoes()
             'The alliance counted forty cases.\n\n'
             'The rights group said it has "no reliable figures" for the rest.')
     assert speakers(text)["no reliable figures"] == "Harbor Rights Alliance"
+
+
+def test_the_document_refers_to_whoever_issued_it():
+    text = ('In a long commentary on Monday, the state newspaper Harbor Daily accused the envoys of lying.\n\n'
+            'Officials in the capital did not respond.\n\n'
+            'The commentary demanded an end to the "smear campaign" at once.')
+    assert "Harbor Daily" in speakers(text)["smear campaign"]
+
+
+def test_the_report_is_the_institution_that_spoke():
+    text = ('The regional rights office has accused the government of starving its people.\n\n'
+            'The report is based on interviews with 200 witnesses.\n\n'
+            'While families go hungry, the report says "huge sums" go to the army.')
+    assert speakers(text)["huge sums"] == "regional rights office"
+
+
+def test_a_speech_verb_inside_a_quoted_title_does_not_end_the_search():
+    assert reporters('In an essay titled "What the Harbor Said," Mona Brill argued that the port should close.') == \
+        {"A report.": None, "In an essay": "Mona Brill"}

@@ -36,7 +36,7 @@ import re
 
 from ..doc import Doc
 from .names import Lexicon, Mention
-from .people import _DOCUMENTS, NP, People
+from .people import _DETERMINERS, _DOCUMENTS, NP, People
 
 CONFIDENCE = {"transcript": 0.9, "name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85,
               "organization": 0.9, "description": 0.85, "pronoun": 0.8, "subject": 0.7,
@@ -77,6 +77,7 @@ class Sieve:
     def __init__(self, doc: Doc, people: People, lex: Lexicon, quotes: list):
         self.doc, self.text, self.people, self.lex, self.quotes = doc, doc.text, people, lex, quotes
         self.opens = [q.open for q in quotes]
+        people.author = self._author
 
     # -------------------------------------------------------------- helpers
 
@@ -158,6 +159,37 @@ class Sieve:
                 if who is not None:
                     return who
         return None
+
+    def _bare(self, m: Mention) -> bool:
+        """Is `m` a bare noun ("Participants", "Officials"), not "the spokesman" or "the report"?"""
+        if m.kind != "description" or " " in m.text:
+            return False
+        before = self.text[max(0, m.start - 12):m.start].split()
+        return not before or before[-1].lower() not in _DETERMINERS and not _POSSESSIVE.search(before[-1])
+
+    def _author(self, pos: int, noun: str) -> int | None:
+        """Who wrote the document a definite description at `pos` names ("the report", "the
+        commentary"): whose speech the latest sentence that mentions that document reports
+        ("In a commentary, the newspaper wrote ..."), else the institution that spoke last,
+        within six paragraphs."""
+        doc, people = self.doc, self.people
+        s = doc.sentence_at(pos)
+        word = re.compile(r"\b%ss?\b" % re.escape(noun), re.I)
+        fallback = None
+        for t in range(s - 1, -1, -1):
+            if doc.sent_para[t] < doc.sent_para[s] - 6:
+                break
+            who = people.reported.get(t, -1)
+            if who < 0:
+                who = next((q.cluster for q in self.quotes if q.cluster >= 0
+                            and doc.sent_start[t] <= q.start < doc.sent_end[t]), -1)
+            if who < 0 or people.persons[who].key[0] == "desc" and people.persons[who].names[0].split()[-1] in _DOCUMENTS:
+                continue
+            if word.search(self.text, doc.sent_start[t], doc.sent_end[t]):
+                return who
+            if fallback is None and people.persons[who].kind == "org":
+                fallback = who
+        return fallback
 
     # -------------------------------------------------------------- the rules
 
@@ -354,9 +386,9 @@ class Sieve:
                 return who
         for v in lex.verb_re.finditer(text, ss, min(se, ss + 200)):
             if people.in_quote(v.start()):
-                break
+                continue  # a verb in a title or a quote ('a commentary titled "... reflected ..."')
             who = self._subject_of(v.start(), ss)
-            if who is not None and not (who.kind == "description" and " " not in who.text):
+            if who is not None and not self._bare(who):
                 return who  # not a bare plural ("Participants highlighted ..."): the reporter's summary
         final = self.final_cue(ss, se)  # "..., a State Department official said Thursday."
         if final is not None:

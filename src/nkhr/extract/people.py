@@ -123,6 +123,7 @@ class People:
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
         self.reported: dict[int, int] = {}  # sentence -> whose speech it reports (attribution)
+        self.author = None  # (pos, document noun) -> who wrote "the report" at pos (attribution)
         self._build()
 
     # ------------------------------------------------------------ names found in the text
@@ -650,7 +651,9 @@ class People:
         kind = "person" if noun in lex.person_nouns else "org"
         text = self.text[start:end]
         if definite:
-            back = self._described_before(start, noun, kind, text.lower().split()[:-1])
+            back = self.author(start, noun) if noun in _DOCUMENTS and self.author else None
+            if back is None:
+                back = self._described_before(start, noun, kind, text.lower().split()[:-1])
             if back is not None:
                 m = Mention(start, end, text, (noun,), "description")
                 m.cluster = back
