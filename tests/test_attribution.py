@@ -87,7 +87,7 @@ def test_a_definite_description_refers_to_the_institution_whose_name_it_echoes()
 
 def test_the_document_refers_to_whoever_issued_it():
     text = ('In a long commentary on Monday, the state newspaper Harbor Daily accused the envoys of lying.\n\n'
-            'Officials in the capital did not respond.\n\n'
+            'The Port Authority said the ships had left.\n\n'
             'The commentary demanded an end to the "smear campaign" at once.')
     assert "Harbor Daily" in speakers(text)["smear campaign"]
 
@@ -100,5 +100,5 @@ def test_the_report_is_the_institution_that_spoke():
 
 
 def test_a_speech_verb_inside_a_quoted_title_does_not_end_the_search():
-    assert reporters('In an essay titled "What the Harbor Said," Mona Brill argued that the port should close.') == \
+    assert reporters('In an essay titled "what the harbor said to us," Mona Brill argued that the port should close.') == \
         {"A report.": None, "In an essay": "Mona Brill"}
