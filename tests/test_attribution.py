@@ -102,3 +102,8 @@ def test_the_report_is_the_institution_that_spoke():
 def test_a_speech_verb_inside_a_quoted_title_does_not_end_the_search():
     assert reporters('In an essay titled "what the harbor said to us," Mona Brill argued that the port should close.') == \
         {"A report.": None, "In an essay": "Mona Brill"}
+
+
+def test_a_name_that_starts_with_a_common_word_is_a_name():
+    assert speakers('"It is a costly model," said Will Dorner, a professor of economics at the state '
+                    'university.') == {"It is a": "Will Dorner"}

@@ -344,7 +344,7 @@ class People:
                     k -= 1  # "the head of the Abductees' Family Union", "Ambassador to the UN Kim Song"
                     continue
                 break
-            if self._capword(t):
+            if self._capword(t) or self._names_at(toks[k - 1][0]):
                 k -= 1
                 continue
             if tl in _JOINS and k >= 2 and self._headword(_low(toks[k - 2][2])) and self._cap(right):
@@ -380,7 +380,7 @@ class People:
             if _PARTY.fullmatch(t):
                 i += 1
                 continue
-            if self._capword(t):
+            if self._capword(t) or self._names_at(toks[i][0]):
                 if t.endswith(("’s", "'s")):
                     last = "possessive"  # "Clinton’s top foreign policy aide Jake Sullivan"
                 else:
@@ -412,6 +412,11 @@ class People:
             if stop is not None and self._apposition(rest[1:stop]):
                 np_.role = self.text[rest[0][1]:rest[stop][0]].strip()
         return np_
+
+    def _names_at(self, pos: int) -> bool:
+        """Does a person's name start at `pos` ("Will Doyle", though "Will" is also a verb)?"""
+        k = bisect.bisect_left(self._starts, pos)
+        return k < len(self._starts) and self._starts[k] == pos and self.mentions[k].kind == "name"
 
     def _capword(self, t: str) -> bool:
         """A capitalized word that can stand in a name or title (not "In", "But"; "US" can)."""
