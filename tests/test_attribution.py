@@ -107,3 +107,13 @@ def test_a_speech_verb_inside_a_quoted_title_does_not_end_the_search():
 def test_a_name_that_starts_with_a_common_word_is_a_name():
     assert speakers('"It is a costly model," said Will Dorner, a professor of economics at the state '
                     'university.') == {"It is a": "Will Dorner"}
+
+
+def test_a_speaker_can_open_a_bracket():
+    assert speakers('Historians agree on this (Rena Valk, who wrote the standard history, once said, "It happened '
+                    'twice").') == {"It happened twice": "Rena Valk"}
+
+
+def test_a_speaker_can_be_the_subject_of_a_relative_clause():
+    assert speakers('They described the plight of miners whom the special investigator Rena Valk said have been living in '
+                    '"total isolation" since 2020.') == {"total isolation": "Rena Valk"}

@@ -94,8 +94,9 @@ _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+(?:[,\s]|-year-old)", re.I)  # an apposition that introduces someone
-_CONJ = r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since)\b"
-_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–]|%s)\s*(?!.*(?:[,;:—―–]|%s))" % (_CONJ, _CONJ), re.I)  # the last one
+_CONJ = (r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since|"
+         r"who|whom|which)\b")  # "North Koreans who the rapporteur said have ..."
+_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–(]|%s)\s*(?!.*(?:[,;:—―–(]|%s))" % (_CONJ, _CONJ), re.I)  # the last one
 _GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "sir": "m",
                   "lady": "f", "lord": "m", "king": "m", "queen": "f"}
 
