@@ -117,3 +117,8 @@ def test_a_speaker_can_open_a_bracket():
 def test_a_speaker_can_be_the_subject_of_a_relative_clause():
     assert speakers('They described the plight of miners whom the special investigator Rena Valk said have been living in '
                     '"total isolation" since 2020.') == {"total isolation": "Rena Valk"}
+
+
+def test_a_cue_set_off_by_commas_inside_the_sentence_names_the_speaker_after_the_verb():
+    assert speakers('The irony, says Paula Kremer, a historian at the state archive, is that he was "the most '
+                    'careful of them all."') == {"the most careful": "Paula Kremer"}

@@ -116,11 +116,26 @@ class Sieve:
             return self._speaker(np_) if np_ is not None else None
         np_ = self.people.np_before(verb_start, lo)
         if np_ is None or strict and not self.people.is_subject(lo, np_.start):
-            return None
+            return self._parenthetical(verb_start)
         who = self._speaker(np_)
         if who is not None and who.kind == "description" and who.tokens[0] in _DOCUMENTS:
             return self._sentence_subject(lo, verb_start) or who  # "a resolution condemning ..."
         return who
+
+    def _parenthetical(self, verb_start: int) -> Mention | None:
+        """The speaker of a cue set off by commas inside a sentence, the verb first ('The
+        paradox, says X, a historian at Y, is that ...')."""
+        text = self.text
+        v = self.lex.verb_re.match(text, verb_start)
+        word = v.group().lower() if v else ""
+        if not word or word.endswith("ing") or word in self.lex.object_verbs \
+                or not text[:verb_start].rstrip().endswith(","):
+            return None
+        hi = self.doc.sent_end[self.doc.sentence_at(verb_start)]
+        np_ = self.people.np_after(_skip_ws(text, v.end(), hi), hi)
+        if np_ is None or not text[_role_end(text, np_):hi].lstrip().startswith(","):
+            return None
+        return self._speaker(np_)
 
     def _earlier_speaker(self, lo: int, hi: int) -> Mention | None:
         """Who spoke earlier in the sentence, before a participle ('"...," Spicer said, adding,
