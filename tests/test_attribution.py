@@ -122,3 +122,10 @@ def test_a_speaker_can_be_the_subject_of_a_relative_clause():
 def test_a_cue_set_off_by_commas_inside_the_sentence_names_the_speaker_after_the_verb():
     assert speakers('The irony, says Paula Kremer, a historian at the state archive, is that he was "the most '
                     'careful of them all."') == {"the most careful": "Paula Kremer"}
+
+
+def test_two_titles_joined_by_and_name_one_person():
+    assert speakers('"He is back," said former Oregon Gov. and party Chairman Dale Horvath.') == \
+        {"He is back,": "Dale Horvath"}
+    assert speakers('Former prosecutor and Seaview Mayor Dale Horvath, who backs the plan, praised it on the '
+                    'radio, calling it a "no-brainer."') == {"no-brainer.": "Dale Horvath"}

@@ -348,6 +348,9 @@ class People:
             if self._capword(t) or self._names_at(toks[k - 1][0]):
                 k -= 1
                 continue
+            if tl == "and" and k >= 2 and self._title_word(toks[k - 2][2]) and self._cap(right):
+                k -= 1  # "Former prosecutor and New York City Mayor Rudy Giuliani": one person
+                continue
             if tl in _JOINS and k >= 2 and self._headword(_low(toks[k - 2][2])) and self._cap(right):
                 k -= 1
                 continue
@@ -392,6 +395,9 @@ class People:
                 last = "join"  # "a spokesman for the ministry", "Ambassador to the UN Kim Song"
             elif tl in _DETERMINERS and last == "join":
                 pass
+            elif tl == "and" and end_i == i - 1 and self._title_word(toks[i - 1][2]) \
+                    and any(self._capword(x[2]) for x in toks[i + 1:i + 5]):
+                last = "modifier"  # "former Pennsylvania Gov. and party Chairman Ed Rendell": one person
             elif t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and re.match(r"\w", t):
                 if self._noun(tl):
                     end_i, last = i, "noun"
@@ -456,6 +462,12 @@ class People:
 
     def _cap(self, tok: str) -> bool:
         return bool(_CAP.match(tok)) and tok.lower() not in _PRONOUNS
+
+    def _title_word(self, tok: str) -> bool:
+        """A title or a noun for a person ("Gov.", "prosecutor"), which another can follow
+        with "and" before a name."""
+        low = _low(tok)
+        return low in self.lex.titles or low in self.lex.person_nouns
 
     def _headword(self, low: str) -> bool:
         """A noun or title that a phrase with of/for/to can follow ("head of", "envoy to")."""
