@@ -129,3 +129,17 @@ def test_two_titles_joined_by_and_name_one_person():
         {"He is back,": "Dale Horvath"}
     assert speakers('Former prosecutor and Seaview Mayor Dale Horvath, who backs the plan, praised it on the '
                     'radio, calling it a "no-brainer."') == {"no-brainer.": "Dale Horvath"}
+
+
+def test_the_agent_of_a_passive_speech_verb_speaks():
+    assert speakers('Senator Ann Polter was asked by moderator Jo Farrow whether the bill would be '
+                    '"another costly program."') == {"another costly program.": "Jo Farrow"}
+
+
+def test_a_question_after_asked_is_no_speaker():
+    assert speakers('Asked why the agency had waited, Ann Polter replied, "We had no choice."') == \
+        {"We had no": "Ann Polter"}
+
+
+def test_a_description_then_a_name_in_apposition_is_the_named_person():
+    assert speakers('"We will vote," said the union\'s director, Jo Farrow, on Monday.') == {"We will vote,": "Jo Farrow"}

@@ -80,7 +80,7 @@ _JOINS = frozenset(["of", "for", "to"])
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "his", "her", "its", "their", "our"])
 _PRONOUNS = {"he": "m", "she": "f"}
 _FUNCTION = frozenset(
-    ["of", "for", "in", "on", "at", "to", "from", "with", "by", "about", "as", "after", "before", "during", "since", "until", "while", "when", "where", "whether", "if", "and", "or", "but", "nor", "so", "yet", "than", "then", "that", "which", "who", "whom", "whose", "what", "because", "although", "though", "unless", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "said", "says", "told", "say", "tell", "not", "no", "also", "just", "only", "even", "still", "into", "onto", "over", "under", "against", "between", "among", "through", "across", "around", "without", "within", "upon", "via", "per", "like", "amid", "despite", "there", "here", "it", "it's", "we", "i", "you", "they", "them", "us", "me", "him", "her"])
+    ["of", "for", "in", "on", "at", "to", "from", "with", "by", "about", "as", "after", "before", "during", "since", "until", "while", "when", "where", "whether", "if", "why", "how", "and", "or", "but", "nor", "so", "yet", "than", "then", "that", "which", "who", "whom", "whose", "what", "because", "although", "though", "unless", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "said", "says", "told", "say", "tell", "not", "no", "also", "just", "only", "even", "still", "into", "onto", "over", "under", "against", "between", "among", "through", "across", "around", "without", "within", "upon", "via", "per", "like", "amid", "despite", "there", "here", "it", "it's", "we", "i", "you", "they", "them", "us", "me", "him", "her"])
 _TEMPORAL = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday", "tonight", "tomorrow", "earlier", "later", "last", "next", "this", "week", "month", "year", "morning", "afternoon", "evening", "night", "weekend", "time", "days", "weeks", "months", "years"])
 _SKIP = frozenset(["also", "further", "then", "later", "once", "again", "still", "previously", "earlier", "recently", "repeatedly", "reportedly", "publicly", "privately", "separately", "similarly", "simply", "flatly", "bluntly", "firmly", "angrily", "openly", "quickly", "sadly", "bitterly", "proudly", "calmly", "quietly", "loudly", "emphatically", "has", "had", "have", "would", "will", "was", "were", "is", "are", "did", "does", "do", "could", "can", "may", "might", "must", "should", "been", "be", "not", "never", "first", "last", "today", "yesterday", "tonight", "ago", "this", "week", "month", "year", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july", "supply", "reply", "daily", "anomaly", "monopoly", "bully", "fly", "lily", "belly", "jelly", "only", "early", "holy", "ugly", "elderly", "friendly", "weekly", "monthly", "yearly"])
@@ -416,7 +416,12 @@ class People:
             rest = rest[1:]
         if rest and rest[0][2] == ",":
             stop = next((k for k in range(1, min(len(rest), 30)) if rest[k][2] in ",.;:\"“”()—–"), None)
-            if stop is not None and self._apposition(rest[1:stop]):
+            group = rest[1:stop] if stop is not None else []
+            if last == "noun" and group and self._names_at(group[0][0]) \
+                    and all(self._cap(t[2]) or t[2] in self.lex.particles for t in group):
+                # "the moderator, Jo Farrow,": the person named, described by the noun phrase
+                return NP(group[0][0], group[-1][1], self.text[np_.start:np_.end])
+            if group and self._apposition(group):
                 np_.role = self.text[rest[0][1]:rest[stop][0]].strip()
         return np_
 
