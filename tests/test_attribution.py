@@ -143,3 +143,9 @@ def test_a_question_after_asked_is_no_speaker():
 
 def test_a_description_then_a_name_in_apposition_is_the_named_person():
     assert speakers('"We will vote," said the union\'s director, Jo Farrow, on Monday.') == {"We will vote,": "Jo Farrow"}
+
+
+def test_a_word_that_is_more_often_a_noun_is_no_speech_verb():
+    assert speakers('"We have a plan," Harbor Council press secretary Ana Colt said.') == {"We have a": "Ana Colt"}
+    assert speakers('Ana Colt posted a Twitter comment of her own, saying, "We are thrilled."') == \
+        {"We are thrilled.": "Ana Colt"}
