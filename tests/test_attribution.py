@@ -149,3 +149,13 @@ def test_a_word_that_is_more_often_a_noun_is_no_speech_verb():
     assert speakers('"We have a plan," Harbor Council press secretary Ana Colt said.') == {"We have a": "Ana Colt"}
     assert speakers('Ana Colt posted a Twitter comment of her own, saying, "We are thrilled."') == \
         {"We are thrilled.": "Ana Colt"}
+
+
+def test_a_phrase_between_the_name_and_the_verb_is_skipped():
+    assert speakers('The break was complete when Ana Colt in her first speech called the rivals "thieves."') == \
+        {"thieves.": "Ana Colt"}
+
+
+def test_a_speech_verb_inside_a_hyphenated_compound_is_no_verb():
+    text = "Gov. Ana Colt praised Mr. Brand in her state-of-the-state address."
+    assert [v.group() for v in load_lexicon().verb_re.finditer(text)] == ["praised"]

@@ -125,7 +125,7 @@ class _Hit:
         return self._text
 
 
-_WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w])")
+_WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w-])")  # not inside a compound ("state-of-the-state")
 _CLAUSE_OPENERS = frozenset(".!?:;\"“”‘’'—–―-(\n")
 
 

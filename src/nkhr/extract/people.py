@@ -87,6 +87,7 @@ _NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july"
 _CAP = re.compile(r"[A-Z\u00C0-\u00DE]")
 _PARTY_BARE = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*\.?")
 _PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
+_PP_OPEN = frozenset(["in", "during", "at", "after", "before", "over", "throughout", "from"])
 _OPENING = frozenset(["in", "at", "on", "during", "after", "before", "following", "with", "from", "for", "since", "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
                         "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
@@ -289,6 +290,7 @@ class People:
         i = len(toks) - 1
         while i >= 0 and self._skippable(toks[i][2]):
             i -= 1
+        i = self._before_phrase(toks, i)
         roles, named = [], None
         for _ in range(3):  # "X, a senior researcher at the group, told"; "X, at a briefing, said"
             if i < 0 or toks[i][2] != ",":
@@ -366,6 +368,17 @@ class People:
         if i - k > 10:
             return None
         return NP(toks[k][0], toks[i][1], role)
+
+    def _before_phrase(self, toks, i: int) -> int:
+        """Skip a prepositional phrase between a name and its verb ("Trump in his announcement
+        speech called", "Sanders during a rally thanked"): the index of the word before it."""
+        for j in range(i, max(0, i - 6), -1):
+            t = toks[j][2]
+            if not t[:1].isalnum():
+                break
+            if t in _PP_OPEN and j > 0 and (self._capword(toks[j - 1][2]) or toks[j - 1][2].lower() in _PRONOUNS):
+                return j - 1
+        return i
 
     def np_after(self, pos: int, hi: int) -> NP | None:
         """The speaker's noun phrase starting at `pos` (after a speech verb: "said Kim, a ...")."""
