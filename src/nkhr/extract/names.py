@@ -135,6 +135,11 @@ def _opens_clause(text: str, pos: int) -> bool:
     k = pos - 1
     while k >= 0 and text[k] in " \t\u00a0":
         k -= 1
+    if k > 0 and text[k] == ".":  # not after "Mr." or an initial: "Mr. Brand"
+        w = k
+        while w > 0 and text[w - 1].isalpha():
+            w -= 1
+        return not (0 < k - w <= 3 and text[w].isupper())
     return k < 0 or text[k] in _CLAUSE_OPENERS
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)\b")
 
