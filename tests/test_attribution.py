@@ -159,3 +159,10 @@ def test_a_phrase_between_the_name_and_the_verb_is_skipped():
 def test_a_speech_verb_inside_a_hyphenated_compound_is_no_verb():
     text = "Gov. Ana Colt praised Mr. Brand in her state-of-the-state address."
     assert [v.group() for v in load_lexicon().verb_re.finditer(text)] == ["praised"]
+
+
+def test_the_object_of_a_verb_speaks_the_infinitive_after_it():
+    assert speakers('The post spread fast, leading campaign advisers like Ana Colt to counter that "every dollar '
+                    'went to the bailout."') == {"every dollar went": "Ana Colt"}
+    assert speakers('Dale Horvath took to the radio to call the plan "a fantasy."') == {"a fantasy.": "Dale Horvath"}
+    assert speakers('Dale Horvath urged Jo Farrow to "respect the law."') == {"respect the law.": "Dale Horvath"}

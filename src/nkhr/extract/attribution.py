@@ -106,8 +106,10 @@ class Sieve:
             return self._speaker(self.people.np_after(by.end(), self.doc.sent_end[self.doc.sentence_at(by.end())]))
         if word.endswith("ing") and before.endswith((",", ",”", ',"')):  # "X said, adding that ..."
             return self._earlier_speaker(lo, verb_start) or self._sentence_subject(lo, verb_start)
-        if _COORDINATED.search(before) or before.endswith(" to"):
-            return self._sentence_subject(lo, verb_start)  # "and said", "to accuse"
+        if before.endswith(" to"):
+            return self._controller(lo, lo + len(before) - 2) or self._sentence_subject(lo, verb_start)
+        if _COORDINATED.search(before):
+            return self._sentence_subject(lo, verb_start)  # "and said"
         if word.endswith("ing"):  # "footage of Clinton asking", "Trump unleashed tweets saying"
             np_ = self.people.np_before(verb_start, lo)
             who = self._speaker(np_) if np_ is not None and np_.end == len(before) + lo else None
@@ -125,6 +127,20 @@ class Sieve:
         if who is not None and who.kind == "description" and who.tokens[0] in _DOCUMENTS:
             return self._sentence_subject(lo, verb_start) or who  # "a resolution condemning ..."
         return who
+
+    def _controller(self, lo: int, to: int) -> Mention | None:
+        """Who speaks in "make someone say": the person named right before "to" when a verb
+        that causes speech (the cues codebook's causative_verbs) stands a few words before
+        ("leading advisers like X to counter that"); else None ("promised to say", "urged X
+        to reject", "took to Twitter to call": the sentence's subject speaks)."""
+        np_ = self.people.np_before(to, lo)
+        if np_ is None or np_.role:
+            return None
+        before = re.split(r"[,;:—–(]", self.text[max(lo, np_.start - 60):np_.start])[-1].lower().split()
+        if not any(w in self.lex.causative_verbs for w in before[-6:]):
+            return None
+        who = self._speaker(np_)
+        return who if who is not None and who.kind in ("name", "surname", "title", "org") else None
 
     def _parenthetical(self, verb_start: int) -> Mention | None:
         """The speaker of a cue set off by commas inside a sentence, the verb first ('The

@@ -41,6 +41,7 @@ class Lexicon:
     speech_verbs: frozenset
     speech_nouns: frozenset
     object_verbs: frozenset      # speech verbs followed by whom they address ("told the council")
+    causative_verbs: frozenset   # verbs that make their object speak ("leading X to counter")
     title_markers: tuple
     pronouns: dict
     verb_re: Verbs               # the speech verbs, found word by word
@@ -98,7 +99,8 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
         titles=frozenset(str(w).lower() for w in _need(names, "person_titles", npath, list)),
         speech_verbs=verbs,
         speech_nouns=nouns,
-        object_verbs=frozenset(f for v in cues.get("object_verbs") or [] for f in inflections(str(v).lower())),
+        object_verbs=_forms(cues.get("object_verbs")),
+        causative_verbs=_forms(cues.get("causative_verbs")),
         title_markers=tuple(str(w).lower() for w in _need(cues, "title_markers", cpath, list)),
         pronouns={str(k).lower(): str(v) for k, v in _need(cues, "pronouns", cpath, dict).items()},
         verb_re=verb_re,
@@ -194,6 +196,11 @@ def inflections(verb: str) -> set[str]:
     else:
         out |= {verb + ("es" if verb.endswith(("s", "sh", "ch", "x", "z")) else "s"), verb + "ed", verb + "ing"}
     return out
+
+
+def _forms(verbs) -> frozenset:
+    """A codebook list of verbs (None: none) with the regular forms of each base form."""
+    return frozenset(f for v in verbs or [] for f in inflections(str(v).lower()))
 
 
 def _gendered(items) -> dict:
