@@ -166,3 +166,17 @@ def test_the_object_of_a_verb_speaks_the_infinitive_after_it():
                     'went to the bailout."') == {"every dollar went": "Ana Colt"}
     assert speakers('Dale Horvath took to the radio to call the plan "a fantasy."') == {"a fantasy.": "Dale Horvath"}
     assert speakers('Dale Horvath urged Jo Farrow to "respect the law."') == {"respect the law.": "Dale Horvath"}
+
+
+def test_a_possessive_speech_noun_gives_the_quote_to_its_owner():
+    assert speakers('Paula Varro taught there for years; Varro\'s dictum to his students was, "Check every '
+                    'name twice."') == {"Check every name": "Paula Varro"}
+    assert speakers('Critics cite Dale Horvath\'s recent assertion that "thousands" cheered.') == \
+        {"thousands": "Dale Horvath"}
+
+
+def test_according_to_inside_the_sentence_names_the_speaker():
+    assert speakers('For the mayor, according to party chairman Dale Horvath, the vote is "a real test" of '
+                    'her strength.') == {"a real test": "Dale Horvath"}
+    assert reporters('For the mayor, according to Dale Horvath, the vote is a test.')["For the mayor,"] == \
+        "Dale Horvath"

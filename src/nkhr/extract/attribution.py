@@ -36,7 +36,7 @@ import re
 
 from ..doc import Doc
 from .names import Lexicon, Mention
-from .people import _DETERMINERS, _DOCUMENTS, NP, People
+from .people import _DETERMINERS, _DOCUMENTS, NP, People, _plural
 
 CONFIDENCE = {"transcript": 0.9, "name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85,
               "organization": 0.9, "description": 0.85, "pronoun": 0.8, "subject": 0.7,
@@ -49,7 +49,9 @@ _MARK = re.compile(r"[“”\"«»„「」『』]")
 _TRANSCRIPT = re.compile(r"((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s")
 _ACCORDING = re.compile(r"according to\s+", re.I)
 _NAME_COLON = re.compile(r"(?:^|(?<=[\n—–―-])\s*|(?<=\n))((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s*$")
-_ACCORDING_START = re.compile(r"(?:[\w’'-]+\s+){0,3}?according to\s+", re.I)
+_ACCORDING_START = re.compile(r"(?:[\w’'-]+,?\s+){0,3}?according to\s+", re.I)
+_CONTENT = re.compile(r"\s*(?:that\s+(?:[\w’'-]+\s+){0,4}|:\s*|(?:was|is),?\s+(?:that\s+)?)")
+_ACCORDING_CLAUSE = re.compile(r"\baccording to\s+([^,;:“”\"]{1,120}?),", re.I)
 _ACCORDING_END = re.compile(r"\baccording to\s+(.{1,120}?)\s*,\s*$", re.I)
 _INTRO_TAIL = re.compile(r"(?:\s+(?!(?:said|says|told)\b)[^\s“”\"]+){0,9}?\s*[,:]?\s*(?:that\s*)?,?\s*$")
 _WORD = re.compile(r"\w*")
@@ -348,6 +350,11 @@ class Sieve:
             who = self._subject_of(v.start(), lo)
             if who is not None:
                 return who, v.group(), "subject" if who.kind != "pronoun" else "pronoun"
+        acc = _ACCORDING_CLAUSE.search(self.text, lo, q.open)
+        if acc:  # "For the party, according to X, the speech is "a test""
+            who = self._speaker(self.people.np_after(acc.start(1), acc.end(1)))
+            if who is not None:
+                return who, "according to", _METHOD[who.kind]
         return None
 
     def partial(self, q) -> tuple | None:
@@ -359,6 +366,31 @@ class Sieve:
         who = self._sentence_subject(lo, q.open)
         if who is not None and who.kind != "description":
             return who, None, "subject"
+        return None
+
+    def possessor(self, q, content: bool = False) -> tuple | None:
+        """Whose words a speech noun with a possessive before the quote calls them ("X's
+        dictum was, "..."", "X's recent assertion that "...""); with `content`, only when the
+        quote is what the noun says (right after it, "that" or a colon), as in "Critics cite
+        X's assertion that "..."", not "Y said X's claim was "absurd""."""
+        lo = self._clause_start(q)
+        toks = self.people.tokens(max(lo, q.open - 200), q.open)
+        for j in range(len(toks) - 1, -1, -1):
+            if _plural(toks[j][2].lower()) not in self.lex.speech_nouns:
+                continue
+            for k in range(j - 1, max(-1, j - 5), -1):
+                tok = toks[k][2]
+                if _POSSESSIVE.search(tok) and tok[:1].isupper():
+                    end = toks[k][1] - len(_POSSESSIVE.search(tok).group())
+                    np_ = self.people.np_before(end, lo)
+                    who = self._speaker(np_) if np_ is not None and np_.end == end else None
+                    if who is not None and who.kind != "description" and \
+                            (not content or _CONTENT.fullmatch(self.text, toks[j][1], q.open)):
+                        return who, toks[j][2], _METHOD[who.kind]
+                    break
+                if not tok[:1].islower():
+                    break
+            break
         return None
 
     def sentence_end(self, q) -> tuple | None:
@@ -461,8 +493,8 @@ class Sieve:
                 people.resolve(NP(item.start(), item.end()))
                 continue
             q = item
-            found = (self.transcript(q) or self.after(q) or self.before(q)
-                     or self.sentence_end(q) or self.in_sentence(q) or self.partial(q))
+            found = (self.transcript(q) or self.after(q) or self.possessor(q, content=True) or self.before(q)
+                     or self.sentence_end(q) or self.in_sentence(q) or self.partial(q) or self.possessor(q))
             if found is not None:
                 who, cue, method = found
                 q.cluster, q.cue, q.method = who.cluster, cue, method
