@@ -405,12 +405,14 @@ def org_at(text: str, pos: int, end: int, lex: Lexicon) -> Mention | None:
     return org
 
 
-def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon) -> list[Mention]:
-    """Mentions for the lone capitalized words that are family names of known people."""
+def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon, given: set = frozenset()) -> list[Mention]:
+    """Mentions for the lone capitalized words that are family names of known people, or
+    (hyphenated) the given names of known Korean people (`given`, folded: "Yong-ho")."""
     out = []
     for s, word in singles:
         name = clean_token(word)
-        known = name.lower() in surnames or lex.surnames.get(name.lower(), "").lower() in surnames
+        known = name.lower() in surnames or lex.surnames.get(name.lower(), "").lower() in surnames \
+            or "-" in name and fold_given(name, lex) in given
         if known and _is_name_word(word, lex):
             out.append(Mention(s, s + len(name), name, (name,), "surname"))
     return out

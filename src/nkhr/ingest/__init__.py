@@ -141,13 +141,24 @@ def ingest_text(raw: RawText, catalog_row: dict | None = None, furniture=None) -
         doc.para_raw_end.append(p.raw_end)
     doc.text = "".join(pieces)
     has_hangul = segment._HANGUL.search(doc.text) is not None
+    dateline = None
     for i, (ps, pe) in enumerate(zip(doc.para_start, doc.para_end, strict=True)):
-        for s, e in segment.split(doc.text[ps:pe], ps):
+        cut = segment.dateline(doc.text[ps:pe]) if doc.para_kind[i] == "body" else 0
+        if cut:  # the dateline is a sentence of its own: the lead's first words start the next
+            dateline = dateline or doc.text[ps:ps + cut].strip().rstrip("-—–―:=").strip()
+            doc.datelines.add(len(doc.sent_start))
+            doc.sent_start.append(ps)
+            doc.sent_end.append(ps + len(doc.text[ps:ps + cut].rstrip()))
+            doc.sent_para.append(i)
+            doc.sent_lang.append(segment.language(doc.text[ps:ps + cut]) if has_hangul else "en")
+        for s, e in segment.split(doc.text[ps + cut:pe], ps + cut):
             doc.sent_start.append(s)
             doc.sent_end.append(e)
             doc.sent_para.append(i)
             doc.sent_lang.append(segment.language(doc.text[s:e]) if has_hangul else "en")
     meta = {k: v for k, v in stated.items() if v}
+    if dateline:
+        meta["dateline"] = dateline
     for k, v in (catalog_row or {}).items():
         if v:
             meta[k] = v
@@ -164,6 +175,7 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
     m = d.meta
     src = {"source_id": [d.source_id], "outlet": [m.get("outlet")], "published": [m.get("published")],
            "title": [m.get("title")], "url": [m.get("url")], "author": [m.get("author")],
+           "dateline": [m.get("dateline")],
            "language": [m.get("language", "und")], "n_chars": [len(d.text)], "sha256": [m["sha256"]],
            "path": [m["path"]], "encoding": [m["encoding"]], "text": [d.text]}
     n, k = len(d.para_start), len(d.sent_start)
@@ -182,7 +194,8 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
         "para_id": [para_ids[p] for p in d.sent_para],
         "start": list(d.sent_start), "end": list(d.sent_end),
         "text": [d.text[s:e] for s, e in zip(d.sent_start, d.sent_end, strict=True)],
-        "language": list(d.sent_lang), "kind": [kinds[p] for p in d.sent_para],
+        "language": list(d.sent_lang),
+        "kind": ["dateline" if i in d.datelines else kinds[p] for i, p in enumerate(d.sent_para)],
         "is_caption": [kinds[p] == "caption" for p in d.sent_para],
     }
     return {"sources": src, "paragraphs": par, "sentences": sen}
