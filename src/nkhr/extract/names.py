@@ -25,6 +25,7 @@ one romanization and given names folded (``Il-hyuk``/``Il-hyeok``,
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -268,8 +269,15 @@ def name_key(m: Mention, lex: Lexicon) -> tuple:
     """Key equal for spelling variants of the same full name."""
     if m.korean:
         return ("ko", m.korean[0].lower(), fold_given(m.korean[1], lex))
-    words = [t.lower() for t in m.tokens if not _INITIAL.fullmatch(t)] or [t.lower() for t in m.tokens]
-    return ("w",) + tuple(sorted(words))  # "John F. Kerry" is "John Kerry"
+    words = [_plain(t) for t in m.tokens if not _INITIAL.fullmatch(t)] or [_plain(t) for t in m.tokens]
+    return ("w",) + tuple(sorted(words))  # "John F. Kerry" is "John Kerry", "Salmón" "Salmon"
+
+
+def _plain(token: str) -> str:
+    """A name word in lower case without accents ("Salmón" -> "salmon")."""
+    if token.isascii():
+        return token.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", token.lower()) if not unicodedata.combining(c))
 
 
 def surname_of(m: Mention) -> str:

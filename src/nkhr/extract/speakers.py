@@ -118,6 +118,30 @@ def speaker_id(key: tuple) -> str:
     return "sp_" + hashlib.sha1("|".join(key).encode()).hexdigest()[:10]
 
 
+def _single_names(people: dict, lex: Lexicon, union) -> dict:
+    """People named by one name only ("Tester", "Kim"): a Korean family name is a person of
+    its own article, never joined to another ("said Kim, a 32-year-old soldier"); another
+    name is joined to the one person of the corpus whose full name ends in it ("Trump" and
+    "Donald Trump"), when there is exactly one. Returns {(source_id, key): article-own key}."""
+    by_surname: dict = {}
+    for persons in people.values():
+        for p in persons:
+            key, surface = p[0], p[1]
+            if key[0] == "w" and len(key) > 2 and surface:
+                by_surname.setdefault(surface[0][0].split()[-1].lower(), set()).add(key)
+    own = {}
+    for sid, persons in people.items():
+        for p in persons:
+            key = p[0]
+            if key[0] != "w" or len(key) != 2:
+                continue
+            if key[1] in lex.surnames:
+                own[(sid, key)] = ("w", key[1], "@" + sid)
+            elif len(by_surname.get(key[1], ())) == 1:
+                union(key, next(iter(by_surname[key[1]])))
+    return own
+
+
 def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry, korean=None):
     """Join the articles' people into speakers.
 
@@ -155,11 +179,13 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry, korean
                     written[p[0]] = p[1][0][0]
         for a, b in cross_script_pairs(written, lex, korean):
             union(a, b)
+    own = _single_names(people, lex, union)
     root_of = {k: find(k) for k in {p[0] for persons in people.values() for p in persons}}
     groups: dict = {}
     for sid in sorted(people):
         for local, p in enumerate(people[sid]):
-            groups.setdefault(root_of[p[0]], []).append((sid, local, p))
+            key = own.get((sid, p[0]), p[0])
+            groups.setdefault(root_of.get(key, key), []).append((sid, local, p))
     rows = []
     local_map, names = {}, {}
     for root, members in groups.items():
