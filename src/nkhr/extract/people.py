@@ -41,6 +41,7 @@ from .names import (
     apposition,
     clean_token,
     find_mentions,
+    fold_given,
     name_key,
     role_before,
     single_mentions,
@@ -124,6 +125,7 @@ class People:
         self._starts: list[int] = []
         self.quote_ranges = quote_ranges
         self._midcaps: set | None = None  # capitalized words not at a sentence's start
+        self._full: dict = {}  # family name (or ("given", folded)) -> persons named in full
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
         self._build()
@@ -213,9 +215,14 @@ class People:
                              if (g := self.lex.person_nouns.get(w))), "")
 
     def _new(self, key: tuple, surname: str, kind: str) -> int:
-        self.by_key[key] = len(self.persons)
+        idx = len(self.persons)
+        self.by_key[key] = idx
         self.persons.append(Person(key, [], surname, set(), [], [], kind))
-        return len(self.persons) - 1
+        if kind == "person" and len(key) > 2:  # persons named in full, by family and given name
+            self._full.setdefault(surname, []).append(idx)
+            if key[0] == "ko":
+                self._full.setdefault(("given", key[2]), []).append(idx)
+        return idx
 
     def _resolve_singles(self, mentions: list[Mention]) -> None:
         """Attach family names and titled family names to the person meant, in order."""
@@ -240,8 +247,10 @@ class People:
         lex = self.lex
         tok = clean_token(word).lower()
         surname = lex.surnames.get(tok, tok).lower()
-        cands = [i for i, p in enumerate(self.persons) if p.kind == "person" and len(p.key) > 2
-                 and (p.surname == surname or p.key[0] == "ko" and _given_match(p, tok, lex))]
+        cands = [i for i in self._full.get(surname, ())]
+        if "-" in tok:  # a Korean given name alone ("Yong-ho")
+            folded = fold_given(tok, lex)
+            cands += [i for i in self._full.get(("given", folded), ()) if i not in cands]
         if len(cands) > 1 and pre_title:
             words = {w.lower().strip(".’'s") for w in pre_title.split()} & lex.titles
             titled = [i for i in cands if self.persons[i].titles & words
@@ -786,13 +795,6 @@ class People:
                for w in rest):
             return True  # "The Council on American-Islamic Relations National Executive Director ..."
         return b is None and len(rest) <= 10 and (rest[0].lower() in _OPENING or _low(rest[0]) in _TEMPORAL)
-
-
-def _given_match(p: Person, tok: str, lex: Lexicon) -> bool:
-    """Is `tok` the given name of Korean person `p` ("Yong-ho" for Thae Yong-ho)?"""
-    from .names import fold_given
-
-    return "-" in tok and fold_given(tok, lex) == p.key[2]
 
 
 def _skip_lead(text: str, pos: int) -> int:
