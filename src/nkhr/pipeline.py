@@ -8,7 +8,7 @@ speakers) and builds the typed tables. The map step's result for an article
 depends only on the article's bytes, its catalog row, the codebooks and
 nkhr's code, so the last run's results are kept with those hashes:
 re-analyzing a corpus in which one article changed reads and redoes that
-article and the reduce step only.
+article and the reduce step only. How they are kept is :mod:`nkhr.store`'s concern.
 """
 
 from __future__ import annotations
@@ -16,13 +16,8 @@ from __future__ import annotations
 import bisect
 import gc
 import os
-import pickle
-import shutil
-import tempfile
-import time
 import warnings
-import zlib
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
@@ -33,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import __version__, schemas
+from . import __version__, schemas, store
 from .doc import Doc
 from .errors import NkhrError
 from .extract import quotes as quotes_mod
@@ -418,7 +413,7 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     for folder, what in ((out, "output"), (cache_dir, "cache")):
         if folder is not None and os.path.lexists(folder) and not os.path.isdir(folder):
             raise NkhrError(f"{folder}: the {what} folder exists and is not a folder")
-    layers = _store_load(cache_dir)
+    layers = store.load(cache_dir, _code_hash(), MAP_TABLES)
     stored_keys, known, layer_of = {}, {}, {}
     for i, layer in enumerate(layers):
         stored_keys.update(layer.keys)
@@ -447,7 +442,8 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         wait([layer.tables for layer in layers])
     done = _map(jobs(), len(files), books, workers, executor, scheduler)
     from_layer = [[sid for sid in reused if layer_of[sid] == i] for i in range(len(layers))]
-    merged = MapResult.merge([layer.result().subset(ids) for layer, ids in zip(layers, from_layer, strict=True)]
+    merged = MapResult.merge([MapResult(layer.tables.result(), {}, layer.n_sentences).subset(ids)
+                              for layer, ids in zip(layers, from_layer, strict=True)]
                              + done)
 
     @cache
@@ -461,10 +457,10 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     saving = None  # the cache is saved while reduce() runs: Arrow compresses without the GIL
     if cache_dir is not None and len(reused) < len(texts):
         new = MapResult.merge(done)
-        if not _adds_layer(layers, new, texts):
+        if not store.adds_layer(layers, len(new.n_sentences), len(texts)):
             people()  # every person, for the one layer that replaces the others
         whole = MapResult(dict(merged.tables), merged.persons, merged.n_sentences)  # reduce() empties merged
-        saving = _in_background(_store_save, Path(cache_dir), layers, new, whole, keys, texts)
+        saving = store.save_in_background(Path(cache_dir), layers, new, whole, keys, texts, _code_hash())
         del new, whole
     del done
     for layer in layers:
@@ -517,147 +513,6 @@ def _code_hash() -> str:
     """Hash of the package's Python source: a code change without a version bump misses the cache."""
     root = Path(__file__).parent
     return combine(f"{p.relative_to(root)}:{sha256_bytes(p.read_bytes())}" for p in sorted(root.rglob("*.py")))
-
-
-# The cache keeps earlier runs' map results in layers CACHE/map/0, 1, ...; each holds
-# {table}.arrow (Arrow IPC, zstd-compressed), persons.pkl (each article's people, read only
-# when needed) and index.pkl (each article's cache key, sentence count and file reading, the
-# code's hash, and the other files' CRC-32; its own follows it). A later layer overrides an earlier one for the articles
-# it holds. A run that redoes a few articles adds a layer with just those; one that redoes
-# many, or finds too many layers, writes everything as one layer.
-_STORE = "map"
-_MAX_LAYERS = 8
-# zstd, one record batch per table: 317 MB -> 23 MB for 10k articles, decompressed in 0.13 s
-_IPC_WRITE = pa.ipc.IpcWriteOptions(compression="zstd")
-
-
-@dataclass
-class _Layer:
-    number: int
-    tables: Future  # -> table name -> pa.Table: decompressed in the background (see _store_load)
-    n_sentences: dict
-    keys: dict    # source id -> cache key
-    known: dict   # path -> RawText (text None): readings trusted (the file did not change
-                  # in the two seconds before the layer was written)
-    persons_pkl: bytes  # read (and checked) with the rest: another run may replace the layer
-
-    def persons(self) -> dict:  # called inside analyze(), where the collector is paused
-        return pickle.loads(self.persons_pkl)
-
-    def result(self) -> MapResult:  # its people are unpickled when needed: see persons()
-        return MapResult(self.tables.result(), {}, self.n_sentences)
-
-
-def _store_load(cache_dir) -> list[_Layer]:
-    """The cached layers, oldest first; none when the cache is missing or damaged. Every
-    file is read and checked now; the tables are decompressed in a background thread
-    (0.13 s for 10k articles) while the corpus is scanned."""
-    folder = Path(cache_dir) / _STORE if cache_dir is not None else None
-    if folder is None or not folder.is_dir():
-        return []
-    found = []
-    try:
-        for d in sorted((d for d in folder.iterdir() if d.name.isdigit()), key=lambda d: int(d.name)):
-            data = (d / "index.pkl").read_bytes()
-            index = pickle.loads(_checked(data[:-4], data[-4:]))
-            if index.get("code") != _code_hash():  # written by other code: no result or file reading holds
-                return []
-            # a mapped file stays readable when another run replaces the layer meanwhile
-            readers = {name: pa.ipc.open_file(_checked(pa.memory_map(str(d / f"{name}.arrow")).read_buffer(),
-                                                       index["crc"][name]))
-                       for name in MAP_TABLES}
-            persons = _checked((d / "persons.pkl").read_bytes(), index["crc"]["persons"])
-            trusted = index["written_ns"] - 2_000_000_000
-            known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
-            found.append((int(d.name), readers, index, known, persons))
-    except Exception:  # damaged, being replaced by another run, or from another version: a miss
-        return []
-    return [_Layer(number, _in_background(_read_all, readers), index["n_sentences"], index["keys"], known, persons)
-            for number, readers, index, known, persons in found]
-
-
-def _read_all(readers: dict) -> dict[str, pa.Table]:
-    return {name: reader.read_all() for name, reader in readers.items()}
-
-
-def _in_background(fn, *args) -> Future:
-    """`fn(*args)` in a thread of its own, which ends when it is done."""
-    pool = ThreadPoolExecutor(1)
-    future = pool.submit(fn, *args)
-    pool.shutdown(wait=False)
-    return future
-
-
-def _crc(data) -> bytes:
-    """A checksum of a cache file's bytes (3 GB/s): a damaged file is a miss, not wrong tables."""
-    return zlib.crc32(data).to_bytes(4, "little")
-
-
-def _checked(data, crc: bytes):
-    """`data`, if its checksum is `crc`."""
-    if _crc(data) != crc:
-        raise ValueError("damaged cache file")
-    return data
-
-
-def _adds_layer(layers: list[_Layer], new: MapResult, texts: list) -> bool:
-    """Does saving `new` (the articles this run redid) add a layer, or replace them all?"""
-    return bool(layers) and len(layers) < _MAX_LAYERS and len(new.n_sentences) * 4 <= len(texts)
-
-
-def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapResult,
-                keys: dict, texts: list) -> str | None:
-    """Add `new` as a layer, or replace every layer by `merged` (with every article's
-    persons). Returns what went wrong, if the cache could not be written."""
-    folder = cache / _STORE
-    add = _adds_layer(layers, new, texts)
-    result = new if add else merged
-    tmp = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _drop_stale(folder)
-        tmp = Path(tempfile.mkdtemp(prefix=".layer-", dir=folder))
-        crc = {}
-        for name, table in result.tables.items():
-            with (pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f,
-                  pa.ipc.new_file(f, table.schema, options=_IPC_WRITE) as w):
-                w.write_table(table.combine_chunks())  # one batch: 2x smaller, 2x quicker to read
-            crc[name] = _crc(pa.memory_map(str(tmp / f"{name}.arrow")).read_buffer())
-        blob = pickle.dumps(_person_tuples(result.persons), protocol=pickle.HIGHEST_PROTOCOL)
-        (tmp / "persons.pkl").write_bytes(blob)
-        crc["persons"] = _crc(blob)
-        index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
-                 "n_sentences": result.n_sentences,
-                 "files": {raw.path: (raw.source_id, raw.path, raw.sha256, raw.encoding, None, raw.problems,
-                                      raw.stat)
-                           for raw in texts if raw.source_id in result.n_sentences},
-                 "crc": crc, "written_ns": time.time_ns(), "code": _code_hash()}
-        data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        (tmp / "index.pkl").write_bytes(data + _crc(data))
-        if add:
-            os.replace(tmp, folder / str(layers[-1].number + 1))
-            return None
-        for d in folder.iterdir():  # the older layers go
-            if d.name.isdigit():
-                shutil.rmtree(d, ignore_errors=True)
-        os.replace(tmp, folder / "0")
-    except OSError as e:  # not writable, or another run saved a layer of that name meanwhile
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return f"{cache}: the analysis cache was not updated ({e}); the tables are complete"
-    return None
-
-
-def _drop_stale(folder: Path, age_s: float = 3600.0) -> None:
-    """Remove the half-written layers of killed runs: a layer is written in seconds, so
-    one untouched for `age_s` belongs to no live run."""
-    cutoff = time.time() - age_s
-    for d in folder.glob(".layer-*"):
-        try:
-            if d.stat().st_mtime < cutoff:
-                shutil.rmtree(d)
-        except OSError:  # gone meanwhile, or not ours to remove: the next run tries again
-            pass
 
 
 def reduce(merged: MapResult, books: Codebooks, problems=(), out: Path | None = None,
