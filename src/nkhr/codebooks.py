@@ -242,24 +242,35 @@ def _literal_head(pieces: list[str]) -> str:
     return " ".join(head).strip()
 
 
-def _structure(src: str):
-    """(index, char, depth before it) of each regex metacharacter ( ) | outside classes."""
-    depth, i, in_class = 0, 0, False
+def _tokens(src: str):
+    """(index, token, inside a character class) for each token of regex `src`: an escape
+    (two characters) or one character. A ] first in a class ([]..] or [^]..]) is literal."""
+    i, in_class = 0, False
     while i < len(src):
         c = src[i]
         if c == "\\":
+            yield i, src[i:i + 2], in_class
             i += 2
             continue
+        yield i, c, in_class
         if in_class:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-            if src[i + 1:i + 2] == "]":
-                i += 1
-        elif c in "()|":
+            first = i + 1 + (src[i + 1:i + 2] == "^")
+            if src[first:first + 1] == "]":
+                yield from ((k, src[k], True) for k in range(i + 1, first + 1))
+                i = first
+        i += 1
+
+
+def _structure(src: str):
+    """(index, char, depth before it) of each regex metacharacter ( ) | outside classes."""
+    depth = 0
+    for i, c, in_class in _tokens(src):
+        if not in_class and c in ("(", ")", "|"):
             yield i, c, depth
             depth += 1 if c == "(" else -1 if c == ")" else 0
-        i += 1
 
 
 def _top_level_alternation(src: str) -> bool:
@@ -437,35 +448,16 @@ _RE2_CLASSES = {"w": r"\p{L}\p{N}_", "d": r"\p{Nd}", "s": r"\s\v\p{Z}\x1c-\x1f\x
 
 def _to_re2(src: str) -> str:
     r"""Regex `src` in Python's syntax -> RE2's, with Python's meaning of \w \d \s \W \D \S \Z."""
-    out, i, in_class = [], 0, False
-    while i < len(src):
-        c = src[i]
-        if c == "\\" and i + 1 < len(src):
-            e = src[i + 1]
-            if e.lower() in _RE2_CLASSES and (not in_class or e.islower()):
-                body = _RE2_CLASSES[e.lower()]
-                out.append(body if in_class else f"[{'^' if e.isupper() else ''}{body}]")
-            else:
-                out.append(r"\z" if e == "Z" else src[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if src[i + 1:i + 2] == "^":
-                out.append("[^")
-                i += 2
-                if src[i:i + 1] == "]":  # [^]...]: a literal ] (as in []...])
-                    out.append(r"\]")
-                    i += 1
-                continue
-            if src[i + 1:i + 2] == "]":
-                out.append(r"[\]")
-                i += 2
-                continue
-        out.append(c)
-        i += 1
+    out = []
+    for _, tok, in_class in _tokens(src):
+        e = tok[1:]
+        if tok[0] != "\\" or not e:
+            out.append(tok)
+        elif e.lower() in _RE2_CLASSES and (not in_class or e.islower()):
+            body = _RE2_CLASSES[e.lower()]
+            out.append(body if in_class else f"[{'^' if e.isupper() else ''}{body}]")
+        else:
+            out.append(r"\z" if e == "Z" else tok)
     return "".join(out)
 
 
