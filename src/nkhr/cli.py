@@ -10,10 +10,13 @@ from .errors import NkhrError
 
 
 def _ingest(a) -> int:
-    from .ingest import load_corpus, summarize_report
+    from .ingest import load_corpus, outside_corpus, summarize_report
+    from .tables import TableSet
 
-    tables = load_corpus(a.raw_dir, catalog=a.catalog, max_mb=a.max_mb)
-    tables.write(a.out)
+    outside_corpus(a.raw_dir, a.out)
+    with TableSet(a.out) as out:  # can be written: checked before the work
+        tables = load_corpus(a.raw_dir, catalog=a.catalog, max_mb=a.max_mb, follow_links=a.follow_links)
+        tables.write(out)
     print(summarize_report(tables))
     print(f"wrote {len(tables.sources)} sources to {a.out}")
     return _exit_code(tables, a.strict)
@@ -33,7 +36,7 @@ def _analyze(a) -> int:
 
     tables = analyze(a.raw_dir, catalog=a.catalog, themes=a.themes, frames=a.frames,
                      speakers=a.speakers, workers=a.workers, executor=a.executor,
-                     scheduler=a.scheduler, max_mb=a.max_mb,
+                     scheduler=a.scheduler, max_mb=a.max_mb, follow_links=a.follow_links,
                      cache_dir=None if a.no_cache else (a.cache or a.out / ".cache"), out=a.out)
     print(summarize_report(tables))
     counts = ", ".join(f"{len(df)} {name}" for name, df in tables.items() if name != "ingest_report")
@@ -99,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit non-zero on any problem, not only when nothing was ingested")
         s.add_argument("--max-mb", type=float, default=10.0,
                        help="skip raw files larger than this (default 10 MB)")
+        s.add_argument("--follow-links", action="store_true",
+                       help="read files linked from RAW_DIR to outside it (default: reported, skipped)")
 
     s = sub.add_parser("ingest", help="raw articles -> sources, paragraphs, sentences")
     corpus_args(s)
@@ -157,6 +162,10 @@ def main(argv=None) -> int:
         return args.func(args)
     except NkhrError as e:
         print(f"nkhr {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a full disk, a file that vanished: one line, not a traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"nkhr {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
         return 2
 
 

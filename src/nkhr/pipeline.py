@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import gc
 import os
+import socket
 import warnings
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from itertools import chain, islice
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pyarrow as pa
@@ -42,12 +44,13 @@ from .ingest import (
     ingest_text,
     load_furniture,
     no_text,
+    outside_corpus,
     read_raw,
     report_table,
     scan_corpus,
 )
 from .provenance import combine, sha256_bytes, versions
-from .tables import Tables, write_meta, write_table
+from .tables import Tables, TableSet
 
 
 @dataclass
@@ -353,6 +356,21 @@ def _chunks(jobs, size: int):
         yield chunk
 
 
+def reach_scheduler(address: str, timeout: float = 5.0) -> None:
+    """Raise :class:`NkhrError` naming `address` if no dask scheduler answers there within
+    `timeout` seconds (dask itself would wait 30 s, then raise a long traceback)."""
+    url = urlsplit(address if "://" in address else f"tcp://{address}")
+    if url.scheme not in ("tcp", "tls"):
+        return  # (inproc://, ucx://: dask says what is wrong)
+    try:
+        host, port = url.hostname, url.port
+        with socket.create_connection((host, port or 8786), timeout=timeout):
+            pass
+    except (OSError, ValueError) as e:
+        raise NkhrError(f"dask scheduler {address}: cannot connect ({getattr(e, 'strerror', None) or e}); "
+                        f"is the scheduler running, and is the address host:port right?") from None
+
+
 def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
          scheduler: str | None) -> list[MapResult]:
     """The per-article step over `jobs` ((raw text, catalog row) pairs, at most `n_jobs`,
@@ -391,10 +409,9 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
     return [_map_chunk(c) for c in chunks]
 
 
-@_gc_paused()
 def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, workers: int = 1,
             executor: str = "local", scheduler: str | None = None, max_mb: float = 10.0,
-            cache_dir=None, out=None) -> Tables:
+            cache_dir=None, out=None, follow_links: bool = False) -> Tables:
     """Raw articles -> Tables (sources, paragraphs, sentences, ingest_report, quotes,
     mentions, speakers, themes, frames).
 
@@ -407,19 +424,40 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         whose bytes, path, catalog row, codebooks and nkhr code are unchanged is
         not redone (nor read again, if its size, times and inode are unchanged).
     out: a folder to write the tables to, each as soon as it is ready (the same
-        files as ``analyze(...).write(out)``, sooner: writing overlaps the work).
+        files as ``analyze(...).write(out)``, sooner: writing overlaps the work); the
+        set appears whole when the analysis ends (see :class:`nkhr.tables.TableSet`).
+    follow_links: read files linked from the corpus folder to files outside it
+        (by default they are reported and skipped).
+    Everything that can be checked before the work is checked first: the codebooks,
+    that neither `out` nor `cache_dir` lies in the corpus, that `out` can be written.
     """
     books = Codebooks.load(themes, frames, speakers)  # a bad codebook stops us before any work
     for folder, what in ((out, "output"), (cache_dir, "cache")):
         if folder is not None and os.path.lexists(folder) and not os.path.isdir(folder):
             raise NkhrError(f"{folder}: the {what} folder exists and is not a folder")
+        if folder is not None:
+            outside_corpus(corpus, folder, what)
+    if scheduler:
+        reach_scheduler(scheduler)
+    args = (corpus, books, catalog, themes, frames, speakers, workers, executor, scheduler, max_mb,
+            cache_dir, follow_links)
+    if out is None:
+        return _analyze(*args, None)
+    with TableSet(out) as tables_out:
+        return _analyze(*args, tables_out)
+
+
+@_gc_paused()
+def _analyze(corpus, books: Codebooks, catalog, themes, frames, speakers, workers: int, executor: str,
+             scheduler: str | None, max_mb: float, cache_dir, follow_links: bool,
+             out: TableSet | None) -> Tables:
     layers = store.load(cache_dir, _code_hash(), MAP_TABLES)
     stored_keys, known, layer_of = {}, {}, {}
     for i, layer in enumerate(layers):
         stored_keys.update(layer.keys)
         known.update(layer.known)
         layer_of.update(dict.fromkeys(layer.keys, i))
-    rows, problems, files, stream = scan_corpus(corpus, catalog, max_mb, known)
+    rows, problems, files, stream = scan_corpus(corpus, catalog, max_mb, known, follow_links)
     code_key = _code_key(books.per_source_hash())
     texts, keys, reused = [], {}, []
 
@@ -470,9 +508,6 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     for raw in texts:
         if not merged.n_sentences[raw.source_id] and raw.source_id not in failed:
             problems.append(no_text(raw.path))
-    if out is not None:
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
     tables = reduce(merged, books, problems, out, people)
     tables.meta = {
         "produced_by": f"nkhr {__version__}",
@@ -488,11 +523,11 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         "versions": versions(),
     }
     tables.run = {"articles": len(texts), "from_cache": len(reused)}
+    trouble = saving.result() if saving is not None else None  # (the cache may be in `out`)
     if out is not None:
-        write_meta(tables.meta, out)
-    trouble = saving.result() if saving is not None else None
+        out.commit(tables.meta)
     if trouble:  # only now: the tables are complete whatever the warning filter does
-        warnings.warn(trouble, stacklevel=2)
+        warnings.warn(trouble, stacklevel=3)
     return tables
 
 
@@ -515,15 +550,15 @@ def _code_hash() -> str:
     return combine(f"{p.relative_to(root)}:{sha256_bytes(p.read_bytes())}" for p in sorted(root.rglob("*.py")))
 
 
-def reduce(merged: MapResult, books: Codebooks, problems=(), out: Path | None = None,
+def reduce(merged: MapResult, books: Codebooks, problems=(), out: TableSet | None = None,
            people=None) -> Tables:
     """The corpus-wide step: join people into speakers and build every table (written
-    to `out` as each is ready, when given). `people`: called for the persons when they
-    are needed, if not in `merged` yet. Takes the tables out of `merged.tables` as it
-    goes, so that each is freed once its final table is made."""
+    into the set `out` as each is ready, when given). `people`: called for the persons
+    when they are needed, if not in `merged` yet. Takes the tables out of `merged.tables`
+    as it goes, so that each is freed once its final table is made."""
     with ThreadPoolExecutor(2) as pool:  # Arrow works without the GIL while people are joined
         def ready(name: str | None, make, *args):  # name: the table to write (None: not one)
-            return pool.submit(lambda: write_table(make(*args), out, name) if out and name else make(*args))
+            return pool.submit(lambda: out.write(make(*args), name) if out and name else make(*args))
 
         return _reduce(merged, books, problems, ready, people or (lambda: merged.persons))
 

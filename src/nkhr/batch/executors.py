@@ -61,6 +61,9 @@ def run_dask(jobs: list[dict], workers: int, on_start: OnEvent, on_done: OnEvent
                         "pip install 'nkhr[dask]'") from None
     cluster = None
     if scheduler:
+        from ..pipeline import reach_scheduler
+
+        reach_scheduler(scheduler)
         client = Client(scheduler)
     else:
         cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,

@@ -56,6 +56,7 @@ def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | N
     batch spec keep their own types.
     """
     from ..batch import run_batch
+    from ..ingest import outside_corpus
     from ..params import default_corpus
     from ..pipeline import analyze
 
@@ -63,6 +64,7 @@ def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | N
     if not corpus.is_dir():
         raise RenderError(f"analyze: corpus {corpus} is not a folder of raw articles")
     out = Path(out).expanduser().resolve() if out else reports_dir() / "_build"
+    outside_corpus(corpus, out)
     if gold:
         gold = Path(gold).expanduser().resolve()
         if not gold.is_dir():
