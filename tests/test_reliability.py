@@ -8,6 +8,7 @@ runs in a child process with a time limit and an address-space limit.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import resource
@@ -21,7 +22,7 @@ import pytest
 
 import nkhr
 from nkhr import codebooks as cb
-from nkhr.errors import CodebookError
+from nkhr.errors import CodebookError, NkhrError
 
 from .conftest import FIXTURES, RAW, ROOT
 
@@ -169,3 +170,182 @@ def test_aliases_within_the_bound_still_load(tmp_path):
                     "  a: {description: x, terms: &t [forced labor, labour camp*]}\n"
                     "  b: {description: y, terms: *t}\n", encoding="utf-8")
     assert cb.load_themes(book).terms_of("b") == ["forced labor", "labour camp*"]
+
+
+# --------------------------------------------------------------------------- never a mixed table set
+
+def _generated(tmp_path, n: int = 300) -> Path:
+    """A corpus that takes a few seconds to analyze: time to stop a run in the middle."""
+    from benchmarks.corpus import generate
+
+    generate(tmp_path / "big", n)
+    return tmp_path / "big"
+
+
+def _consistent(folder) -> int:
+    """The quotes of the folder's tables, each checked against its source's text."""
+    t = nkhr.load(folder)
+    text = t.sources.set_index("source_id").text
+    assert all(text[q.source_id][q.start:q.end] == q.text for q in t.quotes.itertuples())
+    assert set(t.sources.source_id) == set(t.meta["inputs"])
+    return len(t.quotes)
+
+
+def _start(*args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "nkhr.cli", *map(str, args)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_limits)
+
+
+def _wait_for(check, proc: subprocess.Popen, timeout: float = 120):
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if found := check():
+            return found
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.005)
+    raise AssertionError("timed out")
+
+
+def test_a_run_killed_while_writing_leaves_the_previous_tables(tmp_path):
+    out = tmp_path / "out"
+    assert nkhr_cli("analyze", RAW, "--out", out).returncode == 0
+    before = {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()}
+    (out / "notes.txt").write_text("a researcher's notes", encoding="utf-8")
+    (out / ".quotes.csv.x1y2").write_text("half a table", encoding="utf-8")  # an older nkhr's temp file
+    run = _start("analyze", _generated(tmp_path), "--out", out, "--no-cache")
+    _wait_for(lambda: list(tmp_path.glob(".out.new-*/quotes.csv")), run)
+    os.killpg(run.pid, 9)
+    run.wait()
+    assert {f.name: f.read_bytes() for f in out.iterdir() if f.is_file() and f.name in before} == before
+    assert _consistent(out) and (out / "notes.txt").exists()
+    assert nkhr_cli("analyze", RAW, "--out", out).returncode == 0  # cleans up after the killed run
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "big", "out"]
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "a researcher's notes"
+    assert not (out / ".quotes.csv.x1y2").exists()
+
+
+def test_a_second_run_into_the_same_out_stops_at_once(tmp_path):
+    out = tmp_path / "out"
+    first = _start("analyze", _generated(tmp_path), "--out", out, "--no-cache")
+    _wait_for(lambda: list(tmp_path.glob(".out.new-*/sources.parquet")), first)
+    os.kill(first.pid, 19)  # SIGSTOP: the first run is paused in the middle of writing its tables
+    try:
+        second = nkhr_cli("analyze", RAW, "--out", out, "--no-cache")
+    finally:
+        os.kill(first.pid, 18)  # SIGCONT
+    assert second.returncode == 2
+    assert f"another nkhr run (process {first.pid}) is writing tables here" in second.stderr
+    assert first.wait(timeout=120) == 0
+    assert _consistent(out) > 100
+
+
+def test_load_refuses_a_folder_that_mixes_two_runs(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert nkhr_cli("analyze", RAW, "--out", a).returncode == 0
+    assert nkhr_cli("analyze", _generated(tmp_path, 20), "--out", b).returncode == 0
+    shutil.copy(b / "quotes.parquet", a / "quotes.parquet")
+    with pytest.raises(NkhrError, match=r"quotes\.parquet is not the file meta\.json lists"):
+        nkhr.load(a)
+    (a / "quotes.parquet").unlink()
+    with pytest.raises(NkhrError, match=r"quotes\.parquet missing"):
+        nkhr.load(a)
+
+
+def _full_disk(folder: Path, size: str = "1m") -> bool:
+    """Mount a small tmpfs on `folder` (root only); False when that is not allowed here."""
+    folder.mkdir()
+    return os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                                                capture_output=True).returncode == 0
+
+
+def test_a_full_disk_is_one_line_and_leaves_the_previous_tables(tmp_path):
+    small = tmp_path / "small"
+    if not _full_disk(small):
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        out = small / "out"
+        assert nkhr_cli("analyze", RAW, "--out", out, "--no-cache").returncode == 0
+        n = _consistent(out)
+        r = nkhr_cli("analyze", _generated(tmp_path), "--out", out, "--no-cache")
+        assert r.returncode == 2 and "Traceback" not in r.stderr
+        assert r.stderr.count("\n") == 1 and "No space left on device" in r.stderr
+        assert "the previous tables, if any, are unchanged" in r.stderr
+        assert _consistent(out) == n and sorted(p.name for p in small.iterdir()) == [".out.lock", "out"]
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
+
+
+def test_a_read_only_out_is_refused_before_any_work(tmp_path):
+    out = tmp_path / "ro"
+    if os.geteuid() == 0:
+        if not _full_disk(out):
+            pytest.skip("needs root to mount a read-only tmpfs")
+        subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
+    else:
+        out.mkdir()
+        out.chmod(0o555)
+    try:
+        r = nkhr_cli("analyze", RAW, "--out", out)
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(out)], check=True)
+    assert r.returncode == 2 and r.stdout == ""  # nothing was analyzed
+    assert f"{out}: cannot write the tables here: Read-only file system" in r.stderr or "Permission" in r.stderr
+
+
+def test_worker_processes_end_with_their_parent(tmp_path):
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    run = _start("analyze", _generated(tmp_path), "--out", tmp_path / "out", "--workers", "2", "--no-cache")
+    workers = _wait_for(lambda: len(kids := psutil.Process(run.pid).children()) == 2 and kids, run)
+    os.kill(run.pid, 9)
+    run.wait()
+    end = time.monotonic() + 30
+    while any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+
+
+# --------------------------------------------------------------------------- the input folder is never written
+
+def _snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("command", ["analyze", "ingest", "run"])
+def test_an_out_inside_the_corpus_is_refused(tmp_path, command):
+    raw = _corpus(tmp_path)
+    shutil.copy(ROOT / "data" / "catalog.csv", raw)
+    before = _snapshot(raw)
+    args = ("run", "--corpus", raw, "--out", raw / "build") if command == "run" else (command, raw, "--out", raw / "build")
+    r = nkhr_cli(*args, cwd=ROOT)
+    assert r.returncode == 2 and "is inside the corpus folder" in r.stderr
+    assert _snapshot(raw) == before
+    r = nkhr_cli("analyze", raw, "--out", tmp_path / "out", "--cache", raw / ".cache")
+    assert r.returncode == 2 and "the cache folder is inside the corpus folder" in r.stderr
+    assert _snapshot(raw) == before
+
+
+def test_a_link_out_of_the_corpus_is_reported_and_skipped(tmp_path):
+    raw = _corpus(tmp_path)
+    secret = tmp_path / "elsewhere.txt"
+    secret.write_text("Kim said \"this file is not part of the corpus.\"\n", encoding="utf-8")
+    (raw / "zz_link.txt").symlink_to(secret)
+    (raw / "zz_inside.txt").symlink_to(raw / "000_29de344ddb13f9c4.txt")  # inside: read (a duplicate)
+    t = nkhr.analyze(raw)
+    row = t.ingest_report[t.ingest_report.path == "zz_link.txt"]
+    assert row.problem.tolist() == ["link_outside"] and str(secret) in row.message.iloc[0]
+    assert "zz_link" not in set(t.sources.source_id)
+    assert "zz_inside.txt" in set(t.ingest_report[t.ingest_report.problem == "duplicate"].path)
+    assert "zz_link" in set(nkhr.analyze(raw, follow_links=True).sources.source_id)
+
+
+def test_an_unreachable_scheduler_is_named(tmp_path):
+    r = nkhr_cli("analyze", RAW, "--out", tmp_path / "out", "--executor", "dask",
+                 "--scheduler", "tcp://127.0.0.1:9", timeout=60)
+    assert r.returncode == 2 and "dask scheduler tcp://127.0.0.1:9: cannot connect" in r.stderr
+    assert not (tmp_path / "out").exists()

@@ -14,8 +14,10 @@ article and the reduce step only. How they are kept is :mod:`nkhr.store`'s conce
 from __future__ import annotations
 
 import bisect
+import ctypes
 import gc
 import os
+import signal
 import socket
 import warnings
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -327,9 +329,22 @@ def _map_columns(name: str) -> list[str]:
 _BOOKS: Codebooks | None = None  # the codebooks of this process: sent once to each worker
 
 
-def _init_worker(books: Codebooks) -> None:
+def _init_worker(books: Codebooks, parent: int | None = None) -> None:
     global _BOOKS
     _BOOKS = books
+    if parent is not None:
+        _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have Linux end this worker process when its parent (process `parent`) ends, even
+    by kill -9, which gives the parent no time to stop its workers."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # it ended before that
+        os._exit(1)
 
 
 def _map_one(job) -> SourceResult:
@@ -403,7 +418,7 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
             cluster.close()
         return results
     if workers > 1:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(books,)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(books, os.getpid())) as pool:
             return list(pool.map(_map_chunk, chunks))
     _init_worker(books)
     return [_map_chunk(c) for c in chunks]
