@@ -349,3 +349,78 @@ def test_an_unreachable_scheduler_is_named(tmp_path):
                  "--scheduler", "tcp://127.0.0.1:9", timeout=60)
     assert r.returncode == 2 and "dask scheduler tcp://127.0.0.1:9: cannot connect" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- unusual but valid input
+
+def test_utf8_with_one_stray_byte_keeps_its_korean_and_names_the_byte(tmp_path):
+    raw = _corpus(tmp_path, REL / "kor_one_bad_byte.txt")
+    t = nkhr.analyze(raw)
+    text = t.sources.set_index("source_id").at["kor_one_bad_byte", "text"]
+    assert "강제북송을\ufffd 중단하라" in text  # not Latin-1 mojibake
+    row = t.ingest_report[t.ingest_report.path == "kor_one_bad_byte.txt"]
+    assert row.problem.tolist() == ["bad_utf8"] and "byte offset(s) 40" in row.message.iloc[0]
+    assert "forced_repatriation" in set(t.themes[t.themes.source_id == "kor_one_bad_byte"].theme)
+
+
+def test_utf16_with_a_bom_is_read(tmp_path):
+    raw = _corpus(tmp_path, REL / "utf16_bom.txt")
+    t = nkhr.analyze(raw)
+    assert t.sources.set_index("source_id").at["utf16_bom", "text"].startswith("Lee Shin-wha said")
+    assert t.ingest_report[t.ingest_report.path == "utf16_bom.txt"].problem.tolist() == ["bom"]
+    assert "Lee Shin-wha" in set(t.quotes.speaker)
+
+
+def test_a_duplicate_catalog_id_is_reported_with_both_lines(tmp_path):
+    raw = _corpus(tmp_path)
+    shutil.copy(REL / "catalog_dupids.csv", raw / "catalog.csv")
+    t = nkhr.analyze(raw)
+    row = t.ingest_report[t.ingest_report.problem == "catalog_duplicate"]
+    assert row.path.tolist() == ["catalog.csv:7"] and "lines 6 and 7" in row.message.iloc[0]
+    assert t.sources.set_index("source_id").at["004_1ece434d463d2cfa", "outlet"] == "The Korea Herald"
+
+
+@pytest.mark.parametrize("encoding, sep, expect", [
+    ("utf-16", ",", None), ("utf-8", ";", "separated by semicolons"), ("utf-8", "\t", "separated by tabs")])
+def test_a_catalog_in_utf16_or_with_semicolons(tmp_path, encoding, sep, expect):
+    raw = _corpus(tmp_path)
+    text = (ROOT / "data" / "catalog.csv").read_text(encoding="utf-8")
+    (raw / "catalog.csv").write_text(text.replace(",", sep) if sep != "," else text, encoding=encoding)
+    t = nkhr.analyze(raw)
+    bad = t.ingest_report[t.ingest_report.problem == "catalog"]
+    if expect is None:
+        assert bad.empty and t.sources.outlet.notna().all()
+    else:
+        assert "its first line (utf-8) reads 'source_id" in bad.message.iloc[0] and expect in bad.message.iloc[0]
+
+
+# --------------------------------------------------------------------------- batch output stays in the project
+
+def _spec(folder: Path, output: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    shutil.copy(REL / "nb_ok.ipynb", folder)
+    spec = folder / "batch.yml"
+    spec.write_text(f"output: {output}\nruns:\n  - name: a\n    notebook: nb_ok.ipynb\n", encoding="utf-8")
+    return spec
+
+
+@pytest.mark.parametrize("output", ["../../etc/x", "/tmp/nkhr-batch-escape"])
+def test_a_batch_output_outside_the_project_is_refused(tmp_path, output):
+    spec = _spec(tmp_path / "project", output)
+    r = nkhr_cli("batch", spec, "--dry-run", cwd=tmp_path / "project", timeout=60)
+    assert r.returncode == 2 and f"{spec}, line 1: 'output' {output!r} is" in r.stderr
+    assert "outside" in r.stderr
+    r = nkhr_cli("batch", spec, "--dry-run", "--output-root", tmp_path.parent if output.startswith("..")
+                 else "/tmp", cwd=tmp_path / "project", timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_batch_never_replaces_a_manifest_it_did_not_write(tmp_path):
+    spec = _spec(tmp_path / "project", "victim")
+    victim = tmp_path / "project" / "victim" / "manifest.json"
+    victim.parent.mkdir()
+    victim.write_text('{"mine": "a researcher\'s file"}', encoding="utf-8")
+    r = nkhr_cli("batch", spec, cwd=tmp_path / "project", timeout=300)
+    assert r.returncode == 2 and f"{victim} exists and was not written by nkhr batch" in r.stderr
+    assert victim.read_text(encoding="utf-8") == '{"mine": "a researcher\'s file"}'

@@ -63,7 +63,8 @@ def _batch(a) -> int:
     from .batch import run_batch
 
     result = run_batch(a.spec, workers=a.workers, force=a.force, dry_run=a.dry_run,
-                       executor=a.executor, scheduler=a.scheduler, timeout=a.timeout)
+                       executor=a.executor, scheduler=a.scheduler, timeout=a.timeout,
+                       output_root=a.output_root)
     print(result.summary())
     return 0 if result.ok else 1
 
@@ -136,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--executor", choices=["local", "dask"], default="local")
     s.add_argument("--scheduler", help="dask scheduler address (default: a local cluster)")
     s.add_argument("--timeout", type=float, default=None, help="per-run timeout in seconds")
+    s.add_argument("--output-root", type=Path, default=None,
+                   help="a folder outside the project that the spec's output may lie in")
     s.set_defaults(func=_batch)
 
     s = sub.add_parser("render", help="render the brief to HTML and PDF")

@@ -184,12 +184,14 @@ def _read(spec) -> tuple[dict, Path | None, Path]:
 
 
 def load_spec(spec, *, output=None, parameters: dict | None = None,
-              timeout: float | None = None) -> Spec:
+              timeout: float | None = None, output_root=None) -> Spec:
     """Parse and validate `spec` (a YAML path or a dict) into a :class:`Spec`.
 
     `output` overrides the spec's output folder, `parameters` is merged into
     every run's parameters (given to notebooks that declare them), `timeout`
-    overrides every run's timeout.
+    overrides every run's timeout. The spec's own ``output`` must lie in the
+    project (the folder with pyproject.toml around the spec; without one, the
+    spec's folder) or in `output_root`: a spec can never write elsewhere.
     """
     data, path, base = _read(spec)
     where = _Where(path)
@@ -202,6 +204,12 @@ def load_spec(spec, *, output=None, parameters: dict | None = None,
     if not isinstance(out_text, str | os.PathLike):
         raise BatchSpecError(where(data, "output", "'output' must be a folder path"))
     out = (base / Path(out_text).expanduser()).resolve()
+    if output is None:
+        allowed = Path(output_root).expanduser().resolve() if output_root else (root or base)
+        if out != allowed and allowed not in out.parents:
+            raise BatchSpecError(where(data, "output", f"'output' {out_text!r} is {out}, outside "
+                                       f"{allowed}; a spec writes only inside its project (or the "
+                                       f"folder --output-root names)"))
 
     corpus_text = data.get("corpus")
     if corpus_text is not None and not isinstance(corpus_text, str | os.PathLike):
