@@ -2,7 +2,7 @@
 
 A spec::
 
-    output: runs/by-outlet          # relative to the spec file (default: runs)
+    output: runs/by-outlet          # relative to the spec file (default: runs); inside the project
     corpus: ../data/raw             # default `corpus` for every run (default: bundled corpus)
     workers: 2                      # parallel runs (default: min(runs, CPUs))
     timeout: 600                    # per-run timeout in seconds (default: none)
