@@ -424,3 +424,30 @@ def test_a_batch_never_replaces_a_manifest_it_did_not_write(tmp_path):
     r = nkhr_cli("batch", spec, cwd=tmp_path / "project", timeout=300)
     assert r.returncode == 2 and f"{victim} exists and was not written by nkhr batch" in r.stderr
     assert victim.read_text(encoding="utf-8") == '{"mine": "a researcher\'s file"}'
+
+
+def test_a_set_killed_while_swapping_in_gives_back_what_it_took(tmp_path):
+    from nkhr.tables import TableSet
+
+    out = tmp_path / "out"
+    nkhr.analyze(RAW, out=out)
+    stage = tmp_path / ".out.new-killed"  # meta.json written, the notes moved in, then killed
+    stage.mkdir()
+    shutil.copy(out / "meta.json", stage)
+    (stage / "notes.txt").write_text("mine", encoding="utf-8")
+    with TableSet(out):
+        pass
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine" and not stage.exists()
+    assert _consistent(out)
+
+
+def test_without_renameat2_the_set_is_swapped_in_two_renames(tmp_path, monkeypatch):
+    from nkhr import tables
+
+    monkeypatch.setattr(tables, "_RENAME_EXCHANGE", 1 << 30)  # an unknown flag: EINVAL, as without it
+    out = tmp_path / "out"
+    nkhr.analyze(RAW, out=out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    t = nkhr.analyze(RAW, out=out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+    assert (out / "notes.txt").exists() and nkhr.load(out).quotes.equals(t.quotes)

@@ -189,9 +189,10 @@ class TableSet:
                 self._recover_from(d)
 
     def _recover_from(self, stage: Path) -> None:
-        """Put back into `out` what a set being committed had taken from it, then remove it."""
+        """Put back into `out` what a set being committed had taken from it (only a set
+        with its meta.json had taken anything), then remove it."""
         try:
-            back = set(os.listdir(stage)) - _set_files(stage) - {"meta.json"}
+            back = set(os.listdir(stage)) - _set_files(stage) if (stage / "meta.json").is_file() else ()
             for entry in back:
                 if not _is_temp(entry) and not os.path.lexists(self.out / entry):
                     self.out.mkdir(exist_ok=True)
@@ -298,9 +299,9 @@ def read_tables(folder, names: Iterable[str] | None = None) -> Tables:
         unlisted = sorted(f.name for f in files if f.name not in listed)
         missing = sorted(f for f in listed if f.endswith(".parquet") and not (folder / f).is_file())
         if unlisted or missing:
-            raise NkhrError(f"{folder}: the tables are not the set meta.json lists ("
-                            f"{', '.join([*(f'{f} not listed' for f in unlisted), *(f'{f} missing' for f in missing)])}"
-                            f"); analyze again into a fresh folder")
+            wrong = [f"{f} not listed" for f in unlisted] + [f"{f} missing" for f in missing]
+            raise NkhrError(f"{folder}: the tables are not the set meta.json lists ({', '.join(wrong)}); "
+                            f"analyze again")
     wanted = set(names) if names else None
     tables = Tables()
     for f in files:
