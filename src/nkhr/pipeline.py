@@ -454,18 +454,19 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
             outside_corpus(corpus, folder, what)
     if scheduler:
         reach_scheduler(scheduler)
-    args = (corpus, books, catalog, themes, frames, speakers, workers, executor, scheduler, max_mb,
-            cache_dir, follow_links)
+    options = dict(catalog=catalog, themes=themes, frames=frames, speakers=speakers, workers=workers,
+                   executor=executor, scheduler=scheduler, max_mb=max_mb, cache_dir=cache_dir,
+                   follow_links=follow_links)
     if out is None:
-        return _analyze(*args, None)
-    with TableSet(out) as tables_out:
-        return _analyze(*args, tables_out)
+        return _analyze(corpus, books, None, **options)
+    with TableSet(out) as tables_out:  # locked, and checked writable, before the work
+        return _analyze(corpus, books, tables_out, **options)
 
 
 @_gc_paused()
-def _analyze(corpus, books: Codebooks, catalog, themes, frames, speakers, workers: int, executor: str,
-             scheduler: str | None, max_mb: float, cache_dir, follow_links: bool,
-             out: TableSet | None) -> Tables:
+def _analyze(corpus, books: Codebooks, out: TableSet | None, *, catalog, themes, frames, speakers,
+             workers: int, executor: str, scheduler: str | None, max_mb: float, cache_dir,
+             follow_links: bool) -> Tables:
     layers = store.load(cache_dir, _code_hash(), MAP_TABLES)
     stored_keys, known, layer_of = {}, {}, {}
     for i, layer in enumerate(layers):
