@@ -72,11 +72,10 @@ def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | N
                               "quotes.csv, frames.csv)")
 
     tables_dir = out / "tables"
-    tables = analyze(corpus)
+    tables = analyze(corpus, out=tables_dir)  # (`out` is checked writable before the work)
     if tables["sources"].empty:
         raise RenderError(f"analyze: no article could be read from {corpus}; "
                           "see the ingest report (`nkhr ingest`)")
-    tables.write(tables_dir)
 
     spec = Path(spec) if spec else reports_dir() / "batch.yml"
     parameters = {"corpus": str(tables_dir), "gold": str(gold) if gold else "",
