@@ -349,6 +349,30 @@ def test_an_unreachable_scheduler_is_named(tmp_path):
                  "--scheduler", "tcp://127.0.0.1:9", timeout=60)
     assert r.returncode == 2 and "dask scheduler tcp://127.0.0.1:9: cannot connect" in r.stderr
     assert not (tmp_path / "out").exists()
+    spec = _spec(tmp_path / "project", "runs")
+    r = nkhr_cli("batch", spec, "--executor", "dask", "--scheduler", "127.0.0.1:9", timeout=60)
+    assert r.returncode == 2 and "dask scheduler 127.0.0.1:9: cannot connect" in r.stderr
+
+
+def test_a_scheduler_address_where_something_else_answers_is_named(tmp_path):
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def answer():  # what a web proxy might say: not dask's handshake
+        for _ in range(4):
+            conn, _ = server.accept()
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n" * 8)
+            conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    r = nkhr_cli("analyze", RAW, "--out", tmp_path / "out", "--executor", "dask",
+                 "--scheduler", f"tcp://127.0.0.1:{port}", timeout=120)
+    server.close()
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"dask scheduler tcp://127.0.0.1:{port}: something answers there, but not a dask scheduler" in r.stderr
 
 
 # --------------------------------------------------------------------------- unusual but valid input

@@ -371,6 +371,19 @@ def _chunks(jobs, size: int):
         yield chunk
 
 
+def dask_client(address: str):
+    """A dask.distributed Client of the scheduler at `address`, or :class:`NkhrError` naming
+    it (in seconds, not a traceback after 30) when none answers there."""
+    from distributed import Client
+
+    reach_scheduler(address)
+    try:
+        return Client(address, timeout=10)
+    except Exception as e:  # noqa: BLE001 -- something answers there, but not a dask scheduler
+        raise NkhrError(f"dask scheduler {address}: something answers there, but not a dask "
+                        f"scheduler ({type(e).__name__}: {str(e)[:200]})") from None
+
+
 def reach_scheduler(address: str, timeout: float = 5.0) -> None:
     """Raise :class:`NkhrError` naming `address` if no dask scheduler answers there within
     `timeout` seconds (dask itself would wait 30 s, then raise a long traceback)."""
@@ -405,7 +418,7 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
 
         cluster = None if scheduler else LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
                                                       processes=True, dashboard_address=":0")
-        with Client(scheduler or cluster) as client:
+        with dask_client(scheduler) if scheduler else Client(cluster) as client:
             shared = client.scatter(books, broadcast=True)
             futures = [client.submit(_map_on_dask, chunk, shared, pure=False) for chunk in chunks]
             order = {f.key: i for i, f in enumerate(futures)}
@@ -453,7 +466,7 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         if folder is not None:
             outside_corpus(corpus, folder, what)
     if scheduler:
-        reach_scheduler(scheduler)
+        reach_scheduler(scheduler)  # (the client is made when the work is ready for it)
     options = dict(catalog=catalog, themes=themes, frames=frames, speakers=speakers, workers=workers,
                    executor=executor, scheduler=scheduler, max_mb=max_mb, cache_dir=cache_dir,
                    follow_links=follow_links)

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -99,6 +100,8 @@ class TableSet:
         parent, name = self.out.parent, self.out.name
         self.hashes: dict[str, str] = {}
         self._lock = self._stage = None
+        self._dropping = threading.Lock()
+        self._error: OSError | None = None
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self._lock = _lock(parent / f".{name}.lock", self.out)
@@ -165,16 +168,22 @@ class TableSet:
         return out
 
     def _failed(self, e: OSError) -> NkhrError:
-        self._recover_from(self._stage)
-        self._stage = None
+        with self._dropping:  # the first failure says why (the others follow from it)
+            e = self._error = self._error or e
+        self._drop()
         return NkhrError(f"{self.out}: the tables could not be written ({e.strerror or e}); "
                          f"the previous tables, if any, are unchanged")
 
+    def _drop(self) -> None:
+        """Drop the set being written (once: the tables are written by several threads)."""
+        with self._dropping:
+            stage, self._stage = self._stage, None
+        if stage is not None:
+            self._recover_from(stage)
+
     def close(self) -> None:
         """Drop an uncommitted set and release the lock."""
-        if self._stage is not None:
-            self._recover_from(self._stage)
-            self._stage = None
+        self._drop()
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None

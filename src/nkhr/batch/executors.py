@@ -61,10 +61,9 @@ def run_dask(jobs: list[dict], workers: int, on_start: OnEvent, on_done: OnEvent
                         "pip install 'nkhr[dask]'") from None
     cluster = None
     if scheduler:
-        from ..pipeline import reach_scheduler
+        from ..pipeline import dask_client
 
-        reach_scheduler(scheduler)
-        client = Client(scheduler)
+        client = dask_client(scheduler)
     else:
         cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.WARNING)

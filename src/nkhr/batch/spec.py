@@ -191,7 +191,7 @@ def load_spec(spec, *, output=None, parameters: dict | None = None,
     every run's parameters (given to notebooks that declare them), `timeout`
     overrides every run's timeout. The spec's own ``output`` must lie in the
     project (the folder with pyproject.toml around the spec; without one, the
-    spec's folder) or in `output_root`: a spec can never write elsewhere.
+    spec's folder) or in `output_root`: a spec never writes elsewhere.
     """
     data, path, base = _read(spec)
     where = _Where(path)
@@ -205,10 +205,10 @@ def load_spec(spec, *, output=None, parameters: dict | None = None,
         raise BatchSpecError(where(data, "output", "'output' must be a folder path"))
     out = (base / Path(out_text).expanduser()).resolve()
     if output is None:
-        allowed = Path(output_root).expanduser().resolve() if output_root else (root or base)
-        if out != allowed and allowed not in out.parents:
+        allowed = [root or base] + ([Path(output_root).expanduser().resolve()] if output_root else [])
+        if not any(out == a or a in out.parents for a in allowed):
             raise BatchSpecError(where(data, "output", f"'output' {out_text!r} is {out}, outside "
-                                       f"{allowed}; a spec writes only inside its project (or the "
+                                       f"{allowed[0]}; a spec writes only inside its project (or the "
                                        f"folder --output-root names)"))
 
     corpus_text = data.get("corpus")
