@@ -219,6 +219,7 @@ def floor(corpus, repeat: int = 3) -> dict:
     from nkhr.codebooks import lower_text
     from nkhr.ingest import load_docs
     from nkhr.pipeline import Codebooks, MapResult, analyze_doc, reduce
+    from nkhr.tables import TableSet
 
     books = Codebooks.load()
     texts, chars = raw_texts(corpus)
@@ -235,8 +236,8 @@ def floor(corpus, repeat: int = 3) -> dict:
                         pass
 
     def reduce_and_write():
-        with tempfile.TemporaryDirectory(prefix="nkhr-floor-") as tmp:
-            reduce(MapResult.of(results), books, problems, out=Path(tmp))
+        with tempfile.TemporaryDirectory(prefix="nkhr-floor-") as tmp, TableSet(Path(tmp) / "t") as out:
+            reduce(MapResult.of(results), books, problems, out=out)
 
     def best(fn):
         return min(_clock(fn)[0] for _ in range(repeat))

@@ -25,6 +25,15 @@ FRAME_FLOORS = {
 }
 
 
+# set: (attribution on found quotes, end-to-end quote F1, speaker clustering F1, role accuracy,
+# frame speaker on found frame sentences)
+QUOTE_FLOORS = {
+    "seeds": (0.95, 0.94, 0.95, 0.90, 0.95),
+    "extra": (0.85, 0.80, 0.93, 0.80, 0.70),
+    "korean": (0.95, 0.95, 0.95, 0.90, 0.90),
+}
+
+
 @pytest.fixture(scope="module")
 def scores():
     return {name: score_set(name) for name in FRAME_FLOORS}
@@ -37,6 +46,33 @@ def test_frames_stay_above_their_floors(scores, name):
     assert s["frame_sentence"]["precision"] >= precision, s["frame_errors"]
     assert s["frame_sentence"]["f1"] >= f1, s["frame_errors"]
     assert s["frame_label_e2e_f1"] >= label_f1, s["frame_errors"]
+
+
+@pytest.mark.parametrize("name", list(QUOTE_FLOORS))
+def test_attribution_stays_above_its_floors(scores, name):
+    s = scores[name]
+    got = (s["attribution_accuracy"], s["quotes_e2e"]["f1"], s["speaker_clustering"]["f1"],
+           s["role_category_accuracy"], s["frame_speaker_accuracy"])
+    assert all(g >= f for g, f in zip(got, QUOTE_FLOORS[name], strict=True)), (name, got, QUOTE_FLOORS[name])
+
+
+@pytest.mark.parametrize("name", list(SETS))
+def test_annotated_sentence_starts_begin_a_sentence_row(name):
+    """Every gold frame sentence starts a sentence row; a lead's dateline ("WASHINGTON, Oct. 26
+    (Yonhap) --", "[워싱턴=뉴시스] ... 특파원 =") is a sentence of its own, so the row after it
+    starts with the lead's first words."""
+    import pandas as pd
+
+    import nkhr
+    from nkhr.ingest import segment
+    from nkhr.scoring.match import normalize
+
+    raw, gold = SETS[name]
+    s = nkhr.analyze(raw).sentences
+    rows = [(sid, normalize(t).split()[:5]) for sid, t in zip(s.source_id, s.text, strict=True)]
+    for r in pd.read_csv(gold / "frames.csv", dtype=str).itertuples():
+        lead = normalize(r.sentence_start[segment.dateline(r.sentence_start):]).split()[:5]
+        assert any(sid == r.source_id and words[:len(lead)] == lead for sid, words in rows), r.sentence_start
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def _tables() -> Tables:
         "published": [dt.date(2024, 7, 11), None, None],
         "title": [EVIL_TITLE, None, "선언"],
         "url": ["javascript:alert(1)", "https://example.org/b?x=1&y=(2)", None],
-        "author": [None] * 3, "language": ["en", "en", "ko"], "n_chars": [100, 100, 100],
+        "author": [None] * 3, "dateline": [None] * 3, "language": ["en", "en", "ko"], "n_chars": [100, 100, 100],
         "sha256": ["a" * 64, "b" * 64, "c" * 64], "path": ["s1.txt", "s2.txt", "s3.txt"],
         "encoding": ["utf-8"] * 3, "text": ["x", "y", "z"],
     })

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 import nkhr
-from nkhr import ingest, pipeline
+from nkhr import ingest, pipeline, store
 from nkhr.cli import main
 
 from .conftest import FIXTURES, RAW
@@ -240,7 +240,7 @@ def test_an_article_moved_or_renamed_to_the_same_source_id_is_redone(tmp_path, n
     _same_as_fresh(again, raw)
 
 
-@pytest.mark.parametrize("name", ["index.pkl", "persons.pkl", "sources.arrow", "quotes.arrow"])
+@pytest.mark.parametrize("name", ["index.msgpack", "persons.msgpack", "sources.arrow", "quotes.arrow"])
 @pytest.mark.parametrize("damage", ["truncate", "flip"])
 def test_a_cache_file_truncated_or_overwritten_in_place_is_a_miss(tmp_path, name, damage):
     raw = _aged_copy(tmp_path)
@@ -268,14 +268,14 @@ def test_another_run_replacing_the_cache_meanwhile_changes_nothing(tmp_path, mon
     path.write_text(path.read_text(encoding="utf-8").replace("Jang Se-yul", "Park Min-ho"), encoding="utf-8")
     cache = tmp_path / "cache"
     nkhr.analyze(raw, cache_dir=cache)
-    real = pipeline._Layer.persons
+    real = store.Layer.persons
 
     def meanwhile(layer):  # the other run redoes every article and rewrites the cache
-        monkeypatch.setattr(pipeline._Layer, "persons", real)
+        monkeypatch.setattr(store.Layer, "persons", real)
         nkhr.analyze(other, cache_dir=cache, themes=FIXTURES / "codebooks" / "quanteda_dictionary.yml")
         return real(layer)
 
-    monkeypatch.setattr(pipeline._Layer, "persons", meanwhile)
+    monkeypatch.setattr(store.Layer, "persons", meanwhile)
     again = nkhr.analyze(raw, cache_dir=cache)
     assert again.run["from_cache"] == 5
     _same_as_fresh(again, raw)

@@ -175,3 +175,37 @@ def test_roles_in_other_house_styles(styles):
     assert sp.at["Lina Yoon", "role_category"] == "expert"
     assert sp.at["Korean Central News Agency", "role_category"] == "dprk"
     assert sp.at["Human Rights Watch", "role_category"] == "ngo"
+
+
+def test_roles_from_titles_appositions_and_deeds(tmp_path):
+    """Each sentence of the fixture was written for one construction (no gold article's text)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FIXTURES / "roles" / "invented.txt", raw / "invented.txt")
+    t = nkhr.analyze(raw)
+    cat = dict(zip(t.speakers.name, t.speakers.role_category, strict=True))
+    assert cat["Ri Chol-min"] == "dprk"           # "North Korea's U.N. Ambassador NAME"
+    assert cat["Jane Okafor"] == "un"             # "U.N. special investigator NAME"
+    assert cat["Park Ji-hoon"] == "defector"      # "NAME fled the North": what they did
+    assert cat["Choi Soo-bin"] == "government"    # an ambassador-at-large is a government's envoy
+    assert cat["Daniel Moreau"] == "government"   # "President NAME"
+    assert cat["Laura Bennett"] == "ngo"          # "..., HRW's deputy Asia director"
+    assert t.sources.dateline.tolist() == ["BERLIN, March 3 (dpa)"]
+    s = t.sentences
+    assert s[s.kind == "dateline"].text.tolist() == ["BERLIN, March 3 (dpa) --"]
+    assert s.text.str.startswith("North Korea's U.N. Ambassador").any()
+
+
+@pytest.mark.parametrize("lead, dateline", [
+    ("WASHINGTON, Oct. 2 (Yonhap) -- The envoy said", "WASHINGTON, Oct. 2 (Yonhap) --"),
+    ("SEOUL, South Korea (AP) — The envoy said", "SEOUL, South Korea (AP) —"),
+    ("UNITED NATIONS: The envoy said", "UNITED NATIONS:"),
+    ("[도쿄=연합뉴스] 홍길동 특파원 = 일본 정부는 말했다", "[도쿄=연합뉴스] 홍길동 특파원 ="),
+    ("(서울=뉴스1) 홍길동 기자 = 정부는 말했다", "(서울=뉴스1) 홍길동 기자 ="),
+    ("FILE - A photo of the envoy", ""),
+    ("The envoy said UN: no", ""),
+])
+def test_datelines_are_split_off_the_lead(lead, dateline):
+    from nkhr.ingest import segment
+
+    assert lead[:segment.dateline(lead)].strip() == dateline

@@ -23,7 +23,7 @@ def _tables() -> Tables:
         "source_id": ids, "outlet": OUTLETS,
         "published": [dt.date(2023, 5, 1), None, dt.date(2024, 1, 2), dt.date(2024, 3, 3),
                       dt.date(2024, 7, 11)],
-        "title": ["t"] * 5, "url": [None] * 5, "author": [None] * 5,
+        "title": ["t"] * 5, "url": [None] * 5, "author": [None] * 5, "dateline": [None] * 5,
         "language": ["en", "en", "en", "ko", "en"], "n_chars": [10] * 5,
         "sha256": ["h"] * 5, "path": [f"{i}.txt" for i in ids], "encoding": ["utf-8"] * 5,
         "text": ["Some text."] * 5,

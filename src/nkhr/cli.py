@@ -26,10 +26,13 @@ EXAMPLES = """examples:
 
 
 def _ingest(a) -> int:
-    from .ingest import load_corpus, summarize_report
+    from .ingest import load_corpus, outside_corpus, summarize_report
+    from .tables import TableSet
 
-    tables = load_corpus(a.raw_dir, catalog=a.catalog, max_mb=a.max_mb)
-    tables.write(a.out)
+    outside_corpus(a.raw_dir, a.out)
+    with TableSet(a.out) as out:  # can be written: checked before the work
+        tables = load_corpus(a.raw_dir, catalog=a.catalog, max_mb=a.max_mb, follow_links=a.follow_links)
+        tables.write(out)
     print(summarize_report(tables))
     print(f"wrote {len(tables.sources)} sources to {a.out}")
     return _exit_code(tables, a.strict)
@@ -49,7 +52,7 @@ def _analyze(a) -> int:
 
     tables = analyze(a.raw_dir, catalog=a.catalog, themes=a.themes, frames=a.frames,
                      speakers=a.speakers, workers=a.workers, executor=a.executor,
-                     scheduler=a.scheduler, max_mb=a.max_mb,
+                     scheduler=a.scheduler, max_mb=a.max_mb, follow_links=a.follow_links,
                      cache_dir=None if a.no_cache else (a.cache or a.out / ".cache"), out=a.out)
     print(summarize_report(tables))
     counts = ", ".join(f"{len(df)} {name}" for name, df in tables.items() if name != "ingest_report")
@@ -87,7 +90,8 @@ def _batch(a) -> int:
     from .batch import run_batch
 
     result = run_batch(a.spec, workers=a.workers, force=a.force, dry_run=a.dry_run,
-                       executor=a.executor, scheduler=a.scheduler, timeout=a.timeout)
+                       executor=a.executor, scheduler=a.scheduler, timeout=a.timeout,
+                       output_root=a.output_root)
     print(result.summary())
     return 0 if result.ok else 1
 
@@ -153,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="fail (exit 1) on any problem, not only when no article could be read")
         s.add_argument("--max-mb", type=float, default=10.0,
                        help="skip files larger than this many megabytes (default 10)")
+        s.add_argument("--follow-links", action="store_true",
+                       help="read files linked from RAW_DIR to outside it (default: reported, skipped)")
 
     s = _command(sub, "ingest", "read articles into tables of sources, paragraphs and sentences",
                  "  nkhr ingest data/raw --out data/processed", _ingest)
@@ -207,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=None,
                    help="stop a notebook that runs longer than this many seconds (default: the "
                         "spec's timeout, else none)")
+    s.add_argument("--output-root", type=Path, default=None,
+                   help="a folder outside the project that the spec's outputs may be written to")
 
     s = _command(sub, "render", "render an executed brief notebook to HTML and PDF again",
                  "  nkhr render                           (the brief of the last `nkhr run`)\n"
@@ -244,6 +252,10 @@ def main(argv=None) -> int:
         return args.func(args)
     except NkhrError as e:
         print(f"nkhr {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a full disk, a file that vanished: one line, not a traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"nkhr {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
         return 2
 
 

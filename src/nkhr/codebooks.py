@@ -18,7 +18,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
+import re2
 import yaml
 
 from .errors import CodebookError
@@ -95,7 +98,13 @@ def load_yaml(path: str | os.PathLike) -> tuple[object, str]:
     except OSError as e:
         raise CodebookError(str(path), f"cannot read: {e.strerror}") from None
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 (SafeLoader subclass)
+        loader = _LineLoader(raw.decode("utf-8"))
+        try:
+            node = loader.get_single_node()
+            _check_aliases(node, str(path))
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except UnicodeDecodeError:
         raise CodebookError(str(path), "not UTF-8 text") from None
     except yaml.YAMLError as e:
@@ -103,7 +112,49 @@ def load_yaml(path: str | os.PathLike) -> tuple[object, str]:
         line = mark.line + 1 if mark else None
         problem = getattr(e, "problem", None) or str(e)
         raise CodebookError(str(path), f"invalid YAML: {problem}", line) from None
+    except RecursionError:
+        raise CodebookError(str(path), "invalid YAML: nested too deeply") from None
     return data, sha256_bytes(raw)
+
+
+MAX_ALIAS_ITEMS = 10_000  # what aliases (*name) may add to a YAML file, in items
+
+
+def _check_aliases(root, path: str) -> None:
+    """Refuse a YAML document whose aliases repeat more than MAX_ALIAS_ITEMS items (a
+    "billion laughs": nine lines of nested aliases make billions of items, and memory
+    runs out as soon as anything walks them), naming the line where they go too far."""
+    sizes: dict[int, int] = {}
+
+    def size(node) -> int:  # items under `node`, every alias expanded (counted once per node)
+        got = sizes.get(id(node))
+        if got is None:
+            kids = _children(node)
+            got = sizes[id(node)] = 1 + sum(size(k) for k in kids)
+        return got
+
+    seen: set[int] = set()
+    added = 0
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        for kid in _children(node):
+            if id(kid) in seen:  # an alias: what it repeats
+                added += size(kid)
+                if added > MAX_ALIAS_ITEMS:
+                    raise CodebookError(path, f"aliases (*name) repeat more than {MAX_ALIAS_ITEMS:,} "
+                                              f"items; refused (a YAML alias bomb?)", node.start_mark.line + 1)
+            else:
+                seen.add(id(kid))
+                todo.append(kid)
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 # ---------------------------------------------------------------------------
@@ -121,8 +172,13 @@ def load_yaml(path: str | os.PathLike) -> tuple[object, str]:
 #   a space in it matches any whitespace or none;
 # - a regular expression, ``/at the (expense|cost) of/`` or the mapping
 #   ``{re: 'at the (expense|cost) of'}``: Python syntax, case-insensitive, no
-#   implicit word boundaries (write ``\b`` yourself). Numbered back-references
-#   and named groups are refused.
+#   implicit word boundaries (write ``\b`` yourself). It runs on RE2, whose time
+#   grows linearly with the text whatever the pattern (Python's `re` can take
+#   forever on a pattern such as ``(a+)+$``), so what needs backtracking is
+#   refused when the codebook is read: back-references, look-arounds (``(?=``,
+#   ``(?!``, ``(?<=``, ``(?<!``), atomic groups, and named groups. ``\w``,
+#   ``\d`` and ``\s`` mean what they mean in Python (any letter, digit, space);
+#   ``\b`` is a boundary between an ASCII letter, digit or _ and anything else.
 #
 # Matching runs over the lower-cased text in very few regex passes: one over
 # the word starts for every term that begins with a literal word, one over the
@@ -143,22 +199,22 @@ class Term:
     category: str          # the theme (path joined by '/') or cue set it belongs to
     text: str              # as written in the codebook
     kind: str              # word, phrase, glob, korean or regex
-    source: str | re.Pattern  # its pattern; compiled when first needed (see `pattern`)
+    source: str | re.Pattern | Re2Pattern  # its pattern; compiled when first needed (see `pattern`)
     heads: tuple[tuple[str, bool], ...]  # (lower-cased literal beginning, at a word start)
                                          # for the candidate passes; () = scan the whole text
     exclude: bool = False  # an exception: its matches are dropped, with what they overlap
     line: int | None = None
     literal: bool = False  # a match is exactly its head (no glob, no regex)
-    compiled: re.Pattern | None = field(default=None, compare=False, repr=False)
+    compiled: re.Pattern | Re2Pattern | None = field(default=None, compare=False, repr=False)
 
     @property
-    def pattern(self) -> re.Pattern:
+    def pattern(self) -> re.Pattern | Re2Pattern:
         """The term's pattern, applied to the lower-cased text. A word, phrase, glob or
         Korean term is compiled the first time a candidate needs it (many never do in a
         run); a user's regex was compiled, and checked, when the codebook was read."""
         if self.compiled is None:
             source = self.source
-            object.__setattr__(self, "compiled", source if isinstance(source, re.Pattern) else re.compile(source))
+            object.__setattr__(self, "compiled", re.compile(source) if isinstance(source, str) else source)
         return self.compiled
 
 
@@ -186,24 +242,35 @@ def _literal_head(pieces: list[str]) -> str:
     return " ".join(head).strip()
 
 
-def _structure(src: str):
-    """(index, char, depth before it) of each regex metacharacter ( ) | outside classes."""
-    depth, i, in_class = 0, 0, False
+def _tokens(src: str):
+    """(index, token, inside a character class) for each token of regex `src`: an escape
+    (two characters) or one character. A ] first in a class ([]..] or [^]..]) is literal."""
+    i, in_class = 0, False
     while i < len(src):
         c = src[i]
         if c == "\\":
+            yield i, src[i:i + 2], in_class
             i += 2
             continue
+        yield i, c, in_class
         if in_class:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-            if src[i + 1:i + 2] == "]":
-                i += 1
-        elif c in "()|":
+            first = i + 1 + (src[i + 1:i + 2] == "^")
+            if src[first:first + 1] == "]":
+                yield from ((k, src[k], True) for k in range(i + 1, first + 1))
+                i = first
+        i += 1
+
+
+def _structure(src: str):
+    """(index, char, depth before it) of each regex metacharacter ( ) | outside classes."""
+    depth = 0
+    for i, c, in_class in _tokens(src):
+        if not in_class and c in ("(", ")", "|"):
             yield i, c, depth
             depth += 1 if c == "(" else -1 if c == ")" else 0
-        i += 1
 
 
 def _top_level_alternation(src: str) -> bool:
@@ -320,17 +387,26 @@ def compile_term(entry, category: str, path: str, line: int | None,
     low = text.lower()
     pieces = low.split()
     if _HANGUL.search(text):
-        pattern = r"\s*".join(_glob_piece(p) for p in pieces)
+        body = pattern = r"\s*".join(_glob_piece(p) for p in pieces)
         head = _literal_head(pieces).split(" ")[0]
         kind, bounded = "korean", False
     else:
-        pattern = r"(?<!\w)" + r"\s+".join(_glob_piece(p) for p in pieces) + r"(?!\w)"
+        body = r"\s+".join(_glob_piece(p) for p in pieces)
+        pattern = r"(?<!\w)" + body + r"(?!\w)"
         head = _literal_head(pieces)
         kind = "glob" if ("*" in text or "?" in text) else ("phrase" if len(pieces) > 1 else "word")
         bounded = bool(head) and (head[0].isalnum() or head[0] == "_")
     heads = ((head, bounded),) if head else ()
     literal = kind in ("word", "phrase") or (kind == "korean" and len(pieces) == 1
                                              and "*" not in text and "?" not in text)
+    # `re` backtracks over a glob's \w*: over one per word start for an English glob with
+    # one * (linear), but over every pair, triple... of positions in a word with two or more,
+    # or with one inside words (Korean): a long enough word would hang the run
+    if text.count("*") >= (1 if kind == "korean" else 2):
+        try:
+            pattern = Re2Pattern(body, word_edges=kind == "glob")
+        except re2.error as e:
+            raise CodebookError(path, f"term {text!r} in {where}: {_re2_why(e)}", line) from None
     return Term(category, text, kind, pattern, heads, exclude, line, literal)
 
 
@@ -343,17 +419,171 @@ def _compile_regex(src: str, category: str, path: str, line: int | None, exclude
         raise CodebookError(path, f"regex {written} in {category!r}: back-references are not "
                                   f"supported (terms are combined into one search)", line)
     try:
-        pattern = re.compile(src, re.IGNORECASE)
+        checked = re.compile(src, re.IGNORECASE)  # Python's syntax, and its error messages
     except re.error as e:
         raise CodebookError(path, f"invalid regex {written} in {category!r}: {e.msg}"
                                   f" (at position {e.pos})", line) from None
-    if pattern.groupindex:
+    if checked.groupindex:
         raise CodebookError(path, f"regex {written} in {category!r}: named groups are not "
                                   f"supported; use (?:...)", line)
-    if pattern.fullmatch(""):
+    try:
+        pattern = Re2Pattern(src)
+    except re2.error as e:
+        raise CodebookError(path, f"regex {written} in {category!r}: {_re2_why(e)}; codebook regexes run on "
+                                  f"RE2, which never backtracks (so no text can make it hang): write "
+                                  f"it without look-arounds, back-references or atomic groups", line) from None
+    if pattern.match("", 0) is not None:
         raise CodebookError(path, f"regex {written} in {category!r} matches the empty text; "
                                   f"it would match everywhere", line)
     return Term(category, written, "regex", pattern, _regex_heads(src), exclude, line)
+
+
+def _re2_why(e: re2.error) -> str:
+    return e.args[0].decode(errors="replace") if e.args and isinstance(e.args[0], bytes) else str(e)
+
+
+# Python's \w, \d and \s (Unicode) in RE2's syntax, where they are ASCII only
+_RE2_CLASSES = {"w": r"\p{L}\p{N}_", "d": r"\p{Nd}", "s": r"\s\v\p{Z}\x1c-\x1f\x85"}
+
+
+def _to_re2(src: str) -> str:
+    r"""Regex `src` in Python's syntax -> RE2's, with Python's meaning of \w \d \s \W \D \S \Z."""
+    out = []
+    for _, tok, in_class in _tokens(src):
+        e = tok[1:]
+        if tok[0] != "\\" or not e:
+            out.append(tok)
+        elif e.lower() in _RE2_CLASSES and (not in_class or e.islower()):
+            body = _RE2_CLASSES[e.lower()]
+            out.append(body if in_class else f"[{'^' if e.isupper() else ''}{body}]")
+        else:
+            out.append(r"\z" if e == "Z" else tok)
+    return "".join(out)
+
+
+def _re2_options(longest: bool = False, capture: bool = False) -> re2.Options:
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is our error message, not a log line
+    options.never_capture = not capture  # groups only group: RE2 then finds just the match's span
+    options.longest_match = longest
+    return options
+
+
+_FIRST, _LONGEST, _LONGEST_GROUPS = _re2_options(), _re2_options(True), _re2_options(True, True)
+_START, _ANYWHERE = re2._re2.RE2.Anchor.ANCHOR_START, re2._re2.RE2.Anchor.UNANCHORED
+
+
+def _re2(src: str, options: re2.Options):
+    compiled = re2._re2.RE2(("(?i)" + src).encode(), options)
+    if not compiled.ok():
+        raise re2.error(compiled.error())
+    return compiled
+
+
+class Re2Pattern:
+    r"""A codebook regex or glob compiled by RE2, matched case-insensitively on the UTF-8
+    bytes of a text (encoded once per text, whatever the number of calls), with the two
+    calls of Python's patterns the matcher makes: ``match(text, pos)`` and ``finditer(text)``.
+    It calls google-re2's compiled object itself: its Python layer would encode the
+    whole text again at each call, and the matcher makes one per candidate.
+
+    `word_edges`: `src` matches only as ``(?<!\w)src(?!\w)`` would in Python (a glob
+    term), which RE2 cannot say: the longest match is taken (a glob's match must end at
+    the end of a word, so it is the only one that can) and its edges checked.
+    """
+
+    def __init__(self, src: str, word_edges: bool = False):
+        self.source, self.word_edges = src, word_edges
+        body = _to_re2(src)
+        self._re = _re2(body, _LONGEST if word_edges else _FIRST)
+        # for finditer: a non-word character (the text is padded with a space) before the match
+        self._scan = _re2(f"[^{_RE2_CLASSES['w']}]({body})", _LONGEST_GROUPS) if word_edges else None
+
+    def __getstate__(self):  # sent to workers as its source
+        return self.source, self.word_edges
+
+    def __setstate__(self, state):
+        self.__init__(*state)
+
+    def match(self, text: str, pos: int = 0) -> _Span | None:
+        last, data, starts = _LAST_UTF8
+        if last is not text:
+            data, starts = _utf8(text)
+        edges = self.word_edges
+        if edges and pos and _WORD_CHAR.match(text, pos - 1):
+            return None
+        if starts is None:  # ASCII: a byte is a character
+            (a, b), = self._re.Match(_START, data, pos, len(data))
+            found = None if a < 0 else _Span(a, b)
+        else:
+            (a, b), = self._re.Match(_START, data, int(starts[pos]), len(data))
+            found = None if a < 0 else _Span(*np.searchsorted(starts, (a, b)).tolist())
+        if edges and found is not None and _WORD_CHAR.match(text, found.stop):
+            return None
+        return found
+
+    def finditer(self, text: str):
+        data, starts = _utf8(text)
+
+        def span(a: int, b: int) -> _Span:
+            return _Span(a, b) if starts is None else _Span(*np.searchsorted(starts, (a, b)).tolist())
+
+        pos, end = 0, len(data)
+        if self.word_edges:
+            data = b" " + data  # offsets one byte on
+            while True:
+                (_, _), (a, b) = self._scan.Match(_ANYWHERE, data, pos, end + 1)
+                if a < 0:
+                    return
+                found = span(a - 1, b - 1)
+                if _WORD_CHAR.match(text, found.stop):  # no match starts here: look after it
+                    pos = a
+                else:
+                    yield found
+                    pos = b - 1  # the next may follow a non-word character that ends this one
+                    while data[pos] & 0xC0 == 0x80:  # (the first byte of that character)
+                        pos -= 1
+            return
+        while pos <= end:
+            (a, b), = self._re.Match(_ANYWHERE, data, pos, end)
+            if a < 0:
+                return
+            yield span(a, b)
+            pos = b if b > a else b + 1  # an empty match: go on after it (never split a character:
+            while pos < end and data[pos] & 0xC0 == 0x80:  # skip the rest of its UTF-8 bytes)
+                pos += 1
+
+
+_LAST_UTF8: tuple = (None, b"", None)  # the last text encoded (held: its id stays unique), as _utf8 gives it
+
+
+def _utf8(text: str) -> tuple[bytes, np.ndarray | None]:
+    """(UTF-8 bytes of `text`, the byte offset of each character and of the end; None when
+    `text` is ASCII, its offsets then the same)."""
+    global _LAST_UTF8
+    last, data, starts = _LAST_UTF8
+    if last is text:
+        return data, starts
+    if text.isascii():
+        data, starts = text.encode("ascii"), None
+    else:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        widths = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
+        data, starts = text.encode("utf-8"), np.concatenate(([0], np.cumsum(widths)))
+    _LAST_UTF8 = (text, data, starts)
+    return data, starts
+
+
+class _Span(NamedTuple):
+    """Where a match lies, with the two methods of a `re.Match` the matcher calls."""
+    begin: int
+    stop: int
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.stop
 
 
 def _trie_regex(words) -> str:

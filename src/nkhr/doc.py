@@ -32,6 +32,7 @@ class Doc:
     sent_end: list[int] = field(default_factory=list)
     sent_para: list[int] = field(default_factory=list)
     sent_lang: list[str] = field(default_factory=list)
+    datelines: set[int] = field(default_factory=set)  # sentences that are a lead's dateline
 
     @staticmethod
     def para_id(i: int) -> str:

@@ -8,32 +8,31 @@ speakers) and builds the typed tables. The map step's result for an article
 depends only on the article's bytes, its catalog row, the codebooks and
 nkhr's code, so the last run's results are kept with those hashes:
 re-analyzing a corpus in which one article changed reads and redoes that
-article and the reduce step only.
+article and the reduce step only. How they are kept is :mod:`nkhr.store`'s concern.
 """
 
 from __future__ import annotations
 
 import bisect
+import ctypes
 import gc
 import os
-import pickle
-import shutil
-import tempfile
-import time
+import signal
+import socket
 import warnings
-import zlib
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from itertools import chain, islice
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import __version__, schemas
+from . import __version__, schemas, store
 from .doc import Doc
 from .errors import NkhrError
 from .extract import quotes as quotes_mod
@@ -48,12 +47,13 @@ from .ingest import (
     ingest_text,
     load_furniture,
     no_text,
+    outside_corpus,
     read_raw,
     report_table,
     scan_corpus,
 )
 from .provenance import combine, sha256_bytes, versions
-from .tables import Tables, write_meta, write_table
+from .tables import Tables, TableSet
 
 
 @dataclass
@@ -333,9 +333,22 @@ def _map_columns(name: str) -> list[str]:
 _BOOKS: Codebooks | None = None  # the codebooks of this process: sent once to each worker
 
 
-def _init_worker(books: Codebooks) -> None:
+def _init_worker(books: Codebooks, parent: int | None = None) -> None:
     global _BOOKS
     _BOOKS = books
+    if parent is not None:
+        _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have Linux end this worker process when its parent (process `parent`) ends, even
+    by kill -9, which gives the parent no time to stop its workers."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # it ended before that
+        os._exit(1)
 
 
 def _map_one(job) -> SourceResult:
@@ -362,6 +375,34 @@ def _chunks(jobs, size: int):
         yield chunk
 
 
+def dask_client(address: str):
+    """A dask.distributed Client of the scheduler at `address`, or :class:`NkhrError` naming
+    it (in seconds, not a traceback after 30) when none answers there."""
+    from distributed import Client
+
+    reach_scheduler(address)
+    try:
+        return Client(address, timeout=10)
+    except Exception as e:  # noqa: BLE001 -- something answers there, but not a dask scheduler
+        raise NkhrError(f"dask scheduler {address}: something answers there, but not a dask "
+                        f"scheduler ({type(e).__name__}: {str(e)[:200]})") from None
+
+
+def reach_scheduler(address: str, timeout: float = 5.0) -> None:
+    """Raise :class:`NkhrError` naming `address` if no dask scheduler answers there within
+    `timeout` seconds (dask itself would wait 30 s, then raise a long traceback)."""
+    url = urlsplit(address if "://" in address else f"tcp://{address}")
+    if url.scheme not in ("tcp", "tls"):
+        return  # (inproc://, ucx://: dask says what is wrong)
+    try:
+        host, port = url.hostname, url.port
+        with socket.create_connection((host, port or 8786), timeout=timeout):
+            pass
+    except (OSError, ValueError) as e:
+        raise NkhrError(f"dask scheduler {address}: cannot connect ({getattr(e, 'strerror', None) or e}); "
+                        f"is the scheduler running, and is the address host:port right?") from None
+
+
 def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
          scheduler: str | None) -> list[MapResult]:
     """The per-article step over `jobs` ((raw text, catalog row) pairs, at most `n_jobs`,
@@ -386,7 +427,7 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
 
         cluster = None if scheduler else LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
                                                       processes=True, dashboard_address=":0")
-        with Client(scheduler or cluster) as client:
+        with dask_client(scheduler) if scheduler else Client(cluster) as client:
             shared = client.scatter(books, broadcast=True)
             futures = [client.submit(_map_on_dask, chunk, shared, pure=False) for chunk in chunks]
             order = {f.key: i for i, f in enumerate(futures)}
@@ -399,16 +440,15 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
             cluster.close()
         return results
     if workers > 1:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(books,)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(books, os.getpid())) as pool:
             return list(pool.map(_map_chunk, chunks))
     _init_worker(books)
     return [_map_chunk(c) for c in chunks]
 
 
-@_gc_paused()
 def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, workers: int = 1,
             executor: str = "local", scheduler: str | None = None, max_mb: float = 10.0,
-            cache_dir=None, out=None) -> Tables:
+            cache_dir=None, out=None, follow_links: bool = False) -> Tables:
     """Raw articles -> Tables (sources, paragraphs, sentences, ingest_report, quotes,
     mentions, speakers, themes, frames).
 
@@ -421,19 +461,41 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         whose bytes, path, catalog row, codebooks and nkhr code are unchanged is
         not redone (nor read again, if its size, times and inode are unchanged).
     out: a folder to write the tables to, each as soon as it is ready (the same
-        files as ``analyze(...).write(out)``, sooner: writing overlaps the work).
+        files as ``analyze(...).write(out)``, sooner: writing overlaps the work); the
+        set appears whole when the analysis ends (see :class:`nkhr.tables.TableSet`).
+    follow_links: read files linked from the corpus folder to files outside it
+        (by default they are reported and skipped).
+    Everything that can be checked before the work is checked first: the codebooks,
+    that neither `out` nor `cache_dir` lies in the corpus, that `out` can be written.
     """
     books = Codebooks.load(themes, frames, speakers)  # a bad codebook stops us before any work
     for folder, what in ((out, "output"), (cache_dir, "cache")):
         if folder is not None and os.path.lexists(folder) and not os.path.isdir(folder):
             raise NkhrError(f"{folder}: the {what} folder exists and is not a folder")
-    layers = _store_load(cache_dir)
+        if folder is not None:
+            outside_corpus(corpus, folder, what)
+    if scheduler:
+        reach_scheduler(scheduler)  # (the client is made when the work is ready for it)
+    options = dict(catalog=catalog, themes=themes, frames=frames, speakers=speakers, workers=workers,
+                   executor=executor, scheduler=scheduler, max_mb=max_mb, cache_dir=cache_dir,
+                   follow_links=follow_links)
+    if out is None:
+        return _analyze(corpus, books, None, **options)
+    with TableSet(out) as tables_out:  # locked, and checked writable, before the work
+        return _analyze(corpus, books, tables_out, **options)
+
+
+@_gc_paused()
+def _analyze(corpus, books: Codebooks, out: TableSet | None, *, catalog, themes, frames, speakers,
+             workers: int, executor: str, scheduler: str | None, max_mb: float, cache_dir,
+             follow_links: bool) -> Tables:
+    layers = store.load(cache_dir, _code_hash(), MAP_TABLES)
     stored_keys, known, layer_of = {}, {}, {}
     for i, layer in enumerate(layers):
         stored_keys.update(layer.keys)
         known.update(layer.known)
         layer_of.update(dict.fromkeys(layer.keys, i))
-    rows, problems, files, stream = scan_corpus(corpus, catalog, max_mb, known)
+    rows, problems, files, stream = scan_corpus(corpus, catalog, max_mb, known, follow_links)
     code_key = _code_key(books.per_source_hash())
     texts, keys, reused = [], {}, []
 
@@ -456,7 +518,8 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         wait([layer.tables for layer in layers])
     done = _map(jobs(), len(files), books, workers, executor, scheduler)
     from_layer = [[sid for sid in reused if layer_of[sid] == i] for i in range(len(layers))]
-    merged = MapResult.merge([layer.result().subset(ids) for layer, ids in zip(layers, from_layer, strict=True)]
+    merged = MapResult.merge([MapResult(layer.tables.result(), {}, layer.n_sentences).subset(ids)
+                              for layer, ids in zip(layers, from_layer, strict=True)]
                              + done)
 
     @cache
@@ -470,10 +533,10 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     saving = None  # the cache is saved while reduce() runs: Arrow compresses without the GIL
     if cache_dir is not None and len(reused) < len(texts):
         new = MapResult.merge(done)
-        if not _adds_layer(layers, new, texts):
+        if not store.adds_layer(layers, len(new.n_sentences), len(texts)):
             people()  # every person, for the one layer that replaces the others
         whole = MapResult(dict(merged.tables), merged.persons, merged.n_sentences)  # reduce() empties merged
-        saving = _in_background(_store_save, Path(cache_dir), layers, new, whole, keys, texts)
+        saving = store.save_in_background(Path(cache_dir), layers, new, whole, keys, texts, _code_hash())
         del new, whole
     del done
     for layer in layers:
@@ -483,9 +546,6 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
     for raw in texts:
         if not merged.n_sentences[raw.source_id] and raw.source_id not in failed:
             problems.append(no_text(raw.path))
-    if out is not None:
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
     tables = reduce(merged, books, problems, out, people)
     tables.meta = {
         "produced_by": f"nkhr {__version__}",
@@ -501,11 +561,11 @@ def analyze(corpus, *, catalog=None, themes=None, frames=None, speakers=None, wo
         "versions": versions(),
     }
     tables.run = {"articles": len(texts), "from_cache": len(reused)}
+    trouble = saving.result() if saving is not None else None  # (the cache may be in `out`)
     if out is not None:
-        write_meta(tables.meta, out)
-    trouble = saving.result() if saving is not None else None
+        out.commit(tables.meta)
     if trouble:  # only now: the tables are complete whatever the warning filter does
-        warnings.warn(trouble, stacklevel=2)
+        warnings.warn(trouble, stacklevel=3)
     return tables
 
 
@@ -528,156 +588,15 @@ def _code_hash() -> str:
     return combine(f"{p.relative_to(root)}:{sha256_bytes(p.read_bytes())}" for p in sorted(root.rglob("*.py")))
 
 
-# The cache keeps earlier runs' map results in layers CACHE/map/0, 1, ...; each holds
-# {table}.arrow (Arrow IPC, zstd-compressed), persons.pkl (each article's people, read only
-# when needed) and index.pkl (each article's cache key, sentence count and file reading, the
-# code's hash, and the other files' CRC-32; its own follows it). A later layer overrides an earlier one for the articles
-# it holds. A run that redoes a few articles adds a layer with just those; one that redoes
-# many, or finds too many layers, writes everything as one layer.
-_STORE = "map"
-_MAX_LAYERS = 8
-# zstd, one record batch per table: 317 MB -> 23 MB for 10k articles, decompressed in 0.13 s
-_IPC_WRITE = pa.ipc.IpcWriteOptions(compression="zstd")
-
-
-@dataclass
-class _Layer:
-    number: int
-    tables: Future  # -> table name -> pa.Table: decompressed in the background (see _store_load)
-    n_sentences: dict
-    keys: dict    # source id -> cache key
-    known: dict   # path -> RawText (text None): readings trusted (the file did not change
-                  # in the two seconds before the layer was written)
-    persons_pkl: bytes  # read (and checked) with the rest: another run may replace the layer
-
-    def persons(self) -> dict:  # called inside analyze(), where the collector is paused
-        return pickle.loads(self.persons_pkl)
-
-    def result(self) -> MapResult:  # its people are unpickled when needed: see persons()
-        return MapResult(self.tables.result(), {}, self.n_sentences)
-
-
-def _store_load(cache_dir) -> list[_Layer]:
-    """The cached layers, oldest first; none when the cache is missing or damaged. Every
-    file is read and checked now; the tables are decompressed in a background thread
-    (0.13 s for 10k articles) while the corpus is scanned."""
-    folder = Path(cache_dir) / _STORE if cache_dir is not None else None
-    if folder is None or not folder.is_dir():
-        return []
-    found = []
-    try:
-        for d in sorted((d for d in folder.iterdir() if d.name.isdigit()), key=lambda d: int(d.name)):
-            data = (d / "index.pkl").read_bytes()
-            index = pickle.loads(_checked(data[:-4], data[-4:]))
-            if index.get("code") != _code_hash():  # written by other code: no result or file reading holds
-                return []
-            # a mapped file stays readable when another run replaces the layer meanwhile
-            readers = {name: pa.ipc.open_file(_checked(pa.memory_map(str(d / f"{name}.arrow")).read_buffer(),
-                                                       index["crc"][name]))
-                       for name in MAP_TABLES}
-            persons = _checked((d / "persons.pkl").read_bytes(), index["crc"]["persons"])
-            trusted = index["written_ns"] - 2_000_000_000
-            known = {path: RawText(*raw) for path, raw in index["files"].items() if raw[-1][1] < trusted}
-            found.append((int(d.name), readers, index, known, persons))
-    except Exception:  # damaged, being replaced by another run, or from another version: a miss
-        return []
-    return [_Layer(number, _in_background(_read_all, readers), index["n_sentences"], index["keys"], known, persons)
-            for number, readers, index, known, persons in found]
-
-
-def _read_all(readers: dict) -> dict[str, pa.Table]:
-    return {name: reader.read_all() for name, reader in readers.items()}
-
-
-def _in_background(fn, *args) -> Future:
-    """`fn(*args)` in a thread of its own, which ends when it is done."""
-    pool = ThreadPoolExecutor(1)
-    future = pool.submit(fn, *args)
-    pool.shutdown(wait=False)
-    return future
-
-
-def _crc(data) -> bytes:
-    """A checksum of a cache file's bytes (3 GB/s): a damaged file is a miss, not wrong tables."""
-    return zlib.crc32(data).to_bytes(4, "little")
-
-
-def _checked(data, crc: bytes):
-    """`data`, if its checksum is `crc`."""
-    if _crc(data) != crc:
-        raise ValueError("damaged cache file")
-    return data
-
-
-def _adds_layer(layers: list[_Layer], new: MapResult, texts: list) -> bool:
-    """Does saving `new` (the articles this run redid) add a layer, or replace them all?"""
-    return bool(layers) and len(layers) < _MAX_LAYERS and len(new.n_sentences) * 4 <= len(texts)
-
-
-def _store_save(cache: Path, layers: list[_Layer], new: MapResult, merged: MapResult,
-                keys: dict, texts: list) -> str | None:
-    """Add `new` as a layer, or replace every layer by `merged` (with every article's
-    persons). Returns what went wrong, if the cache could not be written."""
-    folder = cache / _STORE
-    add = _adds_layer(layers, new, texts)
-    result = new if add else merged
-    tmp = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _drop_stale(folder)
-        tmp = Path(tempfile.mkdtemp(prefix=".layer-", dir=folder))
-        crc = {}
-        for name, table in result.tables.items():
-            with (pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f,
-                  pa.ipc.new_file(f, table.schema, options=_IPC_WRITE) as w):
-                w.write_table(table.combine_chunks())  # one batch: 2x smaller, 2x quicker to read
-            crc[name] = _crc(pa.memory_map(str(tmp / f"{name}.arrow")).read_buffer())
-        blob = pickle.dumps(_person_tuples(result.persons), protocol=pickle.HIGHEST_PROTOCOL)
-        (tmp / "persons.pkl").write_bytes(blob)
-        crc["persons"] = _crc(blob)
-        index = {"keys": {k: v for k, v in keys.items() if k in result.n_sentences},
-                 "n_sentences": result.n_sentences,
-                 "files": {raw.path: (raw.source_id, raw.path, raw.sha256, raw.encoding, None, raw.problems,
-                                      raw.stat)
-                           for raw in texts if raw.source_id in result.n_sentences},
-                 "crc": crc, "written_ns": time.time_ns(), "code": _code_hash()}
-        data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        (tmp / "index.pkl").write_bytes(data + _crc(data))
-        if add:
-            os.replace(tmp, folder / str(layers[-1].number + 1))
-            return None
-        for d in folder.iterdir():  # the older layers go
-            if d.name.isdigit():
-                shutil.rmtree(d, ignore_errors=True)
-        os.replace(tmp, folder / "0")
-    except OSError as e:  # not writable, or another run saved a layer of that name meanwhile
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return f"{cache}: the analysis cache was not updated ({e}); the tables are complete"
-    return None
-
-
-def _drop_stale(folder: Path, age_s: float = 3600.0) -> None:
-    """Remove the half-written layers of killed runs: a layer is written in seconds, so
-    one untouched for `age_s` belongs to no live run."""
-    cutoff = time.time() - age_s
-    for d in folder.glob(".layer-*"):
-        try:
-            if d.stat().st_mtime < cutoff:
-                shutil.rmtree(d)
-        except OSError:  # gone meanwhile, or not ours to remove: the next run tries again
-            pass
-
-
-def reduce(merged: MapResult, books: Codebooks, problems=(), out: Path | None = None,
+def reduce(merged: MapResult, books: Codebooks, problems=(), out: TableSet | None = None,
            people=None) -> Tables:
     """The corpus-wide step: join people into speakers and build every table (written
-    to `out` as each is ready, when given). `people`: called for the persons when they
-    are needed, if not in `merged` yet. Takes the tables out of `merged.tables` as it
-    goes, so that each is freed once its final table is made."""
+    into the set `out` as each is ready, when given). `people`: called for the persons
+    when they are needed, if not in `merged` yet. Takes the tables out of `merged.tables`
+    as it goes, so that each is freed once its final table is made."""
     with ThreadPoolExecutor(2) as pool:  # Arrow works without the GIL while people are joined
         def ready(name: str | None, make, *args):  # name: the table to write (None: not one)
-            return pool.submit(lambda: write_table(make(*args), out, name) if out and name else make(*args))
+            return pool.submit(lambda: out.write(make(*args), name) if out and name else make(*args))
 
         return _reduce(merged, books, problems, ready, people or (lambda: merged.persons))
 

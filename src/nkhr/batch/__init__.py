@@ -109,6 +109,21 @@ def _check_run_dir(run: Run, spec: Spec) -> None:
                              "'output'")
 
 
+def _check_manifest(spec: Spec) -> None:
+    """Refuse to replace an OUTPUT/manifest.json that nkhr batch did not write there."""
+    path = spec.output / "manifest.json"
+    if not os.path.lexists(path):
+        return
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+        ours = isinstance(found, dict) and isinstance(found.get("runs"), list) and found.get("output") == str(spec.output)
+    except (OSError, ValueError):
+        ours = False
+    if not ours:
+        raise BatchSpecError(f"{spec.path or 'batch spec'}: {path} exists and was not written by nkhr batch "
+                             f"into this folder; move it, or change 'output'")
+
+
 def make_job(run: Run, spec: Spec) -> dict:
     """The JSON-able description of `run` that an executor hands to the runner."""
     inputs = run_inputs(run, spec.root)
@@ -196,7 +211,7 @@ def write_manifest(output: Path, records: list[dict], spec: Spec) -> Path:
 def run_batch(spec, *, workers: int | None = None, force: bool = False, dry_run: bool = False,
               executor: str = "local", scheduler: str | None = None,
               timeout: float | None = None, output=None, parameters: dict | None = None,
-              progress: bool = True) -> BatchResult:
+              progress: bool = True, output_root=None) -> BatchResult:
     """Run a batch of parameterized notebooks; return a :class:`BatchResult`.
 
     spec: a YAML spec file or the same data as a dict (see :mod:`nkhr.batch.spec`).
@@ -210,6 +225,7 @@ def run_batch(spec, *, workers: int | None = None, force: bool = False, dry_run:
     parameters: merged into every run's parameters (for notebooks that declare them),
         e.g. ``{"corpus": "data/processed"}``.
     progress: show a progress bar (runs done, failed, running) on stderr.
+    output_root: a folder outside the project that the spec's ``output`` may lie in.
 
     A failed or timed-out run does not stop the others; the result's ``ok`` is
     False and :meth:`BatchResult.summary` names each failed run with the
@@ -221,7 +237,8 @@ def run_batch(spec, *, workers: int | None = None, force: bool = False, dry_run:
     if executor not in EXECUTORS:
         raise BatchSpecError(f"executor: {executor!r} is not one of {sorted(EXECUTORS)}")
     started = time.monotonic()
-    s = load_spec(spec, output=output, parameters=parameters, timeout=timeout)
+    s = load_spec(spec, output=output, parameters=parameters, timeout=timeout, output_root=output_root)
+    _check_manifest(s)
     n_workers = workers or s.workers or min(len(s.runs), os.cpu_count() or 1)
     if n_workers < 1:
         raise BatchSpecError(f"workers: must be at least 1, got {n_workers}")

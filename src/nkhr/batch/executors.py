@@ -60,7 +60,9 @@ def run_dask(jobs: list[dict], workers: int, on_start: OnEvent, on_done: OnEvent
         raise NkhrError(DASK_MISSING) from None
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        from ..pipeline import dask_client
+
+        client = dask_client(scheduler)
     else:
         cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.WARNING)

@@ -2,7 +2,7 @@
 
 A spec::
 
-    output: runs/by-outlet          # relative to the spec file (default: runs)
+    output: runs/by-outlet          # relative to the spec file (default: runs); inside the project
     corpus: ../data/raw             # default `corpus` for every run (default: bundled corpus)
     workers: 2                      # parallel runs (default: min(runs, CPUs))
     timeout: 600                    # per-run timeout in seconds (default: none)
@@ -184,12 +184,14 @@ def _read(spec) -> tuple[dict, Path | None, Path]:
 
 
 def load_spec(spec, *, output=None, parameters: dict | None = None,
-              timeout: float | None = None) -> Spec:
+              timeout: float | None = None, output_root=None) -> Spec:
     """Parse and validate `spec` (a YAML path or a dict) into a :class:`Spec`.
 
     `output` overrides the spec's output folder, `parameters` is merged into
     every run's parameters (given to notebooks that declare them), `timeout`
-    overrides every run's timeout.
+    overrides every run's timeout. The spec's own ``output`` must lie in the
+    project (the folder with pyproject.toml around the spec; without one, the
+    spec's folder) or in `output_root`: a spec never writes elsewhere.
     """
     data, path, base = _read(spec)
     where = _Where(path)
@@ -202,6 +204,12 @@ def load_spec(spec, *, output=None, parameters: dict | None = None,
     if not isinstance(out_text, str | os.PathLike):
         raise BatchSpecError(where(data, "output", "'output' must be a folder path"))
     out = (base / Path(out_text).expanduser()).resolve()
+    if output is None:
+        allowed = [root or base] + ([Path(output_root).expanduser().resolve()] if output_root else [])
+        if not any(out == a or a in out.parents for a in allowed):
+            raise BatchSpecError(where(data, "output", f"'output' {out_text!r} is {out}, outside "
+                                       f"{allowed[0]}; a spec writes only inside its project (or the "
+                                       f"folder --output-root names)"))
 
     corpus_text = data.get("corpus")
     if corpus_text is not None and not isinstance(corpus_text, str | os.PathLike):

@@ -25,6 +25,7 @@ one romanization and given names folded (``Il-hyuk``/``Il-hyeok``,
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -294,8 +295,15 @@ def name_key(m: Mention, lex: Lexicon) -> tuple:
     """Key equal for spelling variants of the same full name."""
     if m.korean:
         return ("ko", m.korean[0].lower(), fold_given(m.korean[1], lex))
-    words = [t.lower() for t in m.tokens if not _INITIAL.fullmatch(t)] or [t.lower() for t in m.tokens]
-    return ("w",) + tuple(sorted(words))  # "John F. Kerry" is "John Kerry"
+    words = [_plain(t) for t in m.tokens if not _INITIAL.fullmatch(t)] or [_plain(t) for t in m.tokens]
+    return ("w",) + tuple(sorted(words))  # "John F. Kerry" is "John Kerry", "Salmón" "Salmon"
+
+
+def _plain(token: str) -> str:
+    """A name word in lower case without accents ("Salmón" -> "salmon")."""
+    if token.isascii():
+        return token.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", token.lower()) if not unicodedata.combining(c))
 
 
 def surname_of(m: Mention) -> str:
@@ -431,12 +439,14 @@ def org_at(text: str, pos: int, end: int, lex: Lexicon) -> Mention | None:
     return org
 
 
-def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon) -> list[Mention]:
-    """Mentions for the lone capitalized words that are family names of known people."""
+def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon, given: set = frozenset()) -> list[Mention]:
+    """Mentions for the lone capitalized words that are family names of known people, or
+    (hyphenated) the given names of known Korean people (`given`, folded: "Yong-ho")."""
     out = []
     for s, word in singles:
         name = clean_token(word)
-        known = name.lower() in surnames or lex.surnames.get(name.lower(), "").lower() in surnames
+        known = name.lower() in surnames or lex.surnames.get(name.lower(), "").lower() in surnames \
+            or "-" in name and fold_given(name, lex) in given
         if known and _is_name_word(word, lex):
             out.append(Mention(s, s + len(name), name, (name,), "surname"))
     return out

@@ -41,6 +41,7 @@ from .names import (
     apposition,
     clean_token,
     find_mentions,
+    fold_given,
     name_key,
     role_before,
     single_mentions,
@@ -77,6 +78,10 @@ _TOKEN = re.compile(
     r"|[^\s\w]")                                                    # punctuation
 _DETERMINERS = frozenset(["the", "a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "his", "her", "its", "their", "our", "another", "this", "that", "these", "those", "each", "both"])
 _JOINS = frozenset(["of", "for", "to"])
+# "said Seoul's ambassador-at-large for human rights, Choi Soo-bin.": a role, then the name
+_ROLE_THEN_NAME = re.compile(r"(?:\s+(?:for|of|on|at|in|to)\s+[^,.;:\"“”]{1,60}?)?,\s+"
+                             r"([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){1,3})(?=\s*(?:[.,;]|$))")
+_BOUNDS = frozenset([",", ";", ":", ".", "!", "?", "\"", "“", "”", "(", ")", "—", "–", "―"])
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "his", "her", "its", "their", "our"])
 _PRONOUNS = {"he": "m", "she": "f"}
 _FUNCTION = frozenset(
@@ -122,6 +127,7 @@ class People:
         self._starts: list[int] = []
         self.quote_ranges = quote_ranges
         self._midcaps: set | None = None  # capitalized words not at a sentence's start
+        self._full: dict = {}  # family name (or ("given", folded)) -> persons named in full
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
         self.reported: dict[int, int] = {}  # sentence -> whose speech it reports (attribution)
@@ -143,7 +149,8 @@ class People:
         for m in found:
             if m.cluster >= 0:
                 self._add(m)
-        lone = single_mentions(text, singles, {p.surname for p in self.persons}, lex)
+        lone = single_mentions(text, singles, {p.surname for p in self.persons}, lex,
+                               {p.key[2] for p in self.persons if p.key[0] == "ko"})
         self._describe(lone)
         found += lone
         found.sort(key=lambda m: m.start)
@@ -212,9 +219,14 @@ class People:
                              if (g := self.lex.person_nouns.get(w))), "")
 
     def _new(self, key: tuple, surname: str, kind: str) -> int:
-        self.by_key[key] = len(self.persons)
+        idx = len(self.persons)
+        self.by_key[key] = idx
         self.persons.append(Person(key, [], surname, set(), [], [], kind))
-        return len(self.persons) - 1
+        if kind == "person" and len(key) > 2:  # persons named in full, by family and given name
+            self._full.setdefault(surname, []).append(idx)
+            if key[0] == "ko":
+                self._full.setdefault(("given", key[2]), []).append(idx)
+        return idx
 
     def _resolve_singles(self, mentions: list[Mention]) -> None:
         """Attach family names and titled family names to the person meant, in order."""
@@ -240,8 +252,10 @@ class People:
         lex = self.lex
         tok = clean_token(word).lower()
         surname = lex.surnames.get(tok, tok).lower()
-        cands = [i for i, p in enumerate(self.persons) if p.kind == "person" and len(p.key) > 2
-                 and (p.surname == surname or p.key[0] == "ko" and _given_match(p, tok, lex))]
+        cands = [i for i in self._full.get(surname, ())]
+        if "-" in tok:  # a Korean given name alone ("Yong-ho")
+            folded = fold_given(tok, lex)
+            cands += [i for i in self._full.get(("given", folded), ()) if i not in cands]
         if len(cands) > 1 and pre_title:
             words = {w.lower().strip(".’'s") for w in pre_title.split()} & lex.titles
             titled = [i for i in cands if self.persons[i].titles & words
@@ -317,9 +331,12 @@ class People:
             while i >= 0 and self._skippable(toks[i][2]):
                 i -= 1
         role = "; ".join(reversed(roles))
-        if named is not None:
-            return NP(named[0], named[1], "; ".join(filter(None, [role, self.text[toks[0][0]:toks[i][1]].strip()
-                                                                   if i >= 0 else ""])))
+        if named is not None:  # the noun phrase before the name's commas is its role
+            k = i
+            while k >= 0 and toks[k][2] not in _BOUNDS:
+                k -= 1
+            before = self.text[toks[k + 1][0]:toks[i][1]].strip() if i > k else ""
+            return NP(named[0], named[1], "; ".join(filter(None, [role, before])))
         while i >= 0 and _PARTY.fullmatch(toks[i][2]):
             i -= 1
         if i < 0:
@@ -424,6 +441,12 @@ class People:
         if end_i < 0:
             return None
         np_ = NP(toks[0][0], toks[end_i][1])
+        named = _ROLE_THEN_NAME.match(self.text, np_.end, min(hi, np_.end + 160))
+        if named and toks[end_i][2][:1].islower():
+            a, b = named.span(1)
+            b -= named.group(1).endswith(".")
+            if self._ends_in_person(a, b):  # "..., NAME"
+                return NP(a, b, role=self.text[np_.start:a].rstrip(" ,"))
         rest = toks[end_i + 1:]
         if rest and _PARTY.fullmatch(rest[0][2]):
             rest = rest[1:]
@@ -493,6 +516,8 @@ class People:
 
     def _noun(self, low: str) -> bool:
         lex = self.lex
+        if "-" in low:  # "ambassador-at-large", "spokesman-designate"
+            low = low.split("-", 1)[0]
         return (low in lex.person_nouns or low in lex.institution_nouns
                 or _plural(low) in lex.person_nouns or _plural(low) in lex.institution_nouns)
 
@@ -510,7 +535,7 @@ class People:
         low0 = words[0].lower()
         known = self._at(toks[0][0], toks[-1][1])
         if known is not None:
-            return known
+            return self._described_again(known, toks[0][0], np_.role)
         if len(words) == 1 and low0 in _PRONOUNS:
             return self.pronoun(toks[0][0], toks[0][1], _PRONOUNS[low0])
         if low0 in _FUNCTION or low0 in _NOT_SPEAKERS:
@@ -527,7 +552,7 @@ class People:
         if self._cap(head):
             known = self._at(start, end)
             if known is not None:
-                return known
+                return self._described_again(known, start, np_.role)
             joined = next((k for k in range(1, len(words) - 1) if words[k] in _JOINS
                            and self._noun(words[k - 1].lower()) and words[k - 1][:1].islower()), None)
             if joined is not None and not self._ends_in_person(toks[joined + 1][0], end):
@@ -542,6 +567,34 @@ class People:
                     return who
             return self._described(start, end, head.lower(), definite, np_.role)
         return None
+
+    def _described_again(self, m: Mention, start: int, role: str) -> Mention:
+        """A mention found before, met again as a speaker's noun phrase: what the phrase says
+        of the person ("U.N. special investigator Elizabeth Salmón", ", a defector,") is
+        theirs too."""
+        p = self.persons[m.cluster]
+        if p.kind == "person" and m.kind in ("name", "title", "surname"):
+            pre = self.text[start:m.start].strip()
+            if pre and pre.lower() not in _DETERMINERS:
+                self._roles(p, re.sub(r"^(?:the|a|an)\s+", "", pre, flags=re.I), "", "")
+            if role:
+                self._roles(p, "", role, role)
+        return m
+
+    def deeds(self) -> None:
+        """What the article says each person did, as evidence for their role category only
+        ("Thae ... defected to South Korea"): the clause after the person's name where it
+        stands as a subject (three at most, each prefixed "deed: ")."""
+        seen: dict[int, int] = {}
+        for m in self.mentions:
+            p = self.persons[m.cluster]
+            if p.kind != "person" or m.in_quote or m.in_caption or seen.get(m.cluster, 0) >= 3:
+                continue
+            if m.kind in ("name", "surname", "title", "pronoun") and self.mention_is_subject(m):
+                s = self.doc.sentence_at(m.start)
+                end = min(self.doc.sent_end[s], m.end + 100) if s >= 0 else m.end + 100
+                p.roles.append(("", "deed: " + self.text[m.end:end]))
+                seen[m.cluster] = seen.get(m.cluster, 0) + 1
 
     def _ends_in_person(self, start: int, end: int) -> bool:
         """Does text[start:end] end in a person's full name ("... to the UN Kim Song")?"""
@@ -702,6 +755,9 @@ class People:
             p.names.append(text)
             p.roles.append((text, text))
             p.gender = lex.person_nouns.get(noun, "")
+            s = self.doc.sentence_at(start)  # an unnamed speaker is known by the sentence that
+            if s >= 0:                       # introduces it ("... by the North's official KCNA")
+                p.roles.append(("", "context: " + self.text[self.doc.sent_start[s]:self.doc.sent_end[s]]))
         if role:
             self.persons[idx].roles.append((role, role))
         m = Mention(start, end, text, (noun,), "description")
@@ -790,13 +846,6 @@ class People:
                for w in rest):
             return True  # "The Council on American-Islamic Relations National Executive Director ..."
         return b is None and len(rest) <= 10 and (rest[0].lower() in _OPENING or _low(rest[0]) in _TEMPORAL)
-
-
-def _given_match(p: Person, tok: str, lex: Lexicon) -> bool:
-    """Is `tok` the given name of Korean person `p` ("Yong-ho" for Thae Yong-ho)?"""
-    from .names import fold_given
-
-    return "-" in tok and fold_given(tok, lex) == p.key[2]
 
 
 def _skip_lead(text: str, pos: int) -> int:

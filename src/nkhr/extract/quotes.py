@@ -132,6 +132,7 @@ def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) ->
             people.insert(m)
         english = sorted(english + kquotes, key=lambda q: q.open)
         _carry_across(doc, english)
+    people.deeds()
     return DocPeople(_merge_repeats(text, english), people, kpeople)
 
 

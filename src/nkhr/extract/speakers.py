@@ -32,7 +32,7 @@ CATEGORIES = ("defector", "government", "un", "ngo", "diplomat", "dprk", "expert
 
 @dataclass(frozen=True)
 class Roles:
-    rules: tuple  # (category, compiled pattern)
+    rules: tuple  # (category, compiled pattern, whether it reads deeds too)
     sha256: str
 
 
@@ -48,7 +48,7 @@ def load_roles(path: str | None = None) -> Roles:
             raise CodebookError(str(p), f"unknown role category {cat!r}; use one of {CATEGORIES}", line)
         for pattern in rule.get("patterns") or []:
             try:
-                rules.append((cat, re.compile(pattern, re.IGNORECASE)))
+                rules.append((cat, re.compile(pattern, re.IGNORECASE), bool(rule.get("deeds"))))
             except re.error as e:
                 raise CodebookError(str(p), f"invalid regex {pattern!r}: {e}", line) from None
     return Roles(tuple(rules), digest)
@@ -90,10 +90,19 @@ def key_of_name(name: str, lex: Lexicon) -> tuple:
 
 
 def role_category(texts: list[str], roles: Roles) -> str:
+    """The category of the first rule whose pattern matches one of `texts` (the roles and
+    descriptions the articles give a person, and its name). Texts starting "deed: " (what
+    the person did, e.g. "defected to the South") are read by the rules marked `deeds:
+    true`, and only by them; "context: " (the sentence that introduces an unnamed
+    speaker) only when nothing else decides."""
     texts = list(dict.fromkeys(t for t in texts if t))
-    for cat, pattern in roles.rules:
-        if any(pattern.search(t) for t in texts):
-            return cat
+    said = [t for t in texts if not t.startswith(("deed: ", "context: "))]
+    deeds = [t for t in texts if t.startswith("deed: ")]
+    context = [t for t in texts if t.startswith("context: ")]
+    for tier in (said, context):  # an unnamed speaker's sentence counts only if nothing else does
+        for cat, pattern, on_deeds in roles.rules:
+            if any(pattern.search(t) for t in (deeds if on_deeds else tier)):
+                return cat
     return "other"
 
 
@@ -107,6 +116,30 @@ def affiliation(role: str) -> str | None:
 
 def speaker_id(key: tuple) -> str:
     return "sp_" + hashlib.sha1("|".join(key).encode()).hexdigest()[:10]
+
+
+def _single_names(people: dict, lex: Lexicon, union) -> dict:
+    """People named by one name only ("Tester", "Kim"): a Korean family name is a person of
+    its own article, never joined to another ("said Kim, a 32-year-old soldier"); another
+    name is joined to the one person of the corpus whose full name ends in it ("Trump" and
+    "Donald Trump"), when there is exactly one. Returns {(source_id, key): article-own key}."""
+    by_surname: dict = {}
+    for persons in people.values():
+        for p in persons:
+            key, surface = p[0], p[1]
+            if key[0] == "w" and len(key) > 2 and surface:
+                by_surname.setdefault(surface[0][0].split()[-1].lower(), set()).add(key)
+    own = {}
+    for sid, persons in people.items():
+        for p in persons:
+            key = p[0]
+            if key[0] != "w" or len(key) != 2:
+                continue
+            if key[1] in lex.surnames:
+                own[(sid, key)] = ("w", key[1], "@" + sid)
+            elif len(by_surname.get(key[1], ())) == 1:
+                union(key, next(iter(by_surname[key[1]])))
+    return own
 
 
 def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry, korean=None):
@@ -146,11 +179,13 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry, korean
                     written[p[0]] = p[1][0][0]
         for a, b in cross_script_pairs(written, lex, korean):
             union(a, b)
+    own = _single_names(people, lex, union)
     root_of = {k: find(k) for k in {p[0] for persons in people.values() for p in persons}}
     groups: dict = {}
     for sid in sorted(people):
         for local, p in enumerate(people[sid]):
-            groups.setdefault(root_of[p[0]], []).append((sid, local, p))
+            key = own.get((sid, p[0]), p[0])
+            groups.setdefault(root_of.get(key, key), []).append((sid, local, p))
     rows = []
     local_map, names = {}, {}
     for root, members in groups.items():
@@ -176,7 +211,7 @@ def resolve(people: dict, lex: Lexicon, roles: Roles, registry: Registry, korean
         role_pairs = list(dict.fromkeys(role_pairs))  # a frequent speaker repeats the same roles
         short = [r for r, _ in role_pairs if r]
         role = (entry or {}).get("role") or (min(short, key=len) if short else None)
-        category = (entry or {}).get("role_category") or role_category([e for _, e in role_pairs], roles)
+        category = (entry or {}).get("role_category") or role_category([e for _, e in role_pairs] + [name], roles)
         aliases |= set(surface)
         aliases |= set((entry or {}).get("aliases") or [])
         rows.append({

@@ -26,6 +26,19 @@ __all__ = ["load_corpus", "ingest_text", "doc_columns", "concat", "docs_to_table
            "scan_corpus", "summarize_report"]
 
 
+def outside_corpus(corpus, folder, what: str = "output") -> None:
+    """Refuse to write `folder` (the tables, the cache) inside the corpus folder, or to
+    write into a folder that holds the corpus: the input folder is never written."""
+    c, f = Path(os.path.realpath(corpus)), Path(os.path.realpath(folder))
+    if f == c or c in f.parents:
+        raise NkhrError(f"{folder}: the {what} folder is inside the corpus folder {corpus}, which nkhr "
+                        f"never writes (and would read its own output as articles); choose a folder "
+                        f"outside it")
+    if f in c.parents:
+        raise NkhrError(f"{folder}: the {what} folder holds the corpus folder {corpus}; choose a "
+                        f"folder of its own for it")
+
+
 def find_catalog(folder: Path, catalog: str | os.PathLike | None) -> Path | None:
     if catalog is not None:
         return Path(catalog)
@@ -35,13 +48,15 @@ def find_catalog(folder: Path, catalog: str | os.PathLike | None) -> Path | None
     return None
 
 
-def read_corpus(path, catalog=None, max_mb: float = 10.0) -> tuple[list[RawText], dict, list[Problem]]:
+def read_corpus(path, catalog=None, max_mb: float = 10.0,
+                follow_links: bool = False) -> tuple[list[RawText], dict, list[Problem]]:
     """Read and decode every raw file; return (texts, catalog rows, problems). Nothing is parsed yet."""
-    rows, problems, _, texts = scan_corpus(path, catalog, max_mb)
+    rows, problems, _, texts = scan_corpus(path, catalog, max_mb, follow_links=follow_links)
     return list(texts), rows, problems
 
 
-def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = None):
+def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = None,
+                follow_links: bool = False):
     """The lazy form of :func:`read_corpus`: (catalog rows, problems, the files found
     (paths relative to the folder), an iterator reading and decoding them one at a
     time). The files' problems are added to `problems` as the iterator reaches them,
@@ -50,6 +65,8 @@ def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = N
     known: path -> an earlier RawText of that file (its text left out); a file
     whose size, times and inode are still those (RawText.stat) is not read again,
     and comes back as that RawText, text None (as git decides what changed).
+    follow_links: read a file that is a symbolic link to a file outside the folder
+    (by default it is reported, ``link_outside``, and skipped).
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -63,6 +80,7 @@ def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = N
         rows, cat_problems = read_catalog(cat_path)
         problems += cat_problems
     files = discover(folder)
+    real = os.path.realpath(folder) + os.sep
 
     def texts():
         seen: dict[str, str] = {}
@@ -72,6 +90,12 @@ def scan_corpus(path, catalog=None, max_mb: float = 10.0, known: dict | None = N
             if not _utf8_name(rel):
                 problems.append(Problem(rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
                                         "error", "bad_name", "file name is not valid UTF-8; rename the file"))
+                continue
+            target = os.path.join(folder, rel)
+            if not follow_links and os.path.islink(target) and not os.path.realpath(target).startswith(real):
+                problems.append(Problem(rel, "error", "link_outside",
+                                        f"a link to {os.path.realpath(target)}, outside the corpus "
+                                        f"folder; skipped (--follow-links reads it)"))
                 continue
             got = _unchanged(folder, rel, known, max_bytes) or read_raw(folder, rel, max_bytes)
             if isinstance(got, Problem):
@@ -141,13 +165,24 @@ def ingest_text(raw: RawText, catalog_row: dict | None = None, furniture=None) -
         doc.para_raw_end.append(p.raw_end)
     doc.text = "".join(pieces)
     has_hangul = segment._HANGUL.search(doc.text) is not None
+    dateline = None
     for i, (ps, pe) in enumerate(zip(doc.para_start, doc.para_end, strict=True)):
-        for s, e in segment.split(doc.text[ps:pe], ps):
+        cut = segment.dateline(doc.text[ps:pe]) if doc.para_kind[i] == "body" else 0
+        if cut:  # the dateline is a sentence of its own: the lead's first words start the next
+            dateline = dateline or doc.text[ps:ps + cut].strip().rstrip("-—–―:=").strip()
+            doc.datelines.add(len(doc.sent_start))
+            doc.sent_start.append(ps)
+            doc.sent_end.append(ps + len(doc.text[ps:ps + cut].rstrip()))
+            doc.sent_para.append(i)
+            doc.sent_lang.append(segment.language(doc.text[ps:ps + cut]) if has_hangul else "en")
+        for s, e in segment.split(doc.text[ps + cut:pe], ps + cut):
             doc.sent_start.append(s)
             doc.sent_end.append(e)
             doc.sent_para.append(i)
             doc.sent_lang.append(segment.language(doc.text[s:e]) if has_hangul else "en")
     meta = {k: v for k, v in stated.items() if v}
+    if dateline:
+        meta["dateline"] = dateline
     for k, v in (catalog_row or {}).items():
         if v:
             meta[k] = v
@@ -164,6 +199,7 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
     m = d.meta
     src = {"source_id": [d.source_id], "outlet": [m.get("outlet")], "published": [m.get("published")],
            "title": [m.get("title")], "url": [m.get("url")], "author": [m.get("author")],
+           "dateline": [m.get("dateline")],
            "language": [m.get("language", "und")], "n_chars": [len(d.text)], "sha256": [m["sha256"]],
            "path": [m["path"]], "encoding": [m["encoding"]], "text": [d.text]}
     n, k = len(d.para_start), len(d.sent_start)
@@ -182,7 +218,8 @@ def doc_columns(d: Doc) -> dict[str, dict[str, list]]:
         "para_id": [para_ids[p] for p in d.sent_para],
         "start": list(d.sent_start), "end": list(d.sent_end),
         "text": [d.text[s:e] for s, e in zip(d.sent_start, d.sent_end, strict=True)],
-        "language": list(d.sent_lang), "kind": [kinds[p] for p in d.sent_para],
+        "language": list(d.sent_lang),
+        "kind": ["dateline" if i in d.datelines else kinds[p] for i, p in enumerate(d.sent_para)],
         "is_caption": [kinds[p] == "caption" for p in d.sent_para],
     }
     return {"sources": src, "paragraphs": par, "sentences": sen}
@@ -223,8 +260,9 @@ def no_text(path: str) -> Problem:
     return Problem(path, "error", "no_text", "nothing left after removing page furniture; skipped")
 
 
-def load_docs(path, catalog=None, max_mb: float = 10.0, furniture=None) -> tuple[list[Doc], list[Problem]]:
-    texts, rows, problems = read_corpus(path, catalog, max_mb)
+def load_docs(path, catalog=None, max_mb: float = 10.0, furniture=None,
+              follow_links: bool = False) -> tuple[list[Doc], list[Problem]]:
+    texts, rows, problems = read_corpus(path, catalog, max_mb, follow_links)
     fur = furniture or load_furniture()
     docs = []
     for raw in texts:
@@ -236,9 +274,9 @@ def load_docs(path, catalog=None, max_mb: float = 10.0, furniture=None) -> tuple
     return docs, problems
 
 
-def load_corpus(path, catalog=None, max_mb: float = 10.0) -> Tables:
+def load_corpus(path, catalog=None, max_mb: float = 10.0, follow_links: bool = False) -> Tables:
     """Raw folder -> Tables(sources, paragraphs, sentences, ingest_report)."""
-    docs, problems = load_docs(path, catalog, max_mb)
+    docs, problems = load_docs(path, catalog, max_mb, follow_links=follow_links)
     tables = docs_to_tables(docs, problems)
     tables.meta = {"corpus": str(path), "furniture_sha256": load_furniture().sha256}
     return tables

@@ -2,15 +2,17 @@
 
 Nothing here writes anything: the raw folder is only ever read.
 
-Decoding tries, in order: UTF-8 (a BOM is stripped and reported), CP949 (a
-superset of EUC-KR, accepted only when most non-ASCII characters it yields are
-Hangul), then CP1252 and Latin-1 (which never fail). Line ends are normalized
-to ``\\n``. HTML files (``*.html``, ``*.htm``) are reduced to their visible text,
+Decoding: a byte-order mark says UTF-8, UTF-16 or UTF-32 (it is stripped and
+reported); else UTF-8; else UTF-8 with a few bad bytes (each becomes U+FFFD, and
+the report gives their byte offsets); else what charset-normalizer finds among
+the encodings of Korean and Western news (CP949, a superset of EUC-KR, CP1252,
+Latin-1), Latin-1 when it finds none. Line ends are normalized to ``\\n``. HTML files (``*.html``, ``*.htm``) are reduced to their visible text,
 one block element per line.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import io
@@ -22,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+
+from charset_normalizer import from_bytes
 
 from ..provenance import sha256_bytes
 
@@ -87,25 +91,50 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in head or len(head.translate(None, _NOT_CONTROL)) > max(8, len(head) // 100)
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode raw bytes; return (text, encoding name)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32's first: FF FE 00 00
+_LEGACY = ["cp949", "cp1252", "latin_1"]  # what charset-normalizer chooses among
+_MAX_BAD = 64  # invalid sequences past which a file is not "UTF-8 with a few bad bytes"
+_ASCII = bytes(range(128))
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of `data` names (None: no BOM)."""
+    return next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+
+
+def decode(data: bytes) -> tuple[str, str, list[int]]:
+    """Decode raw bytes; return (text, encoding name, byte offsets of invalid UTF-8 sequences
+    replaced by U+FFFD when the file is UTF-8 but for those)."""
+    if enc := bom_encoding(data):
+        return data.decode(enc, errors="replace").lstrip("\ufeff"), enc, []
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("cp949")
-        non_ascii = len(_NON_ASCII.findall(text))
-        if non_ascii and len(_HANGUL.findall(text)) >= 0.5 * non_ascii:
-            return text, "cp949"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    bad = _utf8_damage(data)
+    if bad:
+        return data.decode("utf-8", errors="replace"), "utf-8", bad
+    best = from_bytes(data, cp_isolation=_LEGACY).best()
+    if best is not None:
+        return str(best), best.encoding.replace("_", "-"), []
+    return data.decode("latin-1"), "latin-1", []
+
+
+def _utf8_damage(data: bytes) -> list[int] | None:
+    """The byte offsets of the invalid sequences in `data` if it is UTF-8 but for a few
+    (at least 20 bytes of valid multi-byte characters for each), else None."""
+    bad, pos = [], 0
+    view = memoryview(data)
+    while len(bad) <= _MAX_BAD:
+        try:
+            codecs.utf_8_decode(view[pos:], "strict", True)
+            non_ascii = len(data.translate(None, _ASCII))
+            return bad if non_ascii - len(bad) >= 20 * len(bad) else None
+        except UnicodeDecodeError as e:
+            bad.append(pos + e.start)
+            pos += e.end
+    return None
 
 
 def normalize_newlines(text: str) -> str:
@@ -165,13 +194,20 @@ def read_raw(root: Path, rel: str, max_bytes: int) -> RawText | Problem:
         return Problem(rel, "error", "unreadable", f"cannot read the file: {e.strerror or e}; skipped")
     if not data.strip():
         return Problem(rel, "error", "empty", "file is empty (or only white space); skipped")
-    if looks_binary(data):
+    if looks_binary(data) and not bom_encoding(data):  # UTF-16's NUL bytes are text
         return Problem(rel, "error", "binary",
                        "file holds binary data (NUL or control bytes), not text; skipped")
-    text, encoding = decode(data)
+    text, encoding, bad = decode(data)
     problems = []
     if encoding == "utf-8-sig":
         problems.append(Problem(rel, "info", "bom", "UTF-8 byte-order mark stripped"))
+    elif bad:
+        where = ", ".join(f"{b:,}" for b in bad[:10]) + (" ..." if len(bad) > 10 else "")
+        problems.append(Problem(rel, "warning", "bad_utf8",
+                                f"{len(bad)} byte(s) that are not UTF-8, at byte offset(s) {where}; decoded "
+                                f"as UTF-8 with U+FFFD for each. Fix the bytes to silence this"))
+    elif encoding in ("utf-16", "utf-32"):
+        problems.append(Problem(rel, "info", "bom", f"{encoding.upper()} (byte-order mark) decoded"))
     elif encoding != "utf-8":
         problems.append(Problem(rel, "warning", "encoding",
                                 f"not UTF-8; decoded as {encoding}. Check the text, and save "
@@ -182,7 +218,7 @@ def read_raw(root: Path, rel: str, max_bytes: int) -> RawText | Problem:
     stem, suffix = os.path.splitext(rel.rpartition("/")[2])
     if suffix.lower() in (".html", ".htm"):
         text = html_to_text(text)
-    if "\ufffd" in text:
+    if "\ufffd" in text and not bad:
         problems.append(Problem(rel, "warning", "replacement_chars",
                                 "text contains undecodable bytes (shown as U+FFFD)"))
     return RawText(source_id(stem), rel, sha256_bytes(data), encoding, text, problems, stat_key(st))
@@ -200,19 +236,30 @@ def stat_key(st: os.stat_result) -> tuple:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
+def _no_id_column(text: str, encoding: str) -> str:
+    """Why a catalog has no source_id column, saying what its first line holds."""
+    head = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    hint = ""
+    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+        if sep in head and "source_id" in [c.strip() for c in head.split(sep)]:
+            hint = f"; its columns are separated by {name}: save it as comma-separated CSV"
+    return (f"catalog has no 'source_id' column; its first line ({encoding}) reads {head[:120]!r}, "
+            f"expected the columns {', '.join(CATALOG_COLUMNS)}{hint}")
+
+
 def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
     """Read catalog.csv: source_id -> metadata (`published` as a date). Problems name the row."""
     problems: list[Problem] = []
     try:
-        text, _ = decode(path.read_bytes())
+        text, encoding, _ = decode(path.read_bytes())
     except OSError as e:
         return {}, [Problem(path.name, "error", "catalog", f"cannot read catalog: {e.strerror}")]
     reader = csv.DictReader(io.StringIO(normalize_newlines(text)), strict=True)
     rows: dict[str, dict] = {}
     try:
         if not reader.fieldnames or "source_id" not in reader.fieldnames:
-            return {}, [Problem(path.name, "error", "catalog",
-                                f"catalog has no 'source_id' column; expected {list(CATALOG_COLUMNS)}")]
+            return {}, [Problem(path.name, "error", "catalog", _no_id_column(text, encoding))]
+        first_line: dict[str, int] = {}
         for row in reader:
             lineno = reader.line_num
             sid = source_id((row.get("source_id") or "").strip())
@@ -220,6 +267,12 @@ def read_catalog(path: Path) -> tuple[dict[str, dict], list[Problem]]:
                 problems.append(Problem(f"{path.name}:{lineno}", "warning", "catalog_row",
                                         "catalog row without source_id; ignored"))
                 continue
+            if sid in first_line:
+                problems.append(Problem(f"{path.name}:{lineno}", "warning", "catalog_duplicate",
+                                        f"source_id {sid!r} is on lines {first_line[sid]} and {lineno}; "
+                                        f"line {first_line[sid]} is used, this one ignored"))
+                continue
+            first_line[sid] = lineno
             rows[sid] = {k: (row.get(k) or "").strip() or None for k in CATALOG_COLUMNS[1:]}
             published = rows[sid]["published"]
             if published is not None:

@@ -47,12 +47,39 @@ _LATIN = re.compile(r"[A-Za-z]")
 _NOT_LATIN_BYTES = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
 
 
+# A dateline opens a wire story's lead: a place in capitals, maybe a region or a date, maybe
+# the agency in brackets, then a dash or a colon ("WASHINGTON, Oct. 26 (Yonhap) --",
+# "SEOUL, South Korea (AP) —", "UNITED NATIONS:"); Korean wires bracket the place and the
+# agency and may name the reporter ("[워싱턴=뉴시스] 이윤희 특파원 =", "(서울=연합뉴스) 김효정 기자 =").
+_DATELINE = re.compile(
+    r"(?!(?:FILE|PHOTO|VIDEO|UPDATE|UPDATED|WATCH|EXCLUSIVE|BREAKING|NOTE|EDITOR|CORRECTION|READ)\b)"
+    r"(?:[A-Z][A-Z.'’-]{2,}(?:\s[A-Z][A-Z.'’-]+){0,3}"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s\d{1,2}|[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+)?))?"
+    r"(?:\s*\([A-Za-z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,2}\))?\s*(?:--|—|–|―|-)"
+    r"|[A-Z][A-Z.'’-]{4,}(?:\s[A-Z][A-Z.'’-]+){0,3}:"
+    r"|(?:\[[^\]=\n]{1,20}=[^\]\n]{1,30}\]|\([^)=\n]{1,20}=[^)\n]{1,20}\))"
+    r"(?:\s*[\uac00-\ud7a3]{2,4}\s*(?:기자|특파원)\s*=)?)\s+")
+
+
+_LABEL = re.compile(r"\[[^\]\n=]{1,30}\]\s+(?=[\"“‘A-Z\uac00-\ud7a3])")
+
+
+def dateline(text: str) -> int:
+    """The length of the dateline that opens paragraph `text` (0: none)."""
+    m = _DATELINE.match(text)
+    return m.end() if m and m.end() < len(text) else 0
+
+
 def split(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Sentence spans (start, end) of one paragraph, shifted by `offset`."""
     spans = []
     start = 0
     n = len(text)
-    for m in _CANDIDATE.finditer(text):
+    label = _LABEL.match(text)
+    if label and label.end() < n:  # "[HRW statement] "Every single ..."": the label stands alone
+        spans.append((0, len(label.group().rstrip())))
+        start = label.end()
+    for m in _CANDIDATE.finditer(text, start):
         end = m.end()
         if end >= n:
             break

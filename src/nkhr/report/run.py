@@ -88,7 +88,7 @@ def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | N
     batch spec keep their own types.
     """
     from ..batch import run_batch
-    from ..ingest import summarize_report
+    from ..ingest import outside_corpus, summarize_report
     from ..params import default_corpus
     from ..pipeline import analyze
 
@@ -97,6 +97,7 @@ def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | N
         raise RenderError(f"analyze: corpus {corpus} is not a folder; give a folder of articles "
                           "(*.txt, *.html): `nkhr run --corpus FOLDER`")
     out = Path(out).expanduser().resolve() if out else reports_dir() / "_build"
+    outside_corpus(corpus, out)
     if gold:
         gold = Path(gold).expanduser().resolve()
         if not gold.is_dir():
@@ -106,11 +107,10 @@ def run(corpus=None, out=None, gold=None, engine: str = "auto", workers: int | N
     chosen = choose_engine(engine)  # before the work: a missing Quarto fails at once
 
     tables_dir = out / "tables"
-    tables = analyze(corpus)
+    tables = analyze(corpus, out=tables_dir)  # (`out` is checked writable before the work)
     if tables["sources"].empty:
         raise RenderError(f"analyze: no article could be read from {corpus}; see why with "
                           f"`nkhr ingest {corpus} --out FOLDER` (it lists every file it skipped)")
-    tables.write(tables_dir)
 
     spec = Path(spec) if spec else reports_dir() / "batch.yml"
     parameters = {"corpus": str(tables_dir), "gold": str(gold) if gold else "",

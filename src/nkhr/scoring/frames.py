@@ -63,8 +63,15 @@ def frame_pairs(gold_frames: pd.DataFrame, pred, sources=None
     ps = predicted_sentences(pred["frames"])
     if not ps.empty:
         ps = ps[ps.source_id.isin(sources)].reset_index(drop=True)
-    pairs = match_quotes(gold.rename(columns={"sentence_start": "quote_start"}),
-                         ps.rename(columns={"sentence": "text"}))
+    matched = ps.rename(columns={"sentence": "text"})
+    if "sentences" in pred and len(ps):  # a gold start may include the lead's dateline, which
+        s = pred["sentences"]             # nkhr keeps as a sentence of its own
+        dl = s[s.kind == "dateline"]
+        follows = {(r.source_id, f"s{int(r.sent_id[1:]) + 1:04d}"): r.text for r in dl.itertuples()}
+        matched = matched.assign(text=[f"{follows[k]} {t}" if (k := (sid, sent)) in follows else t
+                                       for sid, sent, t in zip(matched.source_id, matched.sent_id, matched.text,
+                                                               strict=True)])
+    pairs = match_quotes(gold.rename(columns={"sentence_start": "quote_start"}), matched)
     return gold, ps, pairs
 
 
