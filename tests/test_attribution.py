@@ -180,3 +180,20 @@ def test_according_to_inside_the_sentence_names_the_speaker():
                     'her strength.') == {"a real test": "Dale Horvath"}
     assert reporters('For the mayor, according to Dale Horvath, the vote is a test.')["For the mayor,"] == \
         "Dale Horvath"
+
+
+def test_an_aside_between_commas_and_a_verb_then_by_are_no_passive():
+    assert speakers('Dale Horvath, however, interjected by hitting Ana Colt for trying to "buy the election."') == \
+        {"buy the election.": "Dale Horvath"}
+
+
+def test_a_verb_between_two_names_ends_the_first_noun_phrase():
+    assert speakers('Dale Horvath hammered Ana Colt, calling her a "train wreck."') == {"train wreck.": "Dale Horvath"}
+
+
+def test_a_definite_description_prefers_the_institution_named_to_an_earlier_description():
+    text = ('A rights organization wants the port to "free the crews."\n\n'
+            'Harbor Rights Alliance said the crews were held.\n\n'
+            'The rights organization said it counted forty cases.\n\n'
+            'The rights group said it has "no reliable figures" for the rest.')
+    assert speakers(text)["no reliable figures"] == "Harbor Rights Alliance"

@@ -59,7 +59,8 @@ _RELATIVE = re.compile(r",?\s*\b(?:who|that)\s+(?:(?:also|has|had|have|reportedl
                        r"previously|recently)\s+)*$")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _COMMA = re.compile(r",\s+")
-_BY = re.compile(r"\s+by\s+")
+_BY = re.compile(r"\s+by\s+(?![a-z]+ing\b)")
+_PASSIVE = re.compile(r"(?:^|\b(?:was|were|is|are|been|being|be|get|got|when|once|if)(?:\s+[a-z]+ly)?)$", re.I)
 _DASH = re.compile(r"[\s,]*[—―–]\s*")
 _COORDINATED = re.compile(r"\s(?:and|but|then|before|after)$")
 _SAID_FIRST = re.compile(r"(Said|Says|Added|Asked|Wrote)\s+")
@@ -104,7 +105,8 @@ class Sieve:
         before = self.text[lo:verb_start].rstrip()
         word = _WORD.match(self.text, verb_start).group().lower()
         by = _BY.match(self.text, verb_start + len(word))
-        if by is not None and (word.endswith("ed") or word == "told"):  # "X was asked by Y whether"
+        if by is not None and (word.endswith("ed") or word == "told") and _PASSIVE.search(before):
+            # "X was asked by Y whether", "When asked by Y, ..."
             return self._speaker(self.people.np_after(by.end(), self.doc.sent_end[self.doc.sentence_at(by.end())]))
         if word.endswith("ing") and before.endswith((",", ",”", ',"')):  # "X said, adding that ..."
             return self._earlier_speaker(lo, verb_start) or self._sentence_subject(lo, verb_start)

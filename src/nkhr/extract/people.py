@@ -92,6 +92,8 @@ _NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july"
 _CAP = re.compile(r"[A-Z\u00C0-\u00DE]")
 _PARTY_BARE = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*\.?")
 _PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
+_ASIDES = frozenset(["however", "meanwhile", "too", "though", "instead", "nonetheless", "nevertheless",
+                     "moreover", "furthermore", "also", "now", "then", "again", "still", "later", "today"])
 _PP_OPEN = frozenset(["in", "during", "at", "after", "before", "over", "throughout", "from"])
 _OPENING = frozenset(["in", "at", "on", "during", "after", "before", "following", "with", "from", "for", "since", "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
@@ -322,6 +324,8 @@ class People:
                 roles.append(self.text[toks[j][1]:toks[i][0]].strip())
             elif len(words) == 1 and self._capword(words[0]) and j > 0 and self._capword(toks[j - 1][2]):
                 pass  # "a pastor in Elizabeth, Colorado, slammed": a place's state
+            elif len(words) == 1 and (words[0].lower() in _ASIDES or self._skippable(words[0])):
+                pass  # "Bush, however, interjected"
             elif named is None and len(words) > 1 and all(self._cap(w) or w.lower() in self.lex.particles
                                                           for w in words):
                 named = (group[0][0], group[-1][1])  # "His former partner at Lenox, Lawrence B. Cummings, called"
@@ -472,13 +476,16 @@ class People:
             and _low(t) not in _TEMPORAL
 
     def _name_ahead(self, toks, i: int) -> bool:
-        """Do lower-case modifiers at toks[i:] lead to a capitalized name within three words
-        ("Cruz constituent Dan Golvach")?"""
+        """Do lower-case modifiers at toks[i:] lead through a noun for a person to a capitalized
+        name within three words ("Democratic presidential candidate Bernie Sanders"; not
+        "Perez hammered Trump")?"""
+        noun = False
         for t in toks[i:i + 3]:
             if self._capword(t[2]):
-                return True
+                return noun
             if not t[2][:1].islower() or t[2].lower() in _FUNCTION:
                 return False
+            noun = noun or self._title_word(t[2])
         return False
 
     def _apposition(self, toks) -> bool:
@@ -766,29 +773,34 @@ class People:
 
     def _described_before(self, pos: int, noun: str, kind: str, modifiers=()) -> int | None:
         """The person or institution a definite description ("the rapporteur") refers to: the
-        latest one before `pos` whose name or roles contain the noun; for an institution, else
-        the latest whose name has a word of the description's `modifiers` ("the rights group":
-        a human rights organization named before), else the latest one named."""
-        before = self.mentions[:bisect.bisect_left(self._starts, pos)]
-        for m in reversed(before):
-            p = self.persons[m.cluster]
-            if m.in_quote or p.kind != kind:
-                continue
-            said = " ".join([*p.names, *(e for _, e in p.roles)]).lower()
-            if re.search(r"\b%s" % re.escape(noun), said):
+        latest one before `pos` whose name or roles contain the noun. For an institution, a
+        named one first: whose name or roles contain the noun, else whose name has a word of
+        the description's `modifiers` ("the rights group": a human rights organization named
+        before); then an unnamed one with the noun; else the latest one named."""
+        before = [m for m in self.mentions[:bisect.bisect_left(self._starts, pos)]
+                  if not m.in_quote and self.persons[m.cluster].kind == kind]
+        noun_re = re.compile(r"\b%s" % re.escape(noun))
+
+        def says(p) -> str:
+            return " ".join([*p.names, *(e for _, e in p.roles)]).lower()
+
+        named = [m for m in before if self.persons[m.cluster].key[0] != "desc"] if kind == "org" else before
+        for m in reversed(named):
+            if noun_re.search(says(self.persons[m.cluster])):
                 return m.cluster
         modifiers = {w for w in modifiers if len(w) > 3 and w not in _FUNCTION}
-        if kind == "org" and modifiers:
-            for m in reversed(before):
-                p = self.persons[m.cluster]
-                if not m.in_quote and p.kind == "org" and modifiers & set(" ".join(p.names).lower().split()):
+        if kind == "org":
+            for m in reversed(named):
+                if modifiers & set(" ".join(self.persons[m.cluster].names).lower().split()):
                     return m.cluster
-        if kind == "org":  # "the newspaper", "the commentary": the latest institution named
-            para = self.doc.paragraph_at(pos)
-            for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)]):
+            for m in reversed(before):
+                if noun_re.search(says(self.persons[m.cluster])):
+                    return m.cluster
+            para = self.doc.paragraph_at(pos)  # "the newspaper": the latest institution named
+            for m in reversed(named):
                 if self.doc.paragraph_at(m.start) < para - 3:
                     break
-                if not m.in_quote and m.kind == "org" and self.persons[m.cluster].kind == "org":
+                if m.kind == "org":
                     return m.cluster
         return None
 
