@@ -197,3 +197,13 @@ def test_a_definite_description_prefers_the_institution_named_to_an_earlier_desc
             'The rights organization said it counted forty cases.\n\n'
             'The rights group said it has "no reliable figures" for the rest.')
     assert speakers(text)["no reliable figures"] == "Harbor Rights Alliance"
+
+
+def test_a_state_after_a_city_is_no_subject():
+    assert speakers('At a rally in Dorton, Alabama, on Saturday, fans cheered, with Dale Horvath reportedly '
+                    'yelling: "Get him out of here!"') == {"Get him out": "Dale Horvath"}
+    assert speakers('In Dorton, Alabama, the "new plan" was cheered.') == {"new plan": None}
+
+
+def test_a_name_and_a_full_stop_before_a_quote_is_no_clause():
+    assert speakers('He lives in Springfield, Ill. ". . . and we want someone new."') == {". . .": None}

@@ -59,6 +59,10 @@ _RELATIVE = re.compile(r",?\s*\b(?:who|that)\s+(?:(?:also|has|had|have|reportedl
                        r"previously|recently)\s+)*$")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _COMMA = re.compile(r",\s+")
+_PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Birmingham, " before a state
+_PLACE_END = re.compile(r"(?:\s+[A-Z][\w.]*)?\s*(?:[,.;]|$)")
+_ADVERB_GAP = re.compile(r"\s*(?:[a-z]+ly\s+)?")
+_WORDS_AFTER = re.compile(r"[^\W\d_]{2,}")
 _BY = re.compile(r"\s+by\s+(?![a-z]+ing\b)")
 _PASSIVE = re.compile(r"(?:^|\b(?:was|were|is|are|been|being|be|get|got|when|once|if)(?:\s+[a-z]+ly)?)$", re.I)
 _DASH = re.compile(r"[\s,]*[—―–]\s*")
@@ -115,8 +119,9 @@ class Sieve:
         if _COORDINATED.search(before):
             return self._sentence_subject(lo, verb_start)  # "and said"
         if word.endswith("ing"):  # "footage of Clinton asking", "Trump unleashed tweets saying"
-            np_ = self.people.np_before(verb_start, lo)
-            who = self._speaker(np_) if np_ is not None and np_.end == len(before) + lo else None
+            np_ = self.people.np_before(verb_start, lo)  # (an adverb between: "X reportedly yelling")
+            who = self._speaker(np_) if np_ is not None and _ADVERB_GAP.fullmatch(self.text, np_.end, verb_start) \
+                else None
             if who is not None and who.kind in ("name", "surname", "title", "pronoun"):
                 return who
             return self._sentence_subject(lo, verb_start)
@@ -193,6 +198,9 @@ class Sieve:
                 starts = [_LEAD.match(self.text, q.close, hi).end()] + [s for s in starts if s > q.close]
         for s in starts[:4]:
             np_ = self.people.np_after(s, hi)
+            if np_ is not None and s > lo and _PLACE_PAIR.search(self.text, lo, s) \
+                    and _PLACE_END.match(self.text, np_.end):
+                continue  # "in Birmingham, Alabama, on Saturday": a place's state, no subject
             if np_ is not None and self.people.is_subject(lo, np_.start):
                 who = self._speaker(np_)
                 if who is not None:
@@ -366,8 +374,8 @@ class Sieve:
             return None
         lo = self._clause_start(q)
         who = self._sentence_subject(lo, q.open)
-        if who is not None and who.kind != "description":
-            return who, None, "subject"
+        if who is not None and who.kind != "description" and _WORDS_AFTER.search(self.text, who.end, q.open):
+            return who, None, "subject"  # (words between, not a name and a full stop: "Ill. "...")
         return None
 
     def possessor(self, q, content: bool = False) -> tuple | None:

@@ -435,8 +435,9 @@ class People:
             elif t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and re.match(r"\w", t):
                 if self._noun(tl):
                     end_i, last = i, "noun"
-                elif end_i >= 0 and last != "possessive" and not self._name_ahead(toks, i + 1):
-                    break  # "Salmon stressed": a verb after the head
+                elif end_i >= 0 and last != "possessive" and (
+                        tl.endswith("ed") or tl in self.lex.speech_verbs or not self._name_ahead(toks, i + 1)):
+                    break  # "Salmon stressed", "Perez hammered Trump": a verb after the head
                 else:
                     last = "modifier"  # "Democratic presidential candidate Bernie Sanders"
             else:
@@ -476,16 +477,13 @@ class People:
             and _low(t) not in _TEMPORAL
 
     def _name_ahead(self, toks, i: int) -> bool:
-        """Do lower-case modifiers at toks[i:] lead through a noun for a person to a capitalized
-        name within three words ("Democratic presidential candidate Bernie Sanders"; not
-        "Perez hammered Trump")?"""
-        noun = False
+        """Do lower-case modifiers at toks[i:] lead to a capitalized name within three words
+        ("Cruz constituent Dan Golvach")?"""
         for t in toks[i:i + 3]:
             if self._capword(t[2]):
-                return noun
+                return True
             if not t[2][:1].islower() or t[2].lower() in _FUNCTION:
                 return False
-            noun = noun or self._title_word(t[2])
         return False
 
     def _apposition(self, toks) -> bool:
