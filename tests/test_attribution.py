@@ -207,3 +207,8 @@ def test_a_state_after_a_city_is_no_subject():
 
 def test_a_name_and_a_full_stop_before_a_quote_is_no_clause():
     assert speakers('He lives in Springfield, Ill. ". . . and we want someone new."') == {". . .": None}
+
+
+def test_a_noun_phrase_the_verb_follows_after_the_quote_may_open_with_a_modifier():
+    assert speakers('"We never talked about it," councilmember Dale Horvath said.') == \
+        {"We never talked": "Dale Horvath"}

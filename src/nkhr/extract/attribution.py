@@ -294,8 +294,9 @@ class Sieve:
                 np_ = self.people.np_before(v.start(), pos)
                 if np_ is None or text[pos:np_.start].strip():  # ," a narrator in the ad asks
                     np_ = self.people.np_after(pos, v.start())
-                    if np_ is not None and not _PP.fullmatch(text, np_.end, v.start()):
-                        np_ = None
+                    if np_ is not None and text[np_.end:v.start()].strip() \
+                            and not _PP.fullmatch(text, np_.end, v.start()):
+                        np_ = None  # (," warm-and-fuzzy Trump said: the phrase reaches the verb)
                 if np_ is not None and not text[pos:np_.start].strip():
                     who = self._speaker(np_)
                     if who is not None:
