@@ -212,3 +212,20 @@ def test_a_name_and_a_full_stop_before_a_quote_is_no_clause():
 def test_a_noun_phrase_the_verb_follows_after_the_quote_may_open_with_a_modifier():
     assert speakers('"We never talked about it," councilmember Dale Horvath said.') == \
         {"We never talked": "Dale Horvath"}
+
+
+def test_an_ordinal_inside_a_title_keeps_the_title_going():
+    assert speakers('"We hoped for more," said Air Force 1st Lt. Dale Horvath.') == {"We hoped for": "Dale Horvath"}
+
+
+def test_an_age_before_a_name_still_leaves_it_the_subject():
+    text = '81-year-old Dale Horvath, a retired farmer, said of the candidates:\n\n"There is only one."'
+    assert speakers(text) == {"There is only": "Dale Horvath"}
+
+
+def test_a_possessive_with_a_capitalized_word_before_the_speech_noun():
+    assert speakers('From Dale Horvath\'s Facebook post: "We must move on."') == {"We must move": "Dale Horvath"}
+
+
+def test_as_someone_put_it():
+    assert speakers('As Dale Horvath, the party whip, put it: "This will not pass."') == {"This will not": "Dale Horvath"}

@@ -399,8 +399,8 @@ class Sieve:
                             (not content or _CONTENT.fullmatch(self.text, toks[j][1], q.open)):
                         return who, toks[j][2], _METHOD[who.kind]
                     break
-                if not tok[:1].islower():
-                    break
+                if not tok[:1].isalnum():
+                    break  # ("Bush's Facebook post:" -- a capitalized word may stand between)
             break
         return None
 

@@ -92,6 +92,8 @@ _NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july"
 _CAP = re.compile(r"[A-Z\u00C0-\u00DE]")
 _PARTY_BARE = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*\.?")
 _PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_AGE = re.compile(r"\d+-year-old")
 _ASIDES = frozenset(["however", "meanwhile", "too", "though", "instead", "nonetheless", "nevertheless",
                      "moreover", "furthermore", "also", "now", "then", "again", "still", "later", "today"])
 _PP_OPEN = frozenset(["in", "during", "at", "after", "before", "over", "throughout", "from"])
@@ -415,8 +417,8 @@ class People:
         while i < len(toks) and i < 14:
             t = toks[i][2]
             tl = t.lower()
-            if _PARTY.fullmatch(t):
-                i += 1
+            if _PARTY.fullmatch(t) or _ORDINAL.fullmatch(t) and last == "cap":
+                i += 1  # "(D-Pa.)", "Air Force 1st Lt. X"
                 continue
             if self._capword(t) or self._names_at(toks[i][0]):
                 if t.endswith(("’s", "'s")):
@@ -849,7 +851,7 @@ class People:
         b = _CLAUSE_BOUNDARY.search(lead)
         if b is None and pos - 120 > sent_start:
             return False
-        rest = [w for w in (lead[b.end():] if b else lead).split() if w.strip("“”\"‘’'")]
+        rest = [w for w in (lead[b.end():] if b else lead).split() if w.strip("“”\"‘’'") and not _AGE.fullmatch(w)]
         if len(rest) <= 2 and all(self._capword(w) or w.lower() in _DETERMINERS for w in rest):
             return True
         if all(self._capword(w) or w.lower() in _DETERMINERS or w.lower() in _JOINS or w.lower() in ("on", "and")
