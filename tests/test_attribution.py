@@ -229,3 +229,9 @@ def test_a_possessive_with_a_capitalized_word_before_the_speech_noun():
 
 def test_as_someone_put_it():
     assert speakers('As Dale Horvath, the party whip, put it: "This will not pass."') == {"This will not": "Dale Horvath"}
+
+
+def test_a_speech_noun_before_a_colon_introduces_the_next_paragraph():
+    text = ('When the bridge fell, Mayor Dale Horvath released the following statement:\n\n'
+            '"We grieve with every family."')
+    assert speakers(text) == {"We grieve with": "Dale Horvath"}

@@ -453,8 +453,9 @@ class Sieve:
 
     def reporting_subject(self, s: int) -> Mention | None:
         """The speaker whose speech sentence `s` reports, when it reports one: "According to
-        X, ...", a subject with a speech verb ("Salmon stressed that ..."), or "he"/"she"
-        with a speech noun ("He made a series of proposals")."""
+        X, ...", a subject with a speech verb ("Salmon stressed that ..."), a cue that ends
+        it, "he"/"she" with a speech noun ("He made a series of proposals"), or a subject with
+        a speech noun before a colon ("X released the following statement:")."""
         doc, text, people, lex = self.doc, self.text, self.people, self.lex
         ss, se = doc.sent_start[s], doc.sent_end[s]
         acc = _ACCORDING_START.match(text, ss, min(se, ss + 60))
@@ -475,6 +476,8 @@ class Sieve:
         if np_ is not None and text[np_.start:np_.end].lower() in ("he", "she") and \
                 lex.noun_re.search(text, np_.end, se):
             return self._speaker(np_)
+        if text[ss:se].rstrip().endswith(":") and lex.noun_re.search(text, ss, se):
+            return self._sentence_subject(ss, se)  # "X released the following statement:"
         return None
 
     # -------------------------------------------------------------- all quotes
