@@ -17,11 +17,13 @@ What is scored, per split:
   article contains its first five words (the matching of ``nkhr evaluate``,
   one to one);
 - a source is *named* when the head of its span (the last word before a
-  comma, a bracket, "of", "from", "at" or a relative clause) is capitalized and not a pronoun:
-  ``Sen. Ted Cruz (R-Texas)``, ``The New York Post``; not ``a Trump aide``,
-  ``he`` or ``the campaign``;
+  comma, a bracket, a dash, a relative clause or a phrase with "of", "from", "at" or
+  "to", unless that phrase follows a title: ``Secretary of State X``) is capitalized and
+  not a pronoun: ``Sen. Ted Cruz (R-Texas)``, ``The New York Post``; not ``a Trump aide``,
+  ``he``, ``the campaign`` or ``a former aide to President X``;
 - a found quote with a named source is *right* when that head word is a word
-  of the predicted speaker's name or of one of its aliases.
+  of the predicted speaker's name or of one of its aliases; for a source of
+  several people (``Trump and Ryan``) the head of any of them is right.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ from nkhr.scoring.match import contains_start, words
 _QUOTE = re.compile(r"[“\"]([^“”\"]{1,2000})[”\"]")
 _PRONOUNS = frozenset(["i", "we", "you", "he", "she", "it", "they", "this", "that", "these", "those",
                        "who", "one", "someone"])
-_HEAD_CUT = re.compile(r",|\(|\s(?:who|which|that|whose|of|from|at)\s|\s[—–-]\s")
+_HEAD_CUT = re.compile(r",|\(|\s(?:who|which|that|whose)\s|\s[—–-]\s")
+_OF = re.compile(r"\s(?:of|from|at|to)\s")
+_AND = re.compile(r"\s(?:and|&)\s")
 
 
 @dataclass
@@ -48,6 +52,7 @@ class GoldQuote:
     text: str
     source: str | None  # the attribution's source span, None when it has none
     head: str | None    # its head word, when the source is named
+    heads: tuple = ()   # the head of each conjunct of a source such as "A and B"
 
 
 def split_dirs(root: Path, split: str) -> tuple[Path, Path]:
@@ -85,12 +90,28 @@ def read_attributions(path: Path) -> list[dict]:
 
 def head_word(source: str) -> str | None:
     """The head of a named source span (see the module docstring), else None."""
+    heads = head_words(source)
+    return heads[-1] if heads else None
+
+
+def head_words(source: str) -> tuple:
+    """The heads of a named source span's conjuncts ("Trump and Ryan": Trump, Ryan; the last
+    one decides whether the source is named), else ()."""
     cut = _HEAD_CUT.split(" " + source.strip() + " ", maxsplit=1)[0]
-    of = re.split(r"\s(?:of|from|at)\s", cut, maxsplit=1)
+    parts = _AND.split(cut)
+    if len(parts) > 1 and all(re.search(r"\b[A-Z]", p) for p in parts):
+        heads = tuple(h for h in map(_head, parts) if h)
+        return heads if _head(parts[-1]) else ()
+    head = _head(cut)
+    return (head,) if head else ()
+
+
+def _head(cut: str) -> str | None:
+    of = _OF.split(cut, maxsplit=1)
     if len(of) == 2 and of[0].split() and of[0].split()[-1].lower().strip(".") in _TITLES:
-        cut = of[1]  # "Former Secretary of State Madeleine Albright"
+        cut = of[1]  # "Former Secretary of State Madeleine Albright", "Ambassador to the UN X"
     else:
-        cut = of[0]  # "Sen. Brian Schatz of Hawaii"
+        cut = of[0]  # "Sen. Brian Schatz of Hawaii", "a former aide to President X"
     toks = [t for t in re.findall(r"[\w’'.-]+", cut) if any(ch.isalpha() for ch in t)]
     if not toks:
         return None
@@ -130,7 +151,8 @@ def gold_quotes(text_dir: Path, ann_dir: Path) -> list[GoldQuote]:
             for spans, source in contents:
                 inside = sum(max(0, min(e, b) - max(s, a)) for a, b in spans)
                 if inside >= 0.8 * (e - s):
-                    out.append(GoldQuote(txt.stem, m.group(1), source, head_word(source) if source else None))
+                    heads = head_words(source) if source else ()
+                    out.append(GoldQuote(txt.stem, m.group(1), source, heads[-1] if heads else None, heads))
                     break
     return out
 
@@ -160,7 +182,7 @@ def score(gold: list[GoldQuote], tables) -> dict:
         sid = match[2]
         if isinstance(sid, str):
             named_any += 1
-            if _fold(g.head) in names.get(sid, ()):
+            if any(_fold(h) in names.get(sid, ()) for h in g.heads or (g.head,)):
                 named_right += 1
                 continue
         errors.append((g.source_id, g.text[:60], g.source,
