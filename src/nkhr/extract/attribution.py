@@ -407,7 +407,7 @@ class Sieve:
     def sentence_end(self, q) -> tuple | None:
         """A cue that closes the quote's sentence: '"A" and "B," she said' (after the
         sentence's last quote) or '"...," after she lost her father, she said.'"""
-        doc, text = self.doc, self.text
+        doc = self.doc
         s = doc.sentence_at(q.start)
         later = [r for r in self.quotes if r.open > q.open and r.para == q.para and doc.sentence_at(r.start) == s]
         if later and later[-1].closed:
