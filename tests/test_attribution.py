@@ -235,3 +235,8 @@ def test_a_speech_noun_before_a_colon_introduces_the_next_paragraph():
     text = ('When the bridge fell, Mayor Dale Horvath released the following statement:\n\n'
             '"We grieve with every family."')
     assert speakers(text) == {"We grieve with": "Dale Horvath"}
+
+
+def test_a_two_word_state_after_a_city_in_an_apposition_is_no_name():
+    assert speakers('Dale Horvath, a 55-year-old farmer from Dorton, South Carolina, says the mayor will '
+                    '"win easily."') == {"win easily.": "Dale Horvath"}

@@ -324,8 +324,9 @@ class People:
                 pass  # "Rep. Young Kim, R-Calif., said", "Sarandon, 69, told"
             elif self._apposition(group):
                 roles.append(self.text[toks[j][1]:toks[i][0]].strip())
-            elif len(words) == 1 and self._capword(words[0]) and j > 0 and self._capword(toks[j - 1][2]):
-                pass  # "a pastor in Elizabeth, Colorado, slammed": a place's state
+            elif len(words) <= 2 and all(self._capword(w) for w in words) and j > 0 \
+                    and self._capword(toks[j - 1][2]) and not self._names_at(group[0][0]):
+                pass  # "a pastor in Elizabeth, Colorado, slammed", "from Sumter, South Carolina,": a place's state
             elif len(words) == 1 and (words[0].lower() in _ASIDES or self._skippable(words[0])):
                 pass  # "Bush, however, interjected"
             elif named is None and len(words) > 1 and all(self._cap(w) or w.lower() in self.lex.particles
