@@ -240,3 +240,8 @@ def test_a_speech_noun_before_a_colon_introduces_the_next_paragraph():
 def test_a_two_word_state_after_a_city_in_an_apposition_is_no_name():
     assert speakers('Dale Horvath, a 55-year-old farmer from Dorton, South Carolina, says the mayor will '
                     '"win easily."') == {"win easily.": "Dale Horvath"}
+
+
+def test_a_verb_after_an_apposition_is_not_inverted():
+    assert speakers('Former governor Dale Horvath, a party elder, praised Ana Colt for her work, calling it '
+                    '"an incredible feat."') == {"an incredible feat.": "Dale Horvath"}

@@ -180,7 +180,7 @@ class Sieve:
             if v.group().lower().endswith("ing"):
                 continue
             after = self.people.np_after(_skip_ws(self.text, v.end(), hi), hi)
-            if after is not None and self.text[v.start() - 2:v.start()].strip() in (",", ",”", ',"', "”", '"'):
+            if after is not None and self.text[v.start() - 2:v.start()].strip() in (",”", ',"', "”", '"'):
                 who = self._speaker(after)  # '"...," said Rep. Bobby Scott, adding'
             else:
                 who = self._subject_of(v.start(), lo, strict=False)
