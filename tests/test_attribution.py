@@ -245,3 +245,9 @@ def test_a_two_word_state_after_a_city_in_an_apposition_is_no_name():
 def test_a_verb_after_an_apposition_is_not_inverted():
     assert speakers('Former governor Dale Horvath, a party elder, praised Ana Colt for her work, calling it '
                     '"an incredible feat."') == {"an incredible feat.": "Dale Horvath"}
+
+
+def test_a_capitalized_will_after_a_quote_is_a_name():
+    text = ('Columnist George Will renewed his feud with the mayor.\n\n'
+            'Citing the fire, "a wake-up call for the city," Will urged the council to act.')
+    assert speakers(text) == {"a wake-up call": "George Will"}

@@ -600,7 +600,7 @@ def _skip_ws(text: str, pos: int, hi: int) -> int:
 
 
 _ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|would|will|previously|"
-                      r"earlier|repeatedly|recently|reportedly|publicly|was|were|is|had been)\s+)*", re.I)
+                      r"earlier|repeatedly|recently|reportedly|publicly|was|were|is|had been)\s+)*")  # lower case: "Will" is a name
 
 
 def _skip_adverbs(text: str, pos: int, hi: int) -> int:

@@ -869,7 +869,7 @@ def _skip_lead(text: str, pos: int) -> int:
 
 _LEAD = re.compile(r"[\s,.;:!?—–-]*")
 _ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|would|will|previously|earlier|"
-                      r"repeatedly|recently)\s+)*", re.I)
+                      r"repeatedly|recently)\s+)*")  # lower case: "Will" is a name
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added)\s*$")
 _MODIFIED = re.compile(r"\s*(?:['’]s\s+)?(?:regime|government|administration|dynasty|family|era|rule|doctrine|"
                        r"statue|portrait|badge|square|street|university|stadium|memorial|prize|award|bridge|"
