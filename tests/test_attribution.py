@@ -251,3 +251,8 @@ def test_a_capitalized_will_after_a_quote_is_a_name():
     text = ('Columnist George Will renewed his feud with the mayor.\n\n'
             'Citing the fire, "a wake-up call for the city," Will urged the council to act.')
     assert speakers(text) == {"a wake-up call": "George Will"}
+
+
+def test_that_before_a_name_is_a_conjunction():
+    assert speakers('The debate grew so heated that Gov. Dale Horvath said, "I need a translator."') == \
+        {"I need a": "Dale Horvath"}

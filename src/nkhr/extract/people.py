@@ -365,6 +365,8 @@ class People:
             t = toks[k - 1][2]
             tl = t.lower()
             right = toks[k][2]
+            if tl == "that" and self._cap(right):
+                break  # "... so heated that New Jersey Gov. X said": the conjunction
             if tl in _DETERMINERS:
                 k -= 1
                 if k >= 2 and toks[k - 1][2].lower() in _JOINS and self._headword(_low(toks[k - 2][2])):
