@@ -256,3 +256,8 @@ def test_a_capitalized_will_after_a_quote_is_a_name():
 def test_that_before_a_name_is_a_conjunction():
     assert speakers('The debate grew so heated that Gov. Dale Horvath said, "I need a translator."') == \
         {"I need a": "Dale Horvath"}
+
+
+def test_the_verb_forms_of_words_more_often_nouns_are_still_verbs():
+    assert speakers('Critics piled on, with Dale Horvath tweeting that it was a "disaster" for the city.') == \
+        {"disaster": "Dale Horvath"}
