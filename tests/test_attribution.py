@@ -261,3 +261,23 @@ def test_that_before_a_name_is_a_conjunction():
 def test_the_verb_forms_of_words_more_often_nouns_are_still_verbs():
     assert speakers('Critics piled on, with Dale Horvath tweeting that it was a "disaster" for the city.') == \
         {"disaster": "Dale Horvath"}
+
+
+def test_who_is_opens_a_relative_clause_in_an_apposition():
+    assert speakers('It was years ago that Dale Horvath, who\'s thinking about running, said it was '
+                    '"impossible."') == {"impossible.": "Dale Horvath"}
+
+
+def test_a_participial_aside_between_commas_is_skipped():
+    assert speakers('But Sen. Dale Horvath (D-Ore.), noting the size of the crowd, said, "He has a list."') == \
+        {"He has a": "Dale Horvath"}
+
+
+def test_a_name_with_a_lower_case_particle_can_be_the_subject():
+    assert speakers('Mayor Bill van Doorn met them. If the rival agreed, van Doorn tweeted, "I will help you."') == \
+        {"I will help": "Bill van Doorn"}
+
+
+def test_a_spaced_hyphen_is_a_dash_between_clauses():
+    assert speakers('In May - four months after she left - the ministry told the panel that "no records were '
+                    'found."') == {"no records were": "ministry"}

@@ -106,7 +106,8 @@ _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "th
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+(?:[,\s]|-year-old)", re.I)  # an apposition that introduces someone
 _CONJ = (r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since|"
          r"who|whom|which)\b")  # "North Koreans who the rapporteur said have ..."
-_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–(]|%s)\s*(?!.*(?:[,;:—―–(]|%s))" % (_CONJ, _CONJ), re.I)  # the last one
+_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–(]|\s--?\s|%s)\s*(?!.*(?:[,;:—―–(]|\s--?\s|%s))" % (_CONJ, _CONJ),
+                              re.I)  # the last one
 _GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "sir": "m",
                   "lady": "f", "lord": "m", "king": "m", "queen": "f"}
 
@@ -329,6 +330,8 @@ class People:
                 pass  # "a pastor in Elizabeth, Colorado, slammed", "from Sumter, South Carolina,": a place's state
             elif len(words) == 1 and (words[0].lower() in _ASIDES or self._skippable(words[0])):
                 pass  # "Bush, however, interjected"
+            elif words[0][:1].islower() and words[0].endswith("ing"):
+                pass  # "Sen. X, noting the size of the crowd, said"
             elif named is None and len(words) > 1 and all(self._cap(w) or w.lower() in self.lex.particles
                                                           for w in words):
                 named = (group[0][0], group[-1][1])  # "His former partner at Lenox, Lawrence B. Cummings, called"
@@ -497,7 +500,7 @@ class People:
         if not toks or len(toks) > 25:
             return False
         first = toks[0][2].lower()
-        if first in ("who", "which"):
+        if first in ("who", "which", "who's", "who’s", "whose"):
             return True
         if first in self.lex.speech_verbs or first in _FUNCTION and first not in ("the", "a", "an"):
             return False
@@ -855,6 +858,7 @@ class People:
         if b is None and pos - 120 > sent_start:
             return False
         rest = [w for w in (lead[b.end():] if b else lead).split() if w.strip("“”\"‘’'") and not _AGE.fullmatch(w)]
+        rest = [w for w in rest if w not in self.lex.particles]  # "de Blasio"
         if len(rest) <= 2 and all(self._capword(w) or w.lower() in _DETERMINERS for w in rest):
             return True
         if all(self._capword(w) or w.lower() in _DETERMINERS or w.lower() in _JOINS or w.lower() in ("on", "and")
