@@ -281,3 +281,8 @@ def test_a_name_with_a_lower_case_particle_can_be_the_subject():
 def test_a_spaced_hyphen_is_a_dash_between_clauses():
     assert speakers('In May - four months after she left - the ministry told the panel that "no records were '
                     'found."') == {"no records were": "ministry"}
+
+
+def test_a_quote_signed_with_a_dash_in_the_next_paragraph():
+    text = 'We checked the claims.\n\n"Almost all new wealth goes to the top."\n\n- Dale Horvath.\n\nThe claim is close.'
+    assert speakers(text) == {"Almost all new": "Dale Horvath"}

@@ -59,6 +59,7 @@ _RELATIVE = re.compile(r",?\s*\b(?:who|that)\s+(?:(?:also|has|had|have|reportedl
                        r"previously|recently)\s+)*$")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _COMMA = re.compile(r",\s+")
+_DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
 _PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Birmingham, " before a state
 _PLACE_END = re.compile(r"(?:\s+[A-Z][\w.]*)?\s*(?:[,.;]|$)")
 _ADVERB_GAP = re.compile(r"\s*(?:[a-z]+ly\s+)?")
@@ -379,6 +380,20 @@ class Sieve:
             return who, None, "subject"  # (words between, not a name and a full stop: "Ill. "...")
         return None
 
+    def signature(self, q) -> tuple | None:
+        """A quote that fills its paragraph, signed in the next one: '"..."' then '- Jane Doe.'"""
+        doc, text = self.doc, self.text
+        nxt = q.para + 1
+        if not q.closed or text[q.close:doc.para_end[q.para]].strip(" .") or nxt >= len(doc.para_start) \
+                or text[doc.para_start[q.para]:q.open].strip():
+            return None
+        dash = _DASH_OPEN.match(text, doc.para_start[nxt], doc.para_end[nxt])
+        np_ = self.people.np_after(dash.end(), doc.para_end[nxt]) if dash else None
+        if np_ is None or text[_role_end(text, np_):doc.para_end[nxt]].strip(" ."):
+            return None
+        who = self._speaker(np_)
+        return (who, "—", _METHOD[who.kind]) if who is not None else None
+
     def possessor(self, q, content: bool = False) -> tuple | None:
         """Whose words a speech noun with a possessive before the quote calls them ("X's
         dictum was, "..."", "X's recent assertion that "...""); with `content`, only when the
@@ -507,7 +522,8 @@ class Sieve:
                 people.resolve(NP(item.start(), item.end()))
                 continue
             q = item
-            found = (self.transcript(q) or self.after(q) or self.possessor(q, content=True) or self.before(q)
+            found = (self.transcript(q) or self.after(q) or self.signature(q) or self.possessor(q, content=True)
+                     or self.before(q)
                      or self.sentence_end(q) or self.in_sentence(q) or self.partial(q) or self.possessor(q))
             if found is not None:
                 who, cue, method = found
