@@ -286,3 +286,9 @@ def test_a_spaced_hyphen_is_a_dash_between_clauses():
 def test_a_quote_signed_with_a_dash_in_the_next_paragraph():
     text = 'We checked the claims.\n\n"Almost all new wealth goes to the top."\n\n- Dale Horvath.\n\nThe claim is close.'
     assert speakers(text) == {"Almost all new": "Dale Horvath"}
+
+
+def test_a_sentence_that_is_only_a_cue_after_a_quote_that_ended_its_sentence():
+    assert speakers('"If you are listening, find the files." Dale Horvath said.') == \
+        {"If you are": "Dale Horvath"}
+    assert speakers('"The plan is unhinged." Dale Horvath called it a fraud.')["The plan is"] is None

@@ -36,7 +36,7 @@ import re
 
 from ..doc import Doc
 from .names import Lexicon, Mention
-from .people import _DETERMINERS, _DOCUMENTS, NP, People, _plural
+from .people import _DETERMINERS, _DOCUMENTS, _TEMPORAL, NP, People, _low, _plural
 
 CONFIDENCE = {"transcript": 0.9, "name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85,
               "organization": 0.9, "description": 0.85, "pronoun": 0.8, "subject": 0.7,
@@ -59,6 +59,7 @@ _RELATIVE = re.compile(r",?\s*\b(?:who|that)\s+(?:(?:also|has|had|have|reportedl
                        r"previously|recently)\s+)*$")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _COMMA = re.compile(r",\s+")
+_SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
 _PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Birmingham, " before a state
 _PLACE_END = re.compile(r"(?:\s+[A-Z][\w.]*)?\s*(?:[,.;]|$)")
@@ -279,7 +280,7 @@ class Sieve:
                 if who is not None:
                     return who, "—", _METHOD[who.kind]
         if _ENDS_SENTENCE.search(text, max(0, close - 3), close):
-            return None
+            return self._bare_cue(pos, hi)
         acc = _ACCORDING.match(text, pos, hi)
         if acc:
             who = self._speaker(self.people.np_after(acc.end(), hi))
@@ -322,6 +323,25 @@ class Sieve:
                 and _INTRODUCES_NEXT.fullmatch(text, v.end(), hi):
             return None  # '"Why now?" Mills then writes back, "You look cute."': the next quote's cue
         return who, v.group(), method
+
+    def _bare_cue(self, pos: int, hi: int) -> tuple | None:
+        """After a quote that ends its sentence, a next sentence that is nothing but a cue
+        ('"... missing." Trump said.', '... Kim said on Monday.'): its speaker."""
+        text = self.text
+        end = _SENTENCE_STOP.search(text, pos, hi)
+        if end is None:
+            return None
+        v = next(iter(self.lex.verb_re.finditer(text, pos, end.start())), None)
+        if v is None or v.group().lower().endswith("ing") or v.group().lower() in self.lex.object_verbs:
+            return None
+        tail = text[v.end():end.start()].split()
+        if tail and (len(tail) > 5 or tail[0].lower() not in _TAIL_OPENERS and _low(tail[0]) not in _TEMPORAL):
+            return None  # '"..." Rubio called it garbage.': a sentence of its own
+        np_ = self.people.np_before(v.start(), pos)
+        if np_ is None or text[pos:np_.start].strip():
+            return None
+        who = self._speaker(np_)
+        return (who, v.group(), _method(who, np_)) if who is not None else None
 
     def before(self, q) -> tuple | None:
         """A speech verb right before the opening mark: 'Kim said: "', 'Kim told Congress "'."""
