@@ -292,3 +292,8 @@ def test_a_sentence_that_is_only_a_cue_after_a_quote_that_ended_its_sentence():
     assert speakers('"If you are listening, find the files." Dale Horvath said.') == \
         {"If you are": "Dale Horvath"}
     assert speakers('"The plan is unhinged." Dale Horvath called it a fraud.')["The plan is"] is None
+
+
+def test_an_inverted_cue_that_ends_the_sentence_may_have_several_appositions():
+    assert speakers('"We are thrilled" about the vote, said Ana Colt, director of the Harbor Union, a union '
+                    'that has backed the mayor for years and endorsed her again.') == {"We are thrilled": "Ana Colt"}

@@ -456,7 +456,7 @@ class Sieve:
 
     def final_cue(self, lo: int, se: int) -> tuple | None:
         """A cue that ends the sentence text[lo:se], after a comma: ', X said.', ', X, a former
-        envoy, said in an interview on Friday.', ', said X, an analyst at Y.'"""
+        envoy, said in an interview on Friday.', ', said X, an analyst at Y[, a group that ...].'"""
         text = self.text
         for v in reversed(list(self.lex.verb_re.finditer(text, lo, se))):
             if _MARK.search(text, v.end(), se) or self.people.in_quote(v.start()):
@@ -465,7 +465,8 @@ class Sieve:
             if text[lo:v.start()].rstrip().endswith(",") and not verb.endswith("ing") \
                     and verb not in self.lex.object_verbs:
                 np_ = self.people.np_after(_skip_ws(text, v.end(), se), se)  # ", said X, an analyst."
-                if np_ is not None and _short_tail(text, _role_end(text, np_), se):
+                if np_ is not None and (_short_tail(text, _role_end(text, np_), se)
+                                        or text[_role_end(text, np_):se].lstrip().startswith(",")):
                     who = self._speaker(np_)
                     if who is not None:
                         return who, v.group(), _method(who, np_)
