@@ -32,6 +32,7 @@ only when rules 1-4 attribute them.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..doc import Doc
@@ -59,6 +60,7 @@ _RELATIVE = re.compile(r",?\s*\b(?:who|that)\s+(?:(?:also|has|had|have|reportedl
                        r"previously|recently)\s+)*$")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _COMMA = re.compile(r",\s+")
+_HE_SHE = re.compile(r"[\s“\"‘']*([Hh]e|[Ss]he)\b")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
 _PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Birmingham, " before a state
@@ -454,11 +456,13 @@ class Sieve:
             return None
         return self.final_cue(last.close, doc.sent_end[s])
 
-    def final_cue(self, lo: int, se: int) -> tuple | None:
+    def final_cue(self, lo: int, se: int, verbs: list | None = None) -> tuple | None:
         """A cue that ends the sentence text[lo:se], after a comma: ', X said.', ', X, a former
         envoy, said in an interview on Friday.', ', said X, an analyst at Y[, a group that ...].'"""
         text = self.text
-        for v in reversed(list(self.lex.verb_re.finditer(text, lo, se))):
+        if verbs is None:
+            verbs = list(self.lex.verb_re.finditer(text, max(lo, se - 300), se))
+        for v in reversed(verbs):
             if _MARK.search(text, v.end(), se) or self.people.in_quote(v.start()):
                 break
             verb = v.group().lower()
@@ -499,19 +503,21 @@ class Sieve:
             who = self._speaker(people.np_after(acc.end(), se))
             if who is not None:
                 return who
-        for v in lex.verb_re.finditer(text, ss, min(se, ss + 200)):
+        verbs = list(lex.verb_re.finditer(text, ss, se))
+        for v in verbs:
+            if v.start() >= ss + 200:
+                break
             if people.in_quote(v.start()):
                 continue  # a verb in a title or a quote ('a commentary titled "... reflected ..."')
             who = self._subject_of(v.start(), ss)
             if who is not None and not self._bare(who):
                 return who  # not a bare plural ("Participants highlighted ..."): the reporter's summary
-        final = self.final_cue(ss, se)  # "..., a State Department official said Thursday."
+        final = self.final_cue(ss, se, [v for v in verbs if v.start() >= se - 300])  # "..., an official said."
         if final is not None:
             return final[0]
-        np_ = people.np_after(ss, min(se, ss + 80))
-        if np_ is not None and text[np_.start:np_.end].lower() in ("he", "she") and \
-                lex.noun_re.search(text, np_.end, se):
-            return self._speaker(np_)
+        he = _HE_SHE.match(text, ss, se)
+        if he is not None and lex.noun_re.search(text, he.end(), se):
+            return self._speaker(NP(he.start(1), he.end(1)))
         if text[ss:se].rstrip().endswith(":") and lex.noun_re.search(text, ss, se):
             return self._sentence_subject(ss, se)  # "X released the following statement:"
         return None
@@ -577,26 +583,36 @@ class Sieve:
         for q in quotes:  # "Oh highlighted ... . These actions ..., illustrating that "...""
             s = doc.sentence_at(q.start)
             if q.cluster < 0 and s > 0 and doc.sent_para[s - 1] == q.para:
-                who = self.reporting_subject(s - 1)
-                if who is not None:
-                    q.cluster, q.method = who.cluster, "carried"
+                who = self._reported(s - 1)
+                if who >= 0:
+                    q.cluster, q.method = who, "carried"
         for i, q in enumerate(quotes):
             if q.cluster >= 0 or q.open != doc.para_start[q.para]:
                 continue
             prev = quotes[i - 1] if i else None
             if prev is not None and prev.cluster >= 0 and (prev.para == q.para - 1 or prev.para == q.para - 2
-                                                            and not self._reports(q.para - 1)):
+                                                            and self._reports(q.para - 1) < 0):
                 q.cluster, q.method = prev.cluster, "carried"
             elif q.para > 0:  # 'Hurtado told reporters on Tuesday.' then a paragraph of her words
                 who = self._reports(q.para - 1)
-                if who is not None:
-                    q.cluster, q.method = who.cluster, "carried"
+                if who >= 0:
+                    q.cluster, q.method = who, "carried"
 
-    def _reports(self, para: int) -> Mention | None:
-        """The speaker whose speech the last sentence of paragraph `para` reports, if any."""
+    def _reported(self, s: int) -> int:
+        """Whose speech sentence `s` reports (-1: nobody's): as worked out in the text's order
+        when the sentence has no quote, else now."""
+        known = self.people.reported.get(s)
+        if known is None:
+            who = self.reporting_subject(s)
+            known = who.cluster if who is not None else -1
+        return known
+
+    def _reports(self, para: int) -> int:
+        """Whose speech the last sentence of paragraph `para` reports (-1: nobody's)."""
         doc = self.doc
-        last = [s for s in range(len(doc.sent_start)) if doc.sent_para[s] == para]
-        return self.reporting_subject(last[-1]) if last and doc.para_kind[para] == "body" else None
+        last = bisect.bisect_right(doc.sent_para, para) - 1
+        return self._reported(last) if last >= 0 and doc.sent_para[last] == para and doc.para_kind[para] == "body" \
+            else -1
 
 
 
@@ -680,9 +696,5 @@ def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list, owne
     sieve = Sieve(doc, people, lex, quotes)
     for s in range(len(doc.sent_start)):
         if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body" and s not in decided:
-            known = people.reported.get(s)  # worked out by the sieve, in the order of the text
-            if known is None:
-                who = sieve.reporting_subject(s)
-                known = who.cluster if who is not None else -1
-            owner[s] = known
+            owner[s] = sieve._reported(s)
     return owner
