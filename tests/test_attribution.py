@@ -297,3 +297,8 @@ def test_a_sentence_that_is_only_a_cue_after_a_quote_that_ended_its_sentence():
 def test_an_inverted_cue_that_ends_the_sentence_may_have_several_appositions():
     assert speakers('"We are thrilled" about the vote, said Ana Colt, director of the Harbor Union, a union '
                     'that has backed the mayor for years and endorsed her again.') == {"We are thrilled": "Ana Colt"}
+
+
+def test_a_newspaper_named_by_its_usual_last_word_speaks():
+    text = 'Fewer than a quarter of the donors gave small sums.\n\nThe Harbor Valley Times reports:\n\n"Just 24 percent gave less."'
+    assert speakers(text) == {"Just 24 percent": "Harbor Valley Times"}
