@@ -302,3 +302,8 @@ def test_an_inverted_cue_that_ends_the_sentence_may_have_several_appositions():
 def test_a_newspaper_named_by_its_usual_last_word_speaks():
     text = 'Fewer than a quarter of the donors gave small sums.\n\nThe Harbor Valley Times reports:\n\n"Just 24 percent gave less."'
     assert speakers(text) == {"Just 24 percent": "Harbor Valley Times"}
+
+
+def test_an_institution_of_people_is_no_person():
+    assert speakers('In a statement, the Association of Harbor Pilots called the mayor "a champion."') == \
+        {"a champion.": "Association of Harbor Pilots"}

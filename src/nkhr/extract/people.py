@@ -92,6 +92,8 @@ _NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july"
 _CAP = re.compile(r"[A-Z\u00C0-\u00DE]")
 _PARTY_BARE = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*\.?")
 _PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
+_OF_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
+_OF_HEAD = re.compile(r"^(?:[A-Z][\w’'.-]*\s+)*([A-Z][a-z]+)\s+(?:of|for)\s")  # "Association of ..."
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _AGE = re.compile(r"\d+-year-old")
 _ASIDES = frozenset(["however", "meanwhile", "too", "though", "instead", "nonetheless", "nevertheless",
@@ -187,12 +189,22 @@ class People:
     def _full_names(self, mentions: list[Mention]) -> None:
         """Full names with evidence of being a person, grouped by name key."""
         lex = self.lex
-        full = [m for m in mentions if len(m.tokens) > 1]
+        full = [m for m in mentions if len(m.tokens) > 1 and not self._members_of(m)]
         strong = {name_key(m, lex) for m in full if m.strong}
         for m in full:
             key = name_key(m, lex)
             if key in strong:
                 self._join(m, key)
+
+    def _members_of(self, m: Mention) -> bool:
+        """Does name-like `m` end an institution's name ("the Association of Flight
+        Attendants"), with no given name, initial or Korean name to make it a person?"""
+        of = _OF_BEFORE.search(self.text, max(0, m.start - 40), m.start)
+        if of is None or m.korean or m.tokens[0].lower() in self.lex.given \
+                or any(_INITIAL.fullmatch(t) for t in m.tokens):
+            return False
+        head = of.group(1).lower()
+        return head in self.lex.org_heads or head in self.lex.institution_nouns
 
     def _join(self, m: Mention, key: tuple) -> int:
         """Add full-name mention `m` to the person of `key` (made if new); returns the cluster."""
@@ -638,6 +650,10 @@ class People:
         if place.rstrip(".") in lex.places or place in lex.places:
             return self._institution(start, end, re.sub(r"[’']s?$", "", bare), role, "state")
         names = _run_names(run.group(), lex)
+        of = _OF_HEAD.search(bare)
+        if of and (of.group(1).lower() in lex.org_heads or of.group(1).lower() in lex.institution_nouns) \
+                and not (names and self._ends_in_person(run.start() + names[-1][0], end)):
+            return self._institution(start, end, bare, role)  # "the Association of Flight Attendants"
         if names and names[-1][1] + run.start() == end:
             s, e, tokens, korean = names[-1]
             s, e = run.start() + s, run.start() + e
@@ -782,7 +798,8 @@ class People:
         latest one before `pos` whose name or roles contain the noun. For an institution, a
         named one first: whose name or roles contain the noun, else whose name has a word of
         the description's `modifiers` ("the rights group": a human rights organization named
-        before); then an unnamed one with the noun; else the latest one named."""
+        before); then an unnamed one with the noun; else, for a bare description ("the
+        newspaper", not "the North's state media"), the latest one named."""
         before = [m for m in self.mentions[:bisect.bisect_left(self._starts, pos)]
                   if not m.in_quote and self.persons[m.cluster].kind == kind]
         noun_re = re.compile(r"\b%s" % re.escape(noun))
@@ -803,7 +820,7 @@ class People:
                 if noun_re.search(says(self.persons[m.cluster])):
                     return m.cluster
             para = self.doc.paragraph_at(pos)  # "the newspaper": the latest institution named
-            for m in reversed(named):
+            for m in reversed(named if not modifiers else ()):  # (not "the North's state media")
                 if self.doc.paragraph_at(m.start) < para - 3:
                     break
                 if m.kind == "org":
