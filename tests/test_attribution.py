@@ -307,3 +307,9 @@ def test_a_newspaper_named_by_its_usual_last_word_speaks():
 def test_an_institution_of_people_is_no_person():
     assert speakers('In a statement, the Association of Harbor Pilots called the mayor "a champion."') == \
         {"a champion.": "Association of Harbor Pilots"}
+
+
+def test_a_title_word_after_a_given_name_is_a_family_name():
+    text = ('"Turnout makes a difference," said Charlie King, a party organizer.\n\n'
+            '"It is all about enthusiasm," Mr. King added.')
+    assert speakers(text) == {"Turnout makes a": "Charlie King", "It is all": "Charlie King"}

@@ -377,6 +377,9 @@ def _run_names(run: str, lex: Lexicon):
             j += 1
             if words[j - 1].endswith(("'s", "’s", "'", "’")):
                 break
+        if j == n - 1 and j > i and _given(words[j - 1], lex) and clean_token(words[j]).lower() in lex.titles \
+                and not words[j].isupper():
+            j += 1  # "Charlie King", "Sarah Bishop": a title's word as the family name after a given name
         while j > i and words[j - 1] in lex.particles:
             j -= 1
         if j == i:

@@ -676,7 +676,8 @@ class People:
             return self._institution(start, end, bare, role)
         # one word, after titles at most: a single name, unless it is an institution's
         if (len(words) == 1 or all(w.lower().rstrip(".") in lex.titles for w in words[:-1])) \
-                and not (word.isupper() and len(word) > 1) and word.lower() not in lex.not_name \
+                and not (word.isupper() and len(word) > 1) \
+                and (word.lower() not in lex.not_name or self.same_name(word, start) is not None) \
                 and word.lower() not in lex.org_heads and word.lower() not in lex.speech_verbs \
                 and not (word.endswith(("ing", "ed")) and word.lower() not in lex.given):
             s = end - len(words[-1])
