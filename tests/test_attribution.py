@@ -313,3 +313,13 @@ def test_a_title_word_after_a_given_name_is_a_family_name():
     text = ('"Turnout makes a difference," said Charlie King, a party organizer.\n\n'
             '"It is all about enthusiasm," Mr. King added.')
     assert speakers(text) == {"Turnout makes a": "Charlie King", "It is all": "Charlie King"}
+
+
+def test_an_apposition_may_open_with_a_possessive():
+    assert speakers('Even Marovia, Dorland\'s only ally and its lifeline to the world, said it was "firmly '
+                    'opposed" to the test.') == {"firmly opposed": "Marovia"}
+
+
+def test_according_to_at_the_end_of_the_sentence():
+    assert speakers('The mayor was greeted with chants of "Bobby!" at a conference last month, according to '
+                    'union president Dale Horvath.') == {"Bobby!": "Dale Horvath"}

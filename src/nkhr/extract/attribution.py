@@ -51,6 +51,7 @@ _TRANSCRIPT = re.compile(r"((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)
 _ACCORDING = re.compile(r"according to\s+", re.I)
 _NAME_COLON = re.compile(r"(?:^|(?<=[\n—–―-])\s*|(?<=\n))((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s*$")
 _ACCORDING_START = re.compile(r"(?:[\w’'-]+,?\s+){0,3}?according to\s+", re.I)
+_ACCORDING_LAST = re.compile(r",\s*according to\s+(?=[^,;:“”\"]{1,150}[.!?]?[”\"’']?\s*$)", re.I)
 _CONTENT = re.compile(r"\s*(?:that\s+(?:[\w’'-]+\s+){0,4}|:\s*|(?:was|is),?\s+(?:that\s+)?)")
 _ACCORDING_CLAUSE = re.compile(r"\baccording to\s+([^,;:“”\"]{1,120}?),", re.I)
 _ACCORDING_END = re.compile(r"\baccording to\s+(.{1,120}?)\s*,\s*$", re.I)
@@ -460,6 +461,11 @@ class Sieve:
         """A cue that ends the sentence text[lo:se], after a comma: ', X said.', ', X, a former
         envoy, said in an interview on Friday.', ', said X, an analyst at Y[, a group that ...].'"""
         text = self.text
+        acc = _ACCORDING_LAST.search(text, max(lo, se - 200), se)
+        if acc is not None:  # '... chants of "Bobby!", according to union president X.'
+            who = self._speaker(self.people.np_after(acc.end(), se))
+            if who is not None:
+                return who, "according to", _METHOD[who.kind]
         if verbs is None:
             verbs = list(self.lex.verb_re.finditer(text, max(lo, se - 300), se))
         for v in reversed(verbs):

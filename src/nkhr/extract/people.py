@@ -514,6 +514,8 @@ class People:
         first = toks[0][2].lower()
         if first in ("who", "which", "who's", "who’s", "whose"):
             return True
+        if toks[0][2][:1].isupper() and toks[0][2].endswith(("'s", "’s")) and len(toks) > 1:
+            return True  # "China, Pyongyang's only ally, said"
         if first in self.lex.speech_verbs or first in _FUNCTION and first not in ("the", "a", "an"):
             return False
         words = [part for t in toks if t[2][:1].isalpha() for part in t[2].lower().split("-")]
@@ -877,6 +879,8 @@ class People:
             return False
         rest = [w for w in (lead[b.end():] if b else lead).split() if w.strip("“”\"‘’'") and not _AGE.fullmatch(w)]
         rest = [w for w in rest if w not in self.lex.particles]  # "de Blasio"
+        if b is None and rest and rest[0][:1].isupper() and rest[0].lower() in _FUNCTION:
+            rest = rest[1:]  # "Even China said", "Still, ..."
         if len(rest) <= 2 and all(self._capword(w) or w.lower() in _DETERMINERS for w in rest):
             return True
         if all(self._capword(w) or w.lower() in _DETERMINERS or w.lower() in _JOINS or w.lower() in ("on", "and")
