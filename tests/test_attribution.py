@@ -323,3 +323,18 @@ def test_an_apposition_may_open_with_a_possessive():
 def test_according_to_at_the_end_of_the_sentence():
     assert speakers('The mayor was greeted with chants of "Bobby!" at a conference last month, according to '
                     'union president Dale Horvath.') == {"Bobby!": "Dale Horvath"}
+
+
+def test_a_description_named_after_it_is_the_person_named():
+    assert speakers('"There never was an order," said the base chief known as Bob, speaking for the first time.') \
+        == {"There never was": "Bob"}
+
+
+def test_the_doer_of_a_participle_speaks_its_infinitive():
+    assert speakers('The campaign denied it, with Dale Horvath taking to the radio to call the reporter '
+                    '"totally delusional."') == {"totally delusional.": "Dale Horvath"}
+
+
+def test_an_institution_before_a_participle_speaks():
+    assert speakers('Unions backed her early, with the Federation of Harbor Pilots calling her "the champion we '
+                    'need."') == {"the champion we": "Federation of Harbor Pilots"}

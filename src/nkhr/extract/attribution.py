@@ -66,6 +66,8 @@ _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
 _PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Birmingham, " before a state
 _PLACE_END = re.compile(r"(?:\s+[A-Z][\w.]*)?\s*(?:[,.;]|$)")
+_WORD_SPAN = re.compile(r"[A-Za-z]+")
+_CLAUSE_MARK = re.compile(r"[,;:—–(]")
 _ADVERB_GAP = re.compile(r"\s*(?:[a-z]+ly\s+)?")
 _WORDS_AFTER = re.compile(r"[^\W\d_]{2,}")
 _BY = re.compile(r"\s+by\s+(?![a-z]+ing\b)")
@@ -120,15 +122,16 @@ class Sieve:
         if word.endswith("ing") and before.endswith((",", ",”", ',"')):  # "X said, adding that ..."
             return self._earlier_speaker(lo, verb_start) or self._sentence_subject(lo, verb_start)
         if before.endswith(" to"):
-            return self._controller(lo, lo + len(before) - 2) or self._sentence_subject(lo, verb_start)
+            return (self._controller(lo, lo + len(before) - 2) or self._doer(lo, lo + len(before) - 2)
+                    or self._sentence_subject(lo, verb_start))
         if _COORDINATED.search(before):
             return self._sentence_subject(lo, verb_start)  # "and said"
         if word.endswith("ing"):  # "footage of Clinton asking", "Trump unleashed tweets saying"
             np_ = self.people.np_before(verb_start, lo)  # (an adverb between: "X reportedly yelling")
             who = self._speaker(np_) if np_ is not None and _ADVERB_GAP.fullmatch(self.text, np_.end, verb_start) \
                 else None
-            if who is not None and who.kind in ("name", "surname", "title", "pronoun"):
-                return who
+            if who is not None and who.kind in ("name", "surname", "title", "pronoun", "org"):
+                return who  # (and "with the Federation of Teachers calling her")
             return self._sentence_subject(lo, verb_start)
         rel = _RELATIVE.search(self.text, max(lo, verb_start - 40), verb_start)
         if rel is not None:  # "an unnamed US expert who reportedly said": the relative's antecedent
@@ -155,6 +158,21 @@ class Sieve:
             return None
         who = self._speaker(np_)
         return who if who is not None and who.kind in ("name", "surname", "title", "org") else None
+
+    def _doer(self, lo: int, to: int) -> Mention | None:
+        """Who does the participle an infinitive of speech depends on ("with X taking to
+        Twitter to call Y ..."): the person right before that participle, in the same clause."""
+        words = list(_WORD_SPAN.finditer(self.text, max(lo, to - 80), to))
+        for w in reversed(words[-8:]):
+            if w.group().endswith("ing") and w.group()[:1].islower():
+                if _CLAUSE_MARK.search(self.text, w.end(), to):
+                    return None
+                np_ = self.people.np_before(w.start(), lo)
+                if np_ is None or not _ADVERB_GAP.fullmatch(self.text, np_.end, w.start()):
+                    return None
+                who = self._speaker(np_)
+                return who if who is not None and who.kind in ("name", "surname", "title", "pronoun") else None
+        return None
 
     def _parenthetical(self, verb_start: int) -> Mention | None:
         """The speaker of a cue set off by commas inside a sentence, the verb first ('The

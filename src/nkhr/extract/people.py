@@ -466,6 +466,14 @@ class People:
         if end_i < 0:
             return None
         np_ = NP(toks[0][0], toks[end_i][1])
+        rest = toks[end_i + 1:]
+        if last == "noun" and len(rest) > 2 and rest[0][2] in ("named", "called", "known"):
+            k = 1 + (rest[1][2] == "as")  # "the base chief known as Bob", "an academic named X"
+            j = k
+            while j < len(rest) and (self._cap(rest[j][2]) or j > k and rest[j][2] in self.lex.particles):
+                j += 1
+            if j > k:
+                return NP(rest[k][0], rest[j - 1][1], self.text[np_.start:np_.end])
         named = _ROLE_THEN_NAME.match(self.text, np_.end, min(hi, np_.end + 160))
         if named and toks[end_i][2][:1].islower():
             a, b = named.span(1)
@@ -538,8 +546,9 @@ class People:
         return low in self.lex.titles or low in self.lex.person_nouns
 
     def _headword(self, low: str) -> bool:
-        """A noun or title that a phrase with of/for/to can follow ("head of", "envoy to")."""
-        return self._noun(low) or low in self.lex.titles
+        """A noun, title or institution's head word that a phrase with of/for/to can follow
+        ("head of", "envoy to", "Federation of")."""
+        return self._noun(low) or low in self.lex.titles or low in self.lex.org_heads
 
     def _noun(self, low: str) -> bool:
         lex = self.lex
