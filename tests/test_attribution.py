@@ -338,3 +338,8 @@ def test_the_doer_of_a_participle_speaks_its_infinitive():
 def test_an_institution_before_a_participle_speaks():
     assert speakers('Unions backed her early, with the Federation of Harbor Pilots calling her "the champion we '
                     'need."') == {"the champion we": "Federation of Harbor Pilots"}
+
+
+def test_a_speech_verb_after_a_determiner_or_possessive_is_a_noun():
+    text = "Dale Horvath called Ana Colt's remarks a new low; his claim was that she said nothing."
+    assert [v.group() for v in load_lexicon().verb_re.finditer(text)] == ["called", "said"]

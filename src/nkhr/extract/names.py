@@ -129,6 +129,8 @@ class _Hit:
 
 
 _WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w-])")  # not inside a compound ("state-of-the-state")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)([’']s|s[’'])?\s+$")
+_NOUN_MARKERS = frozenset(["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "these", "those"])
 _CLAUSE_OPENERS = frozenset(".!?:;\"“”‘’'—–―-(\n")
 
 
@@ -161,14 +163,25 @@ class Verbs:
                 self.phrases.setdefault(first, set()).add(rest)
 
     def _hit(self, text: str, m, endpos: int):
-        if m.group()[0].isupper() and not _opens_clause(text, m.start()):
-            return None  # "State policy director", "Trump Says": a name or a title's word
         w = m.group().lower()
         if w in self.phrases:
             nxt = _NEXT_WORD.match(text, m.end(), endpos)
             if nxt and nxt.group(1).lower() in self.phrases[w]:
-                return _Hit(m.start(), nxt.end(), text[m.start():nxt.end()])
-        return _Hit(m.start(), m.end(), m.group()) if w in self.words else None
+                return self._verb(text, _Hit(m.start(), nxt.end(), text[m.start():nxt.end()]))
+        return self._verb(text, _Hit(m.start(), m.end(), m.group())) if w in self.words else None
+
+    @staticmethod
+    def _verb(text: str, hit: _Hit):
+        """`hit` unless its place shows it is no verb: capitalized inside a sentence ("State
+        policy director", "Trump Says"), or after a determiner or a possessive ("his remarks",
+        "a claim", "Rubio's claim")."""
+        start = hit.start()
+        if hit.group()[0].isupper() and not _opens_clause(text, start):
+            return None
+        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+        if before is not None and (before.group(1).lower() in _NOUN_MARKERS or before.group(2)):
+            return None
+        return hit
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
         endpos = len(text) if endpos is None else endpos
