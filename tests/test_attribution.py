@@ -343,3 +343,9 @@ def test_an_institution_before_a_participle_speaks():
 def test_a_speech_verb_after_a_determiner_or_possessive_is_a_noun():
     text = "Dale Horvath called Ana Colt's remarks a new low; his claim was that she said nothing."
     assert [v.group() for v in load_lexicon().verb_re.finditer(text)] == ["called", "said"]
+
+
+def test_a_name_that_modifies_a_noun_is_no_antecedent():
+    text = ('Senator Dale Horvath spoke on Monday.\n\n'
+            'Horvath spokesman Tom Brill said the senator has "guiding principles," he said.')
+    assert speakers(text) == {"guiding principles,": "Tom Brill"}

@@ -92,6 +92,7 @@ _NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july"
 _CAP = re.compile(r"[A-Z\u00C0-\u00DE]")
 _PARTY_BARE = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*\.?")
 _PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
+_NEXT_LOWER = re.compile(r"\s+([a-z]+)\b")
 _OF_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
 _OF_HEAD = re.compile(r"^(?:[A-Z][\w’'.-]*\s+)*([A-Z][a-z]+)\s+(?:of|for)\s")  # "Association of ..."
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
@@ -174,7 +175,8 @@ class People:
             para = doc.paragraph_at(m.start)
             m.in_quote = self.in_quote(m.start)
             m.in_caption = para in self._caption
-            m.modifier = bool(_MODIFIED.match(text, m.end))
+            nxt = _NEXT_LOWER.match(text, m.end)  # "Cruz spokesman Rick Tyler", "the Clinton campaign"
+            m.modifier = bool(_MODIFIED.match(text, m.end)) or bool(nxt and self._noun(nxt.group(1)))
             role, evidence = apposition(text, m.end, doc.para_end[para], lex)
             if not role and not m.pre_title:
                 role = evidence = role_before(text, doc.para_start[para], m.start, lex)
