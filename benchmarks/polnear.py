@@ -23,7 +23,8 @@ What is scored, per split:
   ``he``, ``the campaign`` or ``a former aide to President X``;
 - a found quote with a named source is *right* when that head word is a word
   of the predicted speaker's name or of one of its aliases; for a source of
-  several people (``Trump and Ryan``) the head of any of them is right.
+  several people (``Trump and Ryan``) the head of any of them is right, and for a
+  description with the name after it (``The leader of the League, Jane Doe,``) the name's.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ _PRONOUNS = frozenset(["i", "we", "you", "he", "she", "it", "they", "this", "tha
 _HEAD_CUT = re.compile(r",|\(|\s(?:who|which|that|whose)\s|\s[—–-]\s")
 _OF = re.compile(r"\s(?:of|from|at|to)\s")
 _AND = re.compile(r"\s(?:and|&)\s")
+_APPOSED_NAME = re.compile(r"[^,]*[a-z][^,]*,\s+((?:[A-Z][\w’'.-]*\s+){1,3}[A-Z][\w’'-]*)\s*,?\s*$")
 
 
 @dataclass
@@ -98,6 +100,9 @@ def head_words(source: str) -> tuple:
     """The heads of a named source span's conjuncts ("Trump and Ryan": Trump, Ryan; the last
     one decides whether the source is named), else ()."""
     cut = _HEAD_CUT.split(" " + source.strip() + " ", maxsplit=1)[0]
+    named = _APPOSED_NAME.match(source.strip())  # "The leader of the League, Jane Doe,": Doe too
+    if named and _head(named.group(1)):
+        return tuple(h for h in (_head(cut), _head(named.group(1))) if h)
     parts = _AND.split(cut)
     if len(parts) > 1 and all(re.search(r"\b[A-Z]", p) for p in parts):
         heads = tuple(h for h in map(_head, parts) if h)
