@@ -349,3 +349,12 @@ def test_a_name_that_modifies_a_noun_is_no_antecedent():
     text = ('Senator Dale Horvath spoke on Monday.\n\n'
             'Horvath spokesman Tom Brill said the senator has "guiding principles," he said.')
     assert speakers(text) == {"guiding principles,": "Tom Brill"}
+
+
+def test_a_document_named_after_its_author_and_a_relative_clause():
+    assert speakers('It was the tenth anniversary of the Harbor Commission of Inquiry report, which highlighted '
+                    'the "widespread and gross violations" by the regime.') == \
+        {"widespread and gross": "Harbor Commission of Inquiry"}
+    assert speakers('It marked a year since the Harbor Commission of Inquiry report on the camps, which highlighted '
+                    'the "widespread and gross violations" there.') == \
+        {"widespread and gross": "Harbor Commission of Inquiry"}

@@ -57,7 +57,7 @@ _ACCORDING_CLAUSE = re.compile(r"\baccording to\s+([^,;:“”\"]{1,120}?),", re
 _ACCORDING_END = re.compile(r"\baccording to\s+(.{1,120}?)\s*,\s*$", re.I)
 _INTRO_TAIL = re.compile(r"(?:\s+(?!(?:said|says|told)\b)[^\s“”\"]+){0,9}?\s*[,:]?\s*(?:that\s*)?,?\s*$")
 _WORD = re.compile(r"\w*")
-_RELATIVE = re.compile(r",?\s*\b(?:who|that)\s+(?:(?:also|has|had|have|reportedly|later|once|then|"
+_RELATIVE = re.compile(r",?\s*\b(?:who|that|which)\s+(?:(?:also|has|had|have|reportedly|later|once|then|"
                        r"previously|recently)\s+)*$")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _COMMA = re.compile(r",\s+")
@@ -66,6 +66,7 @@ _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
 _PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Birmingham, " before a state
 _PLACE_END = re.compile(r"(?:\s+[A-Z][\w.]*)?\s*(?:[,.;]|$)")
+_PP_TAIL = re.compile(r"\s(?:on|about|of|into|over)\s(?!.*\s(?:on|about|of|into|over)\s)[^,;:“”\"]*$")  # the last
 _WORD_SPAN = re.compile(r"[A-Za-z]+")
 _CLAUSE_MARK = re.compile(r"[,;:—–(]")
 _ADVERB_GAP = re.compile(r"\s*(?:[a-z]+ly\s+)?")
@@ -136,7 +137,12 @@ class Sieve:
         rel = _RELATIVE.search(self.text, max(lo, verb_start - 40), verb_start)
         if rel is not None:  # "an unnamed US expert who reportedly said": the relative's antecedent
             np_ = self.people.np_before(rel.start(), lo)
-            return self._speaker(np_) if np_ is not None else None
+            who = self._speaker(np_) if np_ is not None else None
+            pp = _PP_TAIL.search(self.text, max(lo, rel.start() - 80), rel.start()) if who is None else None
+            if pp is not None:  # "the commission's report on the camps, which highlighted"
+                np_ = self.people.np_before(pp.start(), lo)
+                who = self._speaker(np_) if np_ is not None else None
+            return who
         np_ = self.people.np_before(verb_start, lo)
         if np_ is None or strict and not self.people.is_subject(lo, np_.start):
             return self._parenthetical(verb_start)

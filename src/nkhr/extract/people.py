@@ -603,6 +603,10 @@ class People:
                 who = self.resolve(NP(toks[0][0], toks[owner][1] - 2))
                 if who is not None:
                     return who
+            if owner is None and _plural(head.lower()) in _DOCUMENTS and len(words) > 1 and self._cap(words[-2]):
+                who = self.resolve(NP(toks[0][0], toks[-2][1]))  # "the UN Commission of Inquiry report"
+                if who is not None and who.kind in ("org", "name", "surname", "title"):
+                    return who
             return self._described(start, end, head.lower(), definite, np_.role)
         return None
 
