@@ -358,3 +358,8 @@ def test_a_document_named_after_its_author_and_a_relative_clause():
     assert speakers('It marked a year since the Harbor Commission of Inquiry report on the camps, which highlighted '
                     'the "widespread and gross violations" there.') == \
         {"widespread and gross": "Harbor Commission of Inquiry"}
+
+
+def test_a_name_ending_in_an_accented_letter_before_the_verb():
+    assert speakers('"That has to scare us," union president Lily Ortega García said.') == \
+        {"That has to": "Lily Ortega García"}

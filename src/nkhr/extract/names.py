@@ -129,7 +129,7 @@ class _Hit:
 
 
 _WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w-])")  # not inside a compound ("state-of-the-state")
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)([’']s|s[’'])?\s+$")
+_WORD_BEFORE = re.compile(r"(?<!\w)([A-Za-z]+)([’']s|s[’'])?\s+$")  # a whole word: not the "a" of "García"
 _NOUN_MARKERS = frozenset(["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "these", "those"])
 _CLAUSE_OPENERS = frozenset(".!?:;\"“”‘’'—–―-(\n")
 
