@@ -363,3 +363,23 @@ def test_a_document_named_after_its_author_and_a_relative_clause():
 def test_a_name_ending_in_an_accented_letter_before_the_verb():
     assert speakers('"That has to scare us," union president Lily Ortega García said.') == \
         {"That has to": "Lily Ortega García"}
+
+
+def test_as_someone_said_after_the_quote():
+    assert speakers('The fact that the race "is a dead heat," as Dale Horvath said on the radio, raises the stakes.') \
+        == {"is a dead": "Dale Horvath"}
+
+
+def test_an_auxiliary_and_only_between_the_speaker_and_the_verb():
+    assert speakers('The date was so odd that a spokesman for the mayor could only quip: "The eve was booked."') == \
+        {"The eve was": "spokesman for the mayor"}
+
+
+def test_a_verb_after_and_takes_the_subject_of_its_clause():
+    assert speakers('There were pointed jabs, such as when Dale Horvath knocked Ana Colt on trade and called her '
+                    'a "moderate."') == {"moderate.": "Dale Horvath"}
+
+
+def test_what_someone_called():
+    assert speakers('A third would be what Dale Horvath called a "let a thousand flowers bloom" approach.') == \
+        {"let a thousand": "Dale Horvath"}

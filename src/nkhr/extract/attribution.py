@@ -67,6 +67,7 @@ _DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
 _PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Birmingham, " before a state
 _PLACE_END = re.compile(r"(?:\s+[A-Z][\w.]*)?\s*(?:[,.;]|$)")
 _PP_TAIL = re.compile(r"\s(?:on|about|of|into|over)\s(?!.*\s(?:on|about|of|into|over)\s)[^,;:“”\"]*$")  # the last
+_INNER_CLAUSE = re.compile(r"\b(?:when|while|after|before|because|since|as|if|though|although|that|where)\s+")
 _WORD_SPAN = re.compile(r"[A-Za-z]+")
 _CLAUSE_MARK = re.compile(r"[,;:—–(]")
 _ADVERB_GAP = re.compile(r"\s*(?:[a-z]+ly\s+)?")
@@ -125,8 +126,9 @@ class Sieve:
         if before.endswith(" to"):
             return (self._controller(lo, lo + len(before) - 2) or self._doer(lo, lo + len(before) - 2)
                     or self._sentence_subject(lo, verb_start))
-        if _COORDINATED.search(before):
-            return self._sentence_subject(lo, verb_start)  # "and said"
+        if _COORDINATED.search(before):  # "X knocked Y on trade and called him": the clause's subject
+            return self._clause_subject(lo, lo + _COORDINATED.search(before).start()) \
+                or self._sentence_subject(lo, verb_start)
         if word.endswith("ing"):  # "footage of Clinton asking", "Trump unleashed tweets saying"
             np_ = self.people.np_before(verb_start, lo)  # (an adverb between: "X reportedly yelling")
             who = self._speaker(np_) if np_ is not None and _ADVERB_GAP.fullmatch(self.text, np_.end, verb_start) \
@@ -164,6 +166,20 @@ class Sieve:
             return None
         who = self._speaker(np_)
         return who if who is not None and who.kind in ("name", "surname", "title", "org") else None
+
+    def _clause_subject(self, lo: int, hi: int) -> Mention | None:
+        """The subject of the clause that ends at `hi` (before "and said"), when it opens after a
+        conjunction inside the sentence ("such as when Cruz knocked Rubio and called him")."""
+        b = None
+        for b in _INNER_CLAUSE.finditer(self.text, lo, hi):
+            pass
+        if b is None:
+            return None
+        np_ = self.people.np_after(b.end(), hi)
+        if np_ is None or not self.people.is_subject(lo, np_.start):
+            return None
+        who = self._speaker(np_)
+        return who if who is not None and who.kind in ("name", "surname", "title", "pronoun", "org") else None
 
     def _doer(self, lo: int, to: int) -> Mention | None:
         """Who does the participle an infinitive of speech depends on ("with X taking to
@@ -297,6 +313,8 @@ class Sieve:
         para = self.doc.paragraph_at(close - 1)
         hi = self._limit(close, para)
         pos = _LEAD.match(text, close, hi).end()
+        if text.startswith("as ", pos):  # '"...," as Cruz said on the radio'
+            pos += 3
         if pos >= hi:
             return None
         dash = _DASH.match(text, close, hi)
