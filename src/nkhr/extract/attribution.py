@@ -170,9 +170,7 @@ class Sieve:
     def _clause_subject(self, lo: int, hi: int) -> Mention | None:
         """The subject of the clause that ends at `hi` (before "and said"), when it opens after a
         conjunction inside the sentence ("such as when Cruz knocked Rubio and called him")."""
-        b = None
-        for b in _INNER_CLAUSE.finditer(self.text, lo, hi):
-            pass
+        b = next(reversed(list(_INNER_CLAUSE.finditer(self.text, lo, hi))), None)
         if b is None:
             return None
         np_ = self.people.np_after(b.end(), hi)
