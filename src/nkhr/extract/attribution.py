@@ -357,8 +357,9 @@ class Sieve:
         text: a pronoun then refers through the speakers of the quotes before it."""
         people, doc = self.people, self.doc
         events = [(q.open, 1, q) for q in self.quotes]
-        for i, kind in enumerate(doc.para_kind):
-            if kind == "body":
+        near = {q.para for q in self.quotes} | {q.para - 1 for q in self.quotes}  # chains that a
+        for i, kind in enumerate(doc.para_kind):                                   # quote may use
+            if kind == "body" and i in near:
                 for p in _SUBJECT_PRONOUN.finditer(self.text, doc.para_start[i], doc.para_end[i]):
                     s = doc.sentence_at(p.start())
                     if not people.in_quote(p.start()) and people.is_subject(doc.sent_start[s], p.start()):
@@ -466,7 +467,7 @@ def quote_owners(doc: Doc, quotes: list) -> list[int]:
 
 
 def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list, owner: list[int] | None = None,
-                      decided=()) -> list[int]:
+                      decided=(), wanted=None) -> list[int]:
     """For each sentence, the local person whose speech it is or reports (-1: the narrator).
 
     A sentence that overlaps a quote belongs to the quote's speaker (`owner`, from
@@ -474,11 +475,11 @@ def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list, owne
     those another language's rules settled) whose subject is a person or institution
     with a speech verb ("Salmon stressed that ...", "He cited ...", "According to the
     newspaper, ...") or a speech noun after it ("He made a series of proposals")
-    reports that speaker's speech.
+    reports that speaker's speech. `wanted`: the sentences to decide this way (default all).
     """
     owner = quote_owners(doc, quotes) if owner is None else owner
     sieve = Sieve(doc, people, lex, quotes)
-    for s in range(len(doc.sent_start)):
+    for s in range(len(doc.sent_start)) if wanted is None else sorted(wanted):
         if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body" and s not in decided:
             who = sieve.reporting_subject(s)
             if who is not None:

@@ -46,6 +46,7 @@ from .names import (
     role_before,
     single_mentions,
     surname_of,
+    title_word,
 )
 
 
@@ -100,7 +101,7 @@ _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "th
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+[,\s]", re.I)  # an apposition that introduces someone
 _CONJ = r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since)\b"
-_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–]|%s)\s*(?!.*(?:[,;:—―–]|%s))" % (_CONJ, _CONJ), re.I)  # the last one
+_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–]|%s)\s*" % _CONJ, re.I)
 _GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "sir": "m",
                   "lady": "f", "lord": "m", "king": "m", "queen": "f"}
 
@@ -125,6 +126,7 @@ class People:
         self._starts: list[int] = []
         self.quote_ranges = quote_ranges
         self._midcaps: set | None = None  # capitalized words not at a sentence's start
+        self._tokens: dict = {}  # sentence -> (its tokens, their starts)
         self._full: dict = {}  # family name (or ("given", folded)) -> persons named in full
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
@@ -203,7 +205,7 @@ class People:
 
     def _roles(self, p: Person, pre_title: str, short: str, evidence: str) -> None:
         if pre_title:
-            words = {w.lower().strip(".’'s") for w in pre_title.split()}
+            words = {title_word(w) for w in pre_title.split()}
             p.titles.update(words)
             p.roles.append((pre_title, pre_title))
             if not p.gender:
@@ -252,7 +254,7 @@ class People:
             folded = fold_given(tok, lex)
             cands += [i for i in self._full.get(("given", folded), ()) if i not in cands]
         if len(cands) > 1 and pre_title:
-            words = {w.lower().strip(".’'s") for w in pre_title.split()} & lex.titles
+            words = {title_word(w) for w in pre_title.split()} & lex.titles
             titled = [i for i in cands if self.persons[i].titles & words
                       or any(t in r[1].lower() for r in self.persons[i].roles for t in words)]
             cands = titled or cands
@@ -290,7 +292,21 @@ class People:
     # ------------------------------------------------------------ noun phrases at a verb
 
     def tokens(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        return [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(self.text, lo, hi)]
+        """The tokens within text[lo:hi]. A sentence's tokens are made once (the noun-phrase
+        scans look at the same sentence around each of its verbs)."""
+        s = self.doc.sentence_at(lo)
+        if s < 0 or hi > self.doc.sent_end[s]:
+            return [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(self.text, lo, hi)]
+        cached = self._tokens.get(s)
+        if cached is None:
+            ss, se = self.doc.sent_start[s], self.doc.sent_end[s]
+            toks = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(self.text, ss, se)]
+            cached = self._tokens[s] = (toks, [t[0] for t in toks])
+        toks, starts = cached
+        a, b = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+        while b > a and toks[b - 1][1] > hi:
+            b -= 1
+        return toks[a:b]
 
     def np_before(self, end: int, floor: int) -> NP | None:
         """The speaker's noun phrase ending right before `end` (a speech verb), with what
@@ -540,14 +556,15 @@ class People:
                 self._roles(p, "", role, role)
         return m
 
-    def deeds(self) -> None:
-        """What the article says each person did, as evidence for their role category only
-        ("Thae ... defected to South Korea"): the clause after the person's name where it
-        stands as a subject (three at most, each prefixed "deed: ")."""
+    def deeds(self, speakers) -> None:
+        """What the article says each of its `speakers` (cluster ids) did, as evidence for
+        their role category only ("Thae ... defected to South Korea"): the clause after the
+        person's name where it stands as a subject (three at most, each prefixed "deed: ")."""
         seen: dict[int, int] = {}
         for m in self.mentions:
             p = self.persons[m.cluster]
-            if p.kind != "person" or m.in_quote or m.in_caption or seen.get(m.cluster, 0) >= 3:
+            if m.cluster not in speakers or p.kind != "person" or m.in_quote or m.in_caption \
+                    or seen.get(m.cluster, 0) >= 3:
                 continue
             if m.kind in ("name", "surname", "title", "pronoun") and self.mention_is_subject(m):
                 s = self.doc.sentence_at(m.start)
@@ -785,7 +802,9 @@ class People:
         comma or a conjunction ("and", "that"), with at most a capitalized adverb
         ("Meanwhile") or a determiner before it?"""
         lead = self.text[max(sent_start, pos - 120):pos]
-        b = _CLAUSE_BOUNDARY.search(lead)
+        b = None
+        for b in _CLAUSE_BOUNDARY.finditer(lead):  # noqa: B007 -- the last one is wanted
+            pass
         if b is None and pos - 120 > sent_start:
             return False
         rest = [w for w in (lead[b.end():] if b else lead).split() if w.strip("“”\"‘’'")]

@@ -132,7 +132,7 @@ def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) ->
             people.insert(m)
         english = sorted(english + kquotes, key=lambda q: q.open)
         _carry_across(doc, english)
-    people.deeds()
+    people.deeds({q.cluster for q in english})
     return DocPeople(_merge_repeats(text, english), people, kpeople)
 
 
@@ -149,15 +149,16 @@ def _carry_across(doc: Doc, quotes: list) -> None:
             q.cluster, q.method = prev.cluster, "carried"
 
 
-def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon) -> list[int]:
+def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon, wanted=None) -> list[int]:
     """For each sentence, the local person whose speech it is or reports (-1: the narrator):
     Korean sentences by :func:`nkhr.extract.korean.sentence_owners`, the others by
-    :func:`nkhr.extract.attribution.sentence_speakers`."""
+    :func:`nkhr.extract.attribution.sentence_speakers`. `wanted`: the sentences whose
+    speaker is needed (default all); the others outside quotes are left -1."""
     if people.people is None:
         return [-1] * len(doc.sent_start)
     owner = quote_owners(doc, people.quotes)
     decided = korean.sentence_owners(doc, people.korean, owner) if people.korean else ()
-    return _sentence_speakers(doc, people.people, lex, people.quotes, owner, decided)
+    return _sentence_speakers(doc, people.people, lex, people.quotes, owner, decided, wanted)
 
 
 # ---------------------------------------------------------------- spans
