@@ -47,6 +47,9 @@ _CLOSERS = "”»」』"
 _SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 _SYLLABLES = re.compile(r"[\uac00-\ud7a3]")
+# a short quoted span that is the subject of "is/has become/means ..." names a term
+_TERM_IS = re.compile(r"[,\s]*(?:is|was|has become|had become|became|means|meant|refers to|stands for)\b")
+_CLAUSE_OPENS = re.compile(r"(?:^|[.;:,]|\b(?:where|that|when|while|because|the|as))\s*$", re.I)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")  # "There it is. There it is,": speech, not a title
 
 @dataclass
@@ -246,6 +249,9 @@ def _is_speech(text: str, q: Quote, doc: Doc, lex: Lexicon) -> bool:
         long_words = [w for w in words if len(w) >= 4] or words
         if sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words):
             return False  # a title or name in Title Case
+    if len(words) <= 5 and q.closed and _TERM_IS.match(text, q.close) \
+            and _CLAUSE_OPENS.search(text, max(doc.para_start[q.para], q.open - 12), q.open):
+        return False  # a term talked about: 'where "North Korean human rights" has become ...'
     before = text[max(doc.para_start[q.para], q.open - 40):q.open].lower().rstrip(" ,:")
     return not before.endswith(lex.title_markers)
 
