@@ -97,6 +97,7 @@ _OPENING = frozenset(["in", "at", "on", "during", "after", "before", "following"
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
                         "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
+_RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+[,\s]", re.I)  # an apposition that introduces someone
@@ -210,8 +211,8 @@ class People:
             p.roles.append((pre_title, pre_title))
             if not p.gender:
                 p.gender = next((_GENDER_TITLES[w] for w in words if w in _GENDER_TITLES), "")
-        if evidence:
-            p.roles.append((short or "", evidence))
+        if evidence:  # a relative clause ("who spoke next") is evidence, not a role to show
+            p.roles.append(("" if _RELATIVE_ROLE.match(short or "") else short or "", evidence))
         if not p.gender and (pre_title or short):
             p.gender = next((g for w in re.findall(r"[a-z]+", f"{pre_title} {short}".lower())
                              if (g := self.lex.person_nouns.get(w))), "")
