@@ -282,21 +282,23 @@ def stages(corpus, out_dir=None) -> dict:
         b = pc()
         doc = ingest_text(raw, row, books.furniture)  # cleans again, then segments
         c = pc()
-        people = quotes_mod.extract(doc, books.lexicon)
-        owner = quotes_mod.sentence_speakers(doc, people, books.lexicon)
+        people = quotes_mod.extract(doc, books.lexicon, books.korean)
         d = pc()
         th = find_themes(doc, books.themes)
         e = pc()
         fr = find_frames(doc, books.frames)
         f = pc()
+        wanted = {int(s[1:]) - 1 for rows_ in (th, fr) for s in rows_["sent_id"]}
+        owner = quotes_mod.sentence_speakers(doc, people, books.lexicon, wanted)  # as analyze_doc does
+        f2 = pc()
         res = source_result(doc, people, owner, th, fr)
         g = pc()
         t["clean"] += b - a
         t["segment"] += max(0.0, (c - b) - (b - a))
-        t["quotes+speakers"] += d - c
+        t["quotes+speakers"] += (d - c) + (f2 - f)
         t["themes"] += e - d
         t["frames"] += f - e
-        t["article rows"] += g - f
+        t["article rows"] += g - f2
         results.append(res)
 
     def to_arrow_and_back():  # what a worker does with its articles' rows, and the transfer

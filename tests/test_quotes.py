@@ -209,3 +209,13 @@ def test_datelines_are_split_off_the_lead(lead, dateline):
     from nkhr.ingest import segment
 
     assert lead[:segment.dateline(lead)].strip() == dateline
+
+
+def test_a_quoted_term_talked_about_is_not_speech(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(
+        "Title\n\nThe activist warned that \"border security\" has become a code word. "
+        "\"We are watched everywhere,\" she said.\n", encoding="utf-8")
+    q = nkhr.analyze(raw).quotes
+    assert q.text.tolist() == ["We are watched everywhere,"]

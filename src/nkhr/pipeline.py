@@ -144,10 +144,11 @@ def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
 
     people = guarded("quotes", lambda: quotes_mod.extract(doc, books.lexicon, books.korean),
                      quotes_mod.DocPeople([], None))
-    owner = guarded("quotes", lambda: quotes_mod.sentence_speakers(doc, people, books.lexicon),
-                    [-1] * len(doc.sent_start))
     themes = guarded("themes", lambda: find_themes(doc, books.themes), None)
     frames = guarded("frames", lambda: find_frames(doc, books.frames), None)
+    wanted = {int(s[1:]) - 1 for rows in (themes, frames) if rows for s in rows["sent_id"]}
+    owner = guarded("quotes", lambda: quotes_mod.sentence_speakers(doc, people, books.lexicon, wanted),
+                    [-1] * len(doc.sent_start))  # only the sentences that have theme or frame rows
     return source_result(doc, people, owner, themes, frames, problems)
 
 

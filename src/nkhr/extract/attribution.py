@@ -61,6 +61,7 @@ _RELATIVE = re.compile(r",?\s*\b(?:who|that|which)\s+(?:(?:also|has|had|have|rep
                        r"previously|recently)\s+)*$")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _COMMA = re.compile(r",\s+")
+_REPORTS_BEFORE = 2  # paragraphs before a quote whose reporting sentences are read in order with it
 _HE_SHE = re.compile(r"[\s“\"‘']*([Hh]e|[Ss]he)\b")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
@@ -269,7 +270,7 @@ class Sieve:
         for t in range(s - 1, -1, -1):
             if doc.sent_para[t] < doc.sent_para[s] - 6:
                 break
-            who = people.reported.get(t, -1)
+            who = self._reported(t) if doc.para_kind[doc.sent_para[t]] == "body" else -1
             if who < 0:
                 who = next((q.cluster for q in self.quotes if q.cluster >= 0
                             and doc.sent_start[t] <= q.start < doc.sent_end[t]), -1)
@@ -572,20 +573,24 @@ class Sieve:
 
     def run(self) -> None:
         """Every quote, every sentence without one that reports someone's speech (see
-        :meth:`reporting_subject`) and every he/she that stands as a clause's subject, in the
-        order of the text: a pronoun or a description ("the rights group") then refers
-        through the speakers named before it."""
+        :meth:`reporting_subject`; in a quote's paragraph or the two before it) and every
+        he/she that stands as a clause's subject (near quotes), in the order of the text: a
+        pronoun or a description ("the rights group") then refers through the speakers named
+        before it. The other sentences' speakers are worked out when asked for."""
         people, doc = self.people, self.doc
         events = [(q.open, 1, q) for q in self.quotes]
-        for i, kind in enumerate(doc.para_kind):
-            if kind == "body":
+        near = {q.para for q in self.quotes} | {q.para - 1 for q in self.quotes}  # chains that a
+        for i, kind in enumerate(doc.para_kind):                                   # quote may use
+            if kind == "body" and i in near:
                 for p in _SUBJECT_PRONOUN.finditer(self.text, doc.para_start[i], doc.para_end[i]):
                     s = doc.sentence_at(p.start())
                     if not people.in_quote(p.start()) and people.is_subject(doc.sent_start[s], p.start()):
                         events.append((p.start(), 0, p))
         quoted = quote_owners(doc, self.quotes, every=True)
-        events += [(doc.sent_start[s], -1, s) for s in range(len(doc.sent_start)) if quoted[s] == -1
-                   and doc.para_kind[doc.sent_para[s]] == "body" and doc.sent_lang[s] != "ko"]
+        before = {q.para - k for q in self.quotes for k in range(_REPORTS_BEFORE + 1)}  # what a quote may
+        events += [(doc.sent_start[s], -1, s) for s in range(len(doc.sent_start))   # refer back to
+                   if quoted[s] == -1 and doc.sent_para[s] in before and doc.para_kind[doc.sent_para[s]] == "body"
+                   and doc.sent_lang[s] != "ko"]
         for _, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
             if kind < 0:  # a sentence without a quote: whose speech it reports, in its turn
                 who = self.reporting_subject(item)
@@ -728,7 +733,7 @@ def quote_owners(doc: Doc, quotes: list, every: bool = False) -> list[int]:
 
 
 def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list, owner: list[int] | None = None,
-                      decided=()) -> list[int]:
+                      decided=(), wanted=None) -> list[int]:
     """For each sentence, the local person whose speech it is or reports (-1: the narrator).
 
     A sentence that overlaps a quote belongs to the quote's speaker (`owner`, from
@@ -736,11 +741,11 @@ def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list, owne
     those another language's rules settled) whose subject is a person or institution
     with a speech verb ("Salmon stressed that ...", "He cited ...", "According to the
     newspaper, ...") or a speech noun after it ("He made a series of proposals")
-    reports that speaker's speech.
+    reports that speaker's speech. `wanted`: the sentences to decide this way (default all).
     """
     owner = quote_owners(doc, quotes) if owner is None else owner
     sieve = Sieve(doc, people, lex, quotes)
-    for s in range(len(doc.sent_start)):
+    for s in range(len(doc.sent_start)) if wanted is None else sorted(wanted):
         if owner[s] < 0 and doc.para_kind[doc.sent_para[s]] == "body" and s not in decided:
             owner[s] = sieve._reported(s)
     return owner

@@ -45,7 +45,7 @@ class Lexicon:
     causative_verbs: frozenset   # verbs that make their object speak ("leading X to counter")
     title_markers: tuple
     pronouns: dict
-    verb_re: Verbs               # the speech verbs, found word by word
+    verb_re: Verbs               # the speech verbs (a trie regex: see trie_regex and Verbs)
     noun_re: re.Pattern
     org_heads: frozenset         # last words of organization names
     given: dict = field(default_factory=dict)             # given name (lower) -> m | f | "" (either)
@@ -111,24 +111,57 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
     )
 
 
-class _Hit:
-    """Where a speech verb (or phrase: "went on") stands, with re.Match's reading methods."""
-    __slots__ = ("_start", "_end", "_text")
+def trie_regex(words) -> re.Pattern:
+    """One regex for many words, whole words in any letter case, written as a trie
+    ("sa(?:id|ys|ying)|..."): `re` then decides at each position with a character or two
+    where a plain alternation of hundreds of words would try each in turn. A space in a
+    word ("went on") matches spaces or tabs."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
 
-    def __init__(self, start: int, end: int, text: str):
-        self._start, self._end, self._text = start, end, text
+    def build(node: dict) -> str:
+        alts = [("[ \\t]+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(node) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return body + "?" if len(alts) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
 
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._end
-
-    def group(self) -> str:
-        return self._text
+    return re.compile(r"(?<![\w’'-])%s(?![\w-])" % build(trie), re.IGNORECASE)  # not in "state-of-the-state"
 
 
-_WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w-])")  # not inside a compound ("state-of-the-state")
+class Verbs:
+    """The speech verbs: one trie regex (see trie_regex) finds them, and the few words whose
+    place shows they are no verb are dropped: a capitalized word inside a sentence ("State
+    policy director", "Trump Says"), a word after a determiner or a possessive ("his
+    remarks", "a claim", "Rubio's claim"). Reads like `re.Pattern`'s finditer and match."""
+
+    def __init__(self, verbs):
+        self.re = trie_regex(verbs)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        for m in self.re.finditer(text, pos, len(text) if endpos is None else endpos):
+            if _is_verb(text, m):
+                yield m
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None):
+        m = self.re.match(text, pos, len(text) if endpos is None else endpos)
+        return m if m is not None and _is_verb(text, m) else None
+
+
+def _is_verb(text: str, m) -> bool:
+    start = m.start()
+    if text[start].isupper() and not _opens_clause(text, start):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return before is None or before.group(1).lower() not in _NOUN_MARKERS and not before.group(2)
+
+
 _WORD_BEFORE = re.compile(r"(?<!\w)([A-Za-z]+)([’']s|s[’'])?\s+$")  # a whole word: not the "a" of "García"
 _NOUN_MARKERS = frozenset(["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "these", "those"])
 _CLAUSE_OPENERS = frozenset(".!?:;\"“”‘’'—–―-(\n")
@@ -146,54 +179,6 @@ def _opens_clause(text: str, pos: int) -> bool:
             w -= 1
         return not (0 < k - w <= 3 and text[w].isupper())
     return k < 0 or text[k] in _CLAUSE_OPENERS
-_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)\b")
-
-
-class Verbs:
-    """Finds speech verbs, whole words in any letter case: one set lookup per word, much
-    faster than a regex with hundreds of alternatives. Two-word verbs ("went on") are
-    matched by their first word and then the next."""
-
-    def __init__(self, verbs):
-        self.words = frozenset(v for v in verbs if " " not in v)
-        self.phrases: dict[str, set] = {}
-        for v in verbs:
-            if " " in v:
-                first, rest = v.split(" ", 1)
-                self.phrases.setdefault(first, set()).add(rest)
-
-    def _hit(self, text: str, m, endpos: int):
-        w = m.group().lower()
-        if w in self.phrases:
-            nxt = _NEXT_WORD.match(text, m.end(), endpos)
-            if nxt and nxt.group(1).lower() in self.phrases[w]:
-                return self._verb(text, _Hit(m.start(), nxt.end(), text[m.start():nxt.end()]))
-        return self._verb(text, _Hit(m.start(), m.end(), m.group())) if w in self.words else None
-
-    @staticmethod
-    def _verb(text: str, hit: _Hit):
-        """`hit` unless its place shows it is no verb: capitalized inside a sentence ("State
-        policy director", "Trump Says"), or after a determiner or a possessive ("his remarks",
-        "a claim", "Rubio's claim")."""
-        start = hit.start()
-        if hit.group()[0].isupper() and not _opens_clause(text, start):
-            return None
-        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
-        if before is not None and (before.group(1).lower() in _NOUN_MARKERS or before.group(2)):
-            return None
-        return hit
-
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
-        endpos = len(text) if endpos is None else endpos
-        for m in _WORD.finditer(text, pos, endpos):
-            hit = self._hit(text, m, endpos)
-            if hit is not None:
-                yield hit
-
-    def match(self, text: str, pos: int = 0, endpos: int | None = None):
-        endpos = len(text) if endpos is None else endpos
-        m = _WORD.match(text, pos, endpos)
-        return self._hit(text, m, endpos) if m else None
 
 
 def inflections(verb: str) -> set[str]:
@@ -253,6 +238,15 @@ class Mention:
     in_quote: bool = False
     in_caption: bool = False
     subject: bool | None = None  # stands as a clause's subject (worked out when first needed)
+
+
+def title_word(word: str) -> str:
+    """A word as the titles list has it: lower case, without a possessive or a final dot
+    ("Minister's" -> minister, "Dr." -> dr; "spokeswoman" stays whole)."""
+    return _POSSESSIVE_DOT.sub("", word.lower())
+
+
+_POSSESSIVE_DOT = re.compile(r"(?:['’]s?)?\.?$")
 
 
 def clean_token(tok: str) -> str:
@@ -510,7 +504,7 @@ def _pre_title(text: str, floor: int, s: int, lex: Lexicon) -> str:
     words = parts[len(parts) - kept:]
     while words and words[0].lower() in _LEADING:
         words = words[1:]
-    if not {w.strip(".’'s").lower() for w in words} & lex.titles:
+    if not {title_word(w) for w in words} & lex.titles:
         return ""
     return " ".join(words)
 
@@ -547,7 +541,7 @@ def apposition(text: str, end: int, limit: int, lex: Lexicon) -> tuple[str, str]
     return re.sub(r"^(?:a|an|the)\s+", "", role, flags=re.I), evidence
 
 
-_CLAUSE_START = re.compile(r"[.;:!?]\s+|^")
+_CLAUSE_START = re.compile(r"(?<![A-Z])[.;:!?]\s+|^")  # not the dot of "U.N."
 
 
 def role_before(text: str, floor: int, s: int, lex: Lexicon) -> str:
@@ -561,5 +555,5 @@ def role_before(text: str, floor: int, s: int, lex: Lexicon) -> str:
     segment = head[cut[-1]:] if cut else head
     if "," in segment or not segment or len(segment.split()) > 14:
         return ""
-    words = {w.strip(".’'s").lower() for w in segment.split()}
+    words = {title_word(w) for w in segment.split()}
     return segment.strip() if words & lex.titles else ""

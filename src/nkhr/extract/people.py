@@ -46,6 +46,7 @@ from .names import (
     role_before,
     single_mentions,
     surname_of,
+    title_word,
 )
 
 
@@ -104,13 +105,13 @@ _OPENING = frozenset(["in", "at", "on", "during", "after", "before", "following"
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
                         "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
+_RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+(?:[,\s]|-year-old)", re.I)  # an apposition that introduces someone
 _CONJ = (r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since|"
          r"who|whom|which|what)\b")  # "North Koreans who the rapporteur said have ...", "what X called"
-_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–(]|\s--?\s|%s)\s*(?!.*(?:[,;:—―–(]|\s--?\s|%s))" % (_CONJ, _CONJ),
-                              re.I)  # the last one
+_CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–(]|\s--?\s|%s)\s*" % _CONJ, re.I)
 _GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "sir": "m",
                   "lady": "f", "lord": "m", "king": "m", "queen": "f"}
 
@@ -135,6 +136,7 @@ class People:
         self._starts: list[int] = []
         self.quote_ranges = quote_ranges
         self._midcaps: set | None = None  # capitalized words not at a sentence's start
+        self._tokens: dict = {}  # sentence -> (its tokens, their starts)
         self._full: dict = {}  # family name (or ("given", folded)) -> persons named in full
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
@@ -226,13 +228,13 @@ class People:
 
     def _roles(self, p: Person, pre_title: str, short: str, evidence: str) -> None:
         if pre_title:
-            words = {w.lower().strip(".’'s") for w in pre_title.split()}
+            words = {title_word(w) for w in pre_title.split()}
             p.titles.update(words)
             p.roles.append((pre_title, pre_title))
             if not p.gender:
                 p.gender = next((_GENDER_TITLES[w] for w in words if w in _GENDER_TITLES), "")
-        if evidence:
-            p.roles.append((short or "", evidence))
+        if evidence:  # a relative clause ("who spoke next") is evidence, not a role to show
+            p.roles.append(("" if _RELATIVE_ROLE.match(short or "") else short or "", evidence))
         if not p.gender and (pre_title or short):
             p.gender = next((g for w in re.findall(r"[a-z]+", f"{pre_title} {short}".lower())
                              if (g := self.lex.person_nouns.get(w))), "")
@@ -276,7 +278,7 @@ class People:
             folded = fold_given(tok, lex)
             cands += [i for i in self._full.get(("given", folded), ()) if i not in cands]
         if len(cands) > 1 and pre_title:
-            words = {w.lower().strip(".’'s") for w in pre_title.split()} & lex.titles
+            words = {title_word(w) for w in pre_title.split()} & lex.titles
             titled = [i for i in cands if self.persons[i].titles & words
                       or any(t in r[1].lower() for r in self.persons[i].roles for t in words)]
             cands = titled or cands
@@ -314,7 +316,22 @@ class People:
     # ------------------------------------------------------------ noun phrases at a verb
 
     def tokens(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        return [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(self.text, lo, hi)]
+        """The tokens within text[lo:hi]. A sentence's tokens are made once (the noun-phrase
+        scans look at the same sentence around each of its verbs)."""
+        s = self.doc.sentence_at(lo)
+        if s < 0 or hi > self.doc.sent_end[s]:
+            return [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(self.text, lo, hi)]
+        cached = self._tokens.get(s)
+        if cached is None:
+            ss, se = self.doc.sent_start[s], self.doc.sent_end[s]
+            toks = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(self.text, ss, se)]
+            cached = self._tokens[s] = (toks, [t[0] for t in toks])
+        toks, starts = cached
+        a, b = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+        if b > a and toks[b - 1][1] > hi or a > 0 and toks[a - 1][1] > lo:
+            # a token cut by lo or hi ("Horvath" of "Horvath's"): the text's own tokens there
+            return [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(self.text, lo, hi)]
+        return toks[a:b]
 
     def np_before(self, end: int, floor: int) -> NP | None:
         """The speaker's noun phrase ending right before `end` (a speech verb), with what
@@ -623,14 +640,15 @@ class People:
                 self._roles(p, "", role, role)
         return m
 
-    def deeds(self) -> None:
-        """What the article says each person did, as evidence for their role category only
-        ("Thae ... defected to South Korea"): the clause after the person's name where it
-        stands as a subject (three at most, each prefixed "deed: ")."""
+    def deeds(self, speakers) -> None:
+        """What the article says each of its `speakers` (cluster ids) did, as evidence for
+        their role category only ("Thae ... defected to South Korea"): the clause after the
+        person's name where it stands as a subject (three at most, each prefixed "deed: ")."""
         seen: dict[int, int] = {}
         for m in self.mentions:
             p = self.persons[m.cluster]
-            if p.kind != "person" or m.in_quote or m.in_caption or seen.get(m.cluster, 0) >= 3:
+            if m.cluster not in speakers or p.kind != "person" or m.in_quote or m.in_caption \
+                    or seen.get(m.cluster, 0) >= 3:
                 continue
             if m.kind in ("name", "surname", "title", "pronoun") and self.mention_is_subject(m):
                 s = self.doc.sentence_at(m.start)
@@ -889,7 +907,9 @@ class People:
         comma or a conjunction ("and", "that"), with at most a capitalized adverb
         ("Meanwhile") or a determiner before it?"""
         lead = self.text[max(sent_start, pos - 120):pos]
-        b = _CLAUSE_BOUNDARY.search(lead)
+        b = None
+        for b in _CLAUSE_BOUNDARY.finditer(lead):  # noqa: B007 -- the last one is wanted
+            pass
         if b is None and pos - 120 > sent_start:
             return False
         rest = [w for w in (lead[b.end():] if b else lead).split() if w.strip("“”\"‘’'") and not _AGE.fullmatch(w)]

@@ -47,6 +47,9 @@ _CLOSERS = "”»」』"
 _SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 _SYLLABLES = re.compile(r"[\uac00-\ud7a3]")
+# a short quoted span that is the subject of "is/has become/means ..." names a term
+_TERM_IS = re.compile(r"[,\s]*(?:is|was|has become|had become|became|means|meant|refers to|stands for)\b")
+_CLAUSE_OPENS = re.compile(r"(?:^|[.;:,]|\b(?:where|that|when|while|because|the|as))\s*$", re.I)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")  # "There it is. There it is,": speech, not a title
 
 @dataclass
@@ -132,7 +135,7 @@ def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) ->
             people.insert(m)
         english = sorted(english + kquotes, key=lambda q: q.open)
         _carry_across(doc, english)
-    people.deeds()
+    people.deeds({q.cluster for q in english})
     return DocPeople(_merge_repeats(text, english), people, kpeople)
 
 
@@ -149,15 +152,16 @@ def _carry_across(doc: Doc, quotes: list) -> None:
             q.cluster, q.method = prev.cluster, "carried"
 
 
-def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon) -> list[int]:
+def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon, wanted=None) -> list[int]:
     """For each sentence, the local person whose speech it is or reports (-1: the narrator):
     Korean sentences by :func:`nkhr.extract.korean.sentence_owners`, the others by
-    :func:`nkhr.extract.attribution.sentence_speakers`."""
+    :func:`nkhr.extract.attribution.sentence_speakers`. `wanted`: the sentences whose
+    speaker is needed (default all); the others outside quotes are left -1."""
     if people.people is None:
         return [-1] * len(doc.sent_start)
     owner = quote_owners(doc, people.quotes)
     decided = korean.sentence_owners(doc, people.korean, owner) if people.korean else ()
-    return _sentence_speakers(doc, people.people, lex, people.quotes, owner, decided)
+    return _sentence_speakers(doc, people.people, lex, people.quotes, owner, decided, wanted)
 
 
 # ---------------------------------------------------------------- spans
@@ -245,6 +249,9 @@ def _is_speech(text: str, q: Quote, doc: Doc, lex: Lexicon) -> bool:
         long_words = [w for w in words if len(w) >= 4] or words
         if sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words):
             return False  # a title or name in Title Case
+    if len(words) <= 5 and q.closed and _TERM_IS.match(text, q.close) \
+            and _CLAUSE_OPENS.search(text, max(doc.para_start[q.para], q.open - 12), q.open):
+        return False  # a term talked about: 'where "North Korean human rights" has become ...'
     before = text[max(doc.para_start[q.para], q.open - 40):q.open].lower().rstrip(" ,:")
     return not before.endswith(lex.title_markers)
 

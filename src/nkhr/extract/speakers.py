@@ -46,11 +46,15 @@ def load_roles(path: str | None = None) -> Roles:
         cat = rule.get("category") if isinstance(rule, dict) else None
         if cat not in CATEGORIES:
             raise CodebookError(str(p), f"unknown role category {cat!r}; use one of {CATEGORIES}", line)
-        for pattern in rule.get("patterns") or []:
+        patterns = rule.get("patterns") or []
+        for pattern in patterns:
             try:
-                rules.append((cat, re.compile(pattern, re.IGNORECASE), bool(rule.get("deeds"))))
+                re.compile(pattern)
             except re.error as e:
                 raise CodebookError(str(p), f"invalid regex {pattern!r}: {e}", line) from None
+        if patterns:  # a rule's patterns as one regex, read over all of a person's texts at once
+            rules.append((cat, re.compile("|".join(f"(?:{x})" for x in patterns), re.IGNORECASE | re.MULTILINE),
+                          bool(rule.get("deeds"))))
     return Roles(tuple(rules), digest)
 
 
@@ -95,13 +99,13 @@ def role_category(texts: list[str], roles: Roles) -> str:
     the person did, e.g. "defected to the South") are read by the rules marked `deeds:
     true`, and only by them; "context: " (the sentence that introduces an unnamed
     speaker) only when nothing else decides."""
-    texts = list(dict.fromkeys(t for t in texts if t))
-    said = [t for t in texts if not t.startswith(("deed: ", "context: "))]
-    deeds = [t for t in texts if t.startswith("deed: ")]
-    context = [t for t in texts if t.startswith("context: ")]
+    texts = list(dict.fromkeys(t.replace("\n", " ") for t in texts if t))  # one text a line:
+    said = "\n".join(t for t in texts if not t.startswith(("deed: ", "context: ")))  # ^ is a
+    deeds = "\n".join(t for t in texts if t.startswith("deed: "))                  # text's start
+    context = "\n".join(t for t in texts if t.startswith("context: "))
     for tier in (said, context):  # an unnamed speaker's sentence counts only if nothing else does
         for cat, pattern, on_deeds in roles.rules:
-            if any(pattern.search(t) for t in (deeds if on_deeds else tier)):
+            if pattern.search(deeds if on_deeds else tier):
                 return cat
     return "other"
 
