@@ -78,7 +78,7 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
         for v in [canon, *(variants or [])]:
             surnames[str(v).lower()] = str(canon)
     folds = tuple((str(a), str(b)) for a, b in _need(names, "given_name_folds", npath, list))
-    verbs = frozenset(f for v in _need(cues, "speech_verbs", cpath, list) for f in inflections(str(v).lower()))
+    verbs = _forms(_need(cues, "speech_verbs", cpath, list))
     verb_re = Verbs(verbs)
     nouns = frozenset(str(w).lower() for w in _need(cues, "speech_nouns", cpath, list))
     noun_re = re.compile(r"\b(?:%s)s?\b" % "|".join(map(re.escape, sorted(nouns))), re.IGNORECASE)
