@@ -19,11 +19,11 @@ What is scored, per split:
 - a source is *named* when the head of its span (the last word before a
   comma, a bracket, a dash, a relative clause or a phrase with "of", "from", "at" or
   "to", unless that phrase follows a title: ``Secretary of State X``) is capitalized and
-  not a pronoun: ``Sen. Ted Cruz (R-Texas)``, ``The New York Post``; not ``a Trump aide``,
+  not a pronoun: ``Sen. Jane Doe (R-Texas)``, ``The Daily Planet``; not ``a campaign aide``,
   ``he``, ``the campaign`` or ``a former aide to President X``;
 - a found quote with a named source is *right* when that head word is a word
   of the predicted speaker's name or of one of its aliases; for a source of
-  several people (``Trump and Ryan``) the head of any of them is right, and for a
+  several people (``Doe and Roe``) the head of any of them is right, and for a
   description with the name after it (``The leader of the League, Jane Doe,``) the name's.
 """
 
@@ -97,7 +97,7 @@ def head_word(source: str) -> str | None:
 
 
 def head_words(source: str) -> tuple:
-    """The heads of a named source span's conjuncts ("Trump and Ryan": Trump, Ryan; the last
+    """The heads of a named source span's conjuncts ("Doe and Roe": Doe, Roe; the last
     one decides whether the source is named), else ()."""
     cut = _HEAD_CUT.split(" " + source.strip() + " ", maxsplit=1)[0]
     named = _APPOSED_NAME.match(source.strip())  # "The leader of the League, Jane Doe,": Doe too
@@ -114,9 +114,9 @@ def head_words(source: str) -> tuple:
 def _head(cut: str) -> str | None:
     of = _OF.split(cut, maxsplit=1)
     if len(of) == 2 and of[0].split() and of[0].split()[-1].lower().strip(".") in _TITLES:
-        cut = of[1]  # "Former Secretary of State Madeleine Albright", "Ambassador to the UN X"
+        cut = of[1]  # "Former Secretary of State Jane Doe", "Ambassador to the UN X"
     else:
-        cut = of[0]  # "Sen. Brian Schatz of Hawaii", "a former aide to President X"
+        cut = of[0]  # "Sen. Jane Doe of Hawaii", "a former aide to President X"
     toks = [t for t in re.findall(r"[\w’'.-]+", cut) if any(ch.isalpha() for ch in t)]
     if not toks:
         return None

@@ -81,22 +81,22 @@ def test_a_definite_description_refers_to_the_institution_whose_name_it_echoes()
             'Its director, Tomas Ebert, said, "We know where they are."\n\n'
             'The director added that families were not told.\n\n'
             'The alliance counted forty cases.\n\n'
-            'The rights group said it has "no reliable figures" for the rest.')
-    assert speakers(text)["no reliable figures"] == "Harbor Rights Alliance"
+            'The rights group said it has "no firm numbers" for the rest.')
+    assert speakers(text)["no firm numbers"] == "Harbor Rights Alliance"
 
 
 def test_the_document_refers_to_whoever_issued_it():
     text = ('In a long commentary on Monday, the state newspaper Harbor Daily accused the envoys of lying.\n\n'
             'The Port Authority said the ships had left.\n\n'
-            'The commentary demanded an end to the "smear campaign" at once.')
-    assert "Harbor Daily" in speakers(text)["smear campaign"]
+            'The commentary demanded an end to the "campaign of lies" at once.')
+    assert "Harbor Daily" in speakers(text)["campaign of lies"]
 
 
 def test_the_report_is_the_institution_that_spoke():
     text = ('The regional rights office has accused the government of starving its people.\n\n'
             'The report is based on interviews with 200 witnesses.\n\n'
-            'While families go hungry, the report says "huge sums" go to the army.')
-    assert speakers(text)["huge sums"] == "regional rights office"
+            'While families go hungry, the report says "large sums" go to the army.')
+    assert speakers(text)["large sums"] == "regional rights office"
 
 
 def test_a_speech_verb_inside_a_quoted_title_does_not_end_the_search():
@@ -110,13 +110,13 @@ def test_a_name_that_starts_with_a_common_word_is_a_name():
 
 
 def test_a_speaker_can_open_a_bracket():
-    assert speakers('Historians agree on this (Rena Valk, who wrote the standard history, once said, "It happened '
-                    'twice").') == {"It happened twice": "Rena Valk"}
+    assert speakers('Historians agree on this (Rena Valk, who wrote the standard history, once said, "It was not '
+                    'the first time").') == {"It was not": "Rena Valk"}
 
 
 def test_a_speaker_can_be_the_subject_of_a_relative_clause():
     assert speakers('They described the plight of miners whom the special investigator Rena Valk said have been living in '
-                    '"total isolation" since 2020.') == {"total isolation": "Rena Valk"}
+                    '"complete silence" since 2020.') == {"complete silence": "Rena Valk"}
 
 
 def test_a_cue_set_off_by_commas_inside_the_sentence_names_the_speaker_after_the_verb():
@@ -133,7 +133,7 @@ def test_two_titles_joined_by_and_name_one_person():
 
 def test_the_agent_of_a_passive_speech_verb_speaks():
     assert speakers('Senator Ann Polter was asked by moderator Jo Farrow whether the bill would be '
-                    '"another costly program."') == {"another costly program.": "Jo Farrow"}
+                    '"a new tax on boats."') == {"a new tax": "Jo Farrow"}
 
 
 def test_a_question_after_asked_is_no_speaker():
@@ -147,7 +147,7 @@ def test_a_description_then_a_name_in_apposition_is_the_named_person():
 
 def test_a_word_that_is_more_often_a_noun_is_no_speech_verb():
     assert speakers('"We have a plan," Harbor Council press secretary Ana Colt said.') == {"We have a": "Ana Colt"}
-    assert speakers('Ana Colt posted a Twitter comment of her own, saying, "We are thrilled."') == \
+    assert speakers('Ana Colt posted an online comment of her own, saying, "We are thrilled."') == \
         {"We are thrilled.": "Ana Colt"}
 
 
@@ -162,8 +162,8 @@ def test_a_speech_verb_inside_a_hyphenated_compound_is_no_verb():
 
 
 def test_the_object_of_a_verb_speaks_the_infinitive_after_it():
-    assert speakers('The post spread fast, leading campaign advisers like Ana Colt to counter that "every dollar '
-                    'went to the bailout."') == {"every dollar went": "Ana Colt"}
+    assert speakers('The post spread fast, leading campaign advisers like Ana Colt to counter that "the money '
+                    'went to the banks."') == {"the money went": "Ana Colt"}
     assert speakers('Dale Horvath took to the radio to call the plan "a fantasy."') == {"a fantasy.": "Dale Horvath"}
     assert speakers('Dale Horvath urged Jo Farrow to "respect the law."') == {"respect the law.": "Dale Horvath"}
 
@@ -171,8 +171,8 @@ def test_the_object_of_a_verb_speaks_the_infinitive_after_it():
 def test_a_possessive_speech_noun_gives_the_quote_to_its_owner():
     assert speakers('Paula Varro taught there for years; Varro\'s dictum to his students was, "Check every '
                     'name twice."') == {"Check every name": "Paula Varro"}
-    assert speakers('Critics cite Dale Horvath\'s recent assertion that "thousands" cheered.') == \
-        {"thousands": "Dale Horvath"}
+    assert speakers('Critics cite Dale Horvath\'s recent assertion that "hundreds" cheered.') == \
+        {"hundreds": "Dale Horvath"}
 
 
 def test_according_to_inside_the_sentence_names_the_speaker():
@@ -188,25 +188,25 @@ def test_an_aside_between_commas_and_a_verb_then_by_are_no_passive():
 
 
 def test_a_verb_between_two_names_ends_the_first_noun_phrase():
-    assert speakers('Dale Horvath hammered Ana Colt, calling her a "train wreck."') == {"train wreck.": "Dale Horvath"}
+    assert speakers('Dale Horvath hammered Ana Colt, calling her a "disaster."') == {"disaster.": "Dale Horvath"}
 
 
 def test_a_definite_description_prefers_the_institution_named_to_an_earlier_description():
     text = ('A rights organization wants the port to "free the crews."\n\n'
             'Harbor Rights Alliance said the crews were held.\n\n'
             'The rights organization said it counted forty cases.\n\n'
-            'The rights group said it has "no reliable figures" for the rest.')
-    assert speakers(text)["no reliable figures"] == "Harbor Rights Alliance"
+            'The rights group said it has "no firm numbers" for the rest.')
+    assert speakers(text)["no firm numbers"] == "Harbor Rights Alliance"
 
 
 def test_a_state_after_a_city_is_no_subject():
     assert speakers('At a rally in Dorton, Alabama, on Saturday, fans cheered, with Dale Horvath reportedly '
-                    'yelling: "Get him out of here!"') == {"Get him out": "Dale Horvath"}
+                    'yelling: "Go home now!"') == {"Go home now!": "Dale Horvath"}
     assert speakers('In Dorton, Alabama, crowds cheered the "new plan" all day.') == {"new plan": None}
 
 
 def test_a_name_and_a_full_stop_before_a_quote_is_no_clause():
-    assert speakers('He lives in Springfield, Ill. ". . . and we want someone new."') == {". . .": None}
+    assert speakers('He lives in Dorton, Ore. ". . . and we want someone new."') == {". . .": None}
 
 
 def test_a_noun_phrase_the_verb_follows_after_the_quote_may_open_with_a_modifier():
@@ -219,8 +219,8 @@ def test_an_ordinal_inside_a_title_keeps_the_title_going():
 
 
 def test_an_age_before_a_name_still_leaves_it_the_subject():
-    text = '81-year-old Dale Horvath, a retired farmer, said of the candidates:\n\n"There is only one."'
-    assert speakers(text) == {"There is only": "Dale Horvath"}
+    text = '81-year-old Dale Horvath, a retired farmer, said of the candidates:\n\n"He is the one."'
+    assert speakers(text) == {"He is the": "Dale Horvath"}
 
 
 def test_a_possessive_with_a_capitalized_word_before_the_speech_noun():
@@ -238,44 +238,44 @@ def test_a_speech_noun_before_a_colon_introduces_the_next_paragraph():
 
 
 def test_a_two_word_state_after_a_city_in_an_apposition_is_no_name():
-    assert speakers('Dale Horvath, a 55-year-old farmer from Dorton, South Carolina, says the mayor will '
+    assert speakers('Dale Horvath, a 55-year-old farmer from Dorton, South Arland, says the mayor will '
                     '"win easily."') == {"win easily.": "Dale Horvath"}
 
 
 def test_a_verb_after_an_apposition_is_not_inverted():
     assert speakers('Former governor Dale Horvath, a party elder, praised Ana Colt for her work, calling it '
-                    '"an incredible feat."') == {"an incredible feat.": "Dale Horvath"}
+                    '"a great job."') == {"a great job.": "Dale Horvath"}
 
 
 def test_a_capitalized_will_after_a_quote_is_a_name():
-    text = ('Columnist George Will renewed his feud with the mayor.\n\n'
-            'Citing the fire, "a wake-up call for the city," Will urged the council to act.')
-    assert speakers(text) == {"a wake-up call": "George Will"}
+    text = ('Columnist Jane Will renewed her feud with the mayor.\n\n'
+            'Citing the fire, "a warning for the whole city," Will urged the council to act.')
+    assert speakers(text) == {"a warning for": "Jane Will"}
 
 
 def test_that_before_a_name_is_a_conjunction():
-    assert speakers('The debate grew so heated that Gov. Dale Horvath said, "I need a translator."') == \
-        {"I need a": "Dale Horvath"}
+    assert speakers('The debate grew so heated that Gov. Dale Horvath said, "We need a break."') == \
+        {"We need a": "Dale Horvath"}
 
 
 def test_the_verb_forms_of_words_more_often_nouns_are_still_verbs():
-    assert speakers('Critics piled on, with Dale Horvath tweeting that it was a "disaster" for the city.') == \
-        {"disaster": "Dale Horvath"}
+    assert speakers('Critics piled on, with Dale Horvath tweeting that it was a "mistake" for the city.') == \
+        {"mistake": "Dale Horvath"}
 
 
 def test_who_is_opens_a_relative_clause_in_an_apposition():
     assert speakers('It was years ago that Dale Horvath, who\'s thinking about running, said it was '
-                    '"impossible."') == {"impossible.": "Dale Horvath"}
+                    '"out of reach."') == {"out of reach.": "Dale Horvath"}
 
 
 def test_a_participial_aside_between_commas_is_skipped():
-    assert speakers('But Sen. Dale Horvath (D-Ore.), noting the size of the crowd, said, "He has a list."') == \
-        {"He has a": "Dale Horvath"}
+    assert speakers('But Sen. Dale Horvath (D-Ore.), citing the size of the hall, said, "He can help us."') == \
+        {"He can help": "Dale Horvath"}
 
 
 def test_a_name_with_a_lower_case_particle_can_be_the_subject():
-    assert speakers('Mayor Bill van Doorn met them. If the rival agreed, van Doorn tweeted, "I will help you."') == \
-        {"I will help": "Bill van Doorn"}
+    assert speakers('Mayor Bill van Doorn met them. If the rival agreed, van Doorn tweeted, "We can meet then."') == \
+        {"We can meet": "Bill van Doorn"}
 
 
 def test_a_spaced_hyphen_is_a_dash_between_clauses():
@@ -284,13 +284,13 @@ def test_a_spaced_hyphen_is_a_dash_between_clauses():
 
 
 def test_a_quote_signed_with_a_dash_in_the_next_paragraph():
-    text = 'We checked the claims.\n\n"Almost all new wealth goes to the top."\n\n- Dale Horvath.\n\nThe claim is close.'
-    assert speakers(text) == {"Almost all new": "Dale Horvath"}
+    text = 'We checked the claims.\n\n"Rents rose again this year."\n\n- Dale Horvath.\n\nThe claim is close.'
+    assert speakers(text) == {"Rents rose again": "Dale Horvath"}
 
 
 def test_a_sentence_that_is_only_a_cue_after_a_quote_that_ended_its_sentence():
-    assert speakers('"If you are listening, find the files." Dale Horvath said.') == \
-        {"If you are": "Dale Horvath"}
+    assert speakers('"We will find them, one by one." Dale Horvath said.') == \
+        {"We will find": "Dale Horvath"}
     assert speakers('"The plan is unhinged." Dale Horvath called it a fraud.')["The plan is"] is None
 
 
@@ -300,44 +300,44 @@ def test_an_inverted_cue_that_ends_the_sentence_may_have_several_appositions():
 
 
 def test_a_newspaper_named_by_its_usual_last_word_speaks():
-    text = 'Fewer than a quarter of the donors gave small sums.\n\nThe Harbor Valley Times reports:\n\n"Just 24 percent gave less."'
-    assert speakers(text) == {"Just 24 percent": "Harbor Valley Times"}
+    text = 'Most donors gave small sums.\n\nThe Harbor Valley Times reports:\n\n"Few gave more than ten dollars."'
+    assert speakers(text) == {"Few gave more": "Harbor Valley Times"}
 
 
 def test_an_institution_of_people_is_no_person():
-    assert speakers('In a statement, the Association of Harbor Pilots called the mayor "a champion."') == \
-        {"a champion.": "Association of Harbor Pilots"}
+    assert speakers('In a statement, the Association of Harbor Pilots called the mayor "a true friend."') == \
+        {"a true friend.": "Association of Harbor Pilots"}
 
 
 def test_a_title_word_after_a_given_name_is_a_family_name():
-    text = ('"Turnout makes a difference," said Charlie King, a party organizer.\n\n'
-            '"It is all about enthusiasm," Mr. King added.')
-    assert speakers(text) == {"Turnout makes a": "Charlie King", "It is all": "Charlie King"}
+    text = ('"Every vote counts," said Tomas King, a party organizer.\n\n'
+            '"We need more volunteers," Mr. King added.')
+    assert speakers(text) == {"Every vote counts,": "Tomas King", "We need more": "Tomas King"}
 
 
 def test_an_apposition_may_open_with_a_possessive():
-    assert speakers('Even Marovia, Dorland\'s only ally and its lifeline to the world, said it was "firmly '
-                    'opposed" to the test.') == {"firmly opposed": "Marovia"}
+    assert speakers('Even Marovia, Dorland\'s only ally and its lifeline to the world, said it was "strongly '
+                    'against" the test.') == {"strongly against": "Marovia"}
 
 
 def test_according_to_at_the_end_of_the_sentence():
-    assert speakers('The mayor was greeted with chants of "Bobby!" at a conference last month, according to '
-                    'union president Dale Horvath.') == {"Bobby!": "Dale Horvath"}
+    assert speakers('The mayor was greeted with chants of "Jo, Jo!" at a conference last month, according to '
+                    'union president Dale Horvath.') == {"Jo, Jo!": "Dale Horvath"}
 
 
 def test_a_description_named_after_it_is_the_person_named():
-    assert speakers('"There never was an order," said the base chief known as Bob, speaking for the first time.') \
-        == {"There never was": "Bob"}
+    assert speakers('"No order was ever given," said the station chief known as Rolf, speaking for the first time.') \
+        == {"No order was": "Rolf"}
 
 
 def test_the_doer_of_a_participle_speaks_its_infinitive():
     assert speakers('The campaign denied it, with Dale Horvath taking to the radio to call the reporter '
-                    '"totally delusional."') == {"totally delusional.": "Dale Horvath"}
+                    '"plainly wrong."') == {"plainly wrong.": "Dale Horvath"}
 
 
 def test_an_institution_before_a_participle_speaks():
-    assert speakers('Unions backed her early, with the Federation of Harbor Pilots calling her "the champion we '
-                    'need."') == {"the champion we": "Federation of Harbor Pilots"}
+    assert speakers('Unions backed her early, with the Federation of Harbor Pilots calling her "a true friend '
+                    'of pilots."') == {"a true friend": "Federation of Harbor Pilots"}
 
 
 def test_a_speech_verb_after_a_determiner_or_possessive_is_a_noun():
@@ -347,39 +347,39 @@ def test_a_speech_verb_after_a_determiner_or_possessive_is_a_noun():
 
 def test_a_name_that_modifies_a_noun_is_no_antecedent():
     text = ('Senator Dale Horvath spoke on Monday.\n\n'
-            'Horvath spokesman Tom Brill said the senator has "guiding principles," he said.')
-    assert speakers(text) == {"guiding principles,": "Tom Brill"}
+            'Horvath spokesman Tom Brill said the senator has "clear rules," he said.')
+    assert speakers(text) == {"clear rules,": "Tom Brill"}
 
 
 def test_a_document_named_after_its_author_and_a_relative_clause():
     assert speakers('It was the tenth anniversary of the Harbor Commission of Inquiry report, which highlighted '
-                    'the "widespread and gross violations" by the regime.') == \
-        {"widespread and gross": "Harbor Commission of Inquiry"}
+                    'the "grave and lasting abuses" by the regime.') == \
+        {"grave and lasting": "Harbor Commission of Inquiry"}
     assert speakers('It marked a year since the Harbor Commission of Inquiry report on the camps, which highlighted '
-                    'the "widespread and gross violations" there.') == \
-        {"widespread and gross": "Harbor Commission of Inquiry"}
+                    'the "grave and lasting abuses" there.') == \
+        {"grave and lasting": "Harbor Commission of Inquiry"}
 
 
 def test_a_name_ending_in_an_accented_letter_before_the_verb():
-    assert speakers('"That has to scare us," union president Lily Ortega García said.') == \
-        {"That has to": "Lily Ortega García"}
+    assert speakers('"We cannot wait," union president Lily Ortega García said.') == \
+        {"We cannot wait,": "Lily Ortega García"}
 
 
 def test_as_someone_said_after_the_quote():
-    assert speakers('The fact that the race "is a dead heat," as Dale Horvath said on the radio, raises the stakes.') \
-        == {"is a dead": "Dale Horvath"}
+    assert speakers('The fact that the race "is wide open," as Dale Horvath said on the radio, raises the stakes.') \
+        == {"is wide open,": "Dale Horvath"}
 
 
 def test_an_auxiliary_and_only_between_the_speaker_and_the_verb():
-    assert speakers('The date was so odd that a spokesman for the mayor could only quip: "The eve was booked."') == \
-        {"The eve was": "spokesman for the mayor"}
+    assert speakers('The date was so odd that a spokesman for the mayor could only quip: "The hall was full."') == \
+        {"The hall was": "spokesman for the mayor"}
 
 
 def test_a_verb_after_and_takes_the_subject_of_its_clause():
-    assert speakers('There were pointed jabs, such as when Dale Horvath knocked Ana Colt on trade and called her '
-                    'a "moderate."') == {"moderate.": "Dale Horvath"}
+    assert speakers('There were pointed jabs, such as when Dale Horvath faulted Ana Colt on taxes and called her '
+                    '"reckless."') == {"reckless.": "Dale Horvath"}
 
 
 def test_what_someone_called():
-    assert speakers('A third would be what Dale Horvath called a "let a thousand flowers bloom" approach.') == \
-        {"let a thousand": "Dale Horvath"}
+    assert speakers('A third would be what Dale Horvath called a "wait and see, then act" approach.') == \
+        {"wait and see,": "Dale Horvath"}

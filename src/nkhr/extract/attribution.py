@@ -65,7 +65,7 @@ _REPORTS_BEFORE = 2  # paragraphs before a quote whose reporting sentences are r
 _HE_SHE = re.compile(r"[\s“\"‘']*([Hh]e|[Ss]he)\b")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
-_PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Birmingham, " before a state
+_PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Dorton, " before a state
 _PLACE_END = re.compile(r"(?:\s+[A-Z][\w.]*)?\s*(?:[,.;]|$)")
 _PP_TAIL = re.compile(r"\s(?:on|about|of|into|over)\s(?!.*\s(?:on|about|of|into|over)\s)[^,;:“”\"]*$")  # the last
 _INNER_CLAUSE = re.compile(r"\b(?:when|while|after|before|because|since|as|if|though|although|that|where)\s+")
@@ -135,7 +135,7 @@ class Sieve:
             who = self._speaker(np_) if np_ is not None and _ADVERB_GAP.fullmatch(self.text, np_.end, verb_start) \
                 else None
             if who is not None and who.kind in ("name", "surname", "title", "pronoun", "org"):
-                return who  # (and "with the Federation of Teachers calling her")
+                return who  # (and "with the Federation of Pilots calling her")
             return self._sentence_subject(lo, verb_start)
         rel = _RELATIVE.search(self.text, max(lo, verb_start - 40), verb_start)
         if rel is not None:  # "an unnamed US expert who reportedly said": the relative's antecedent
@@ -158,7 +158,7 @@ class Sieve:
         """Who speaks in "make someone say": the person named right before "to" when a verb
         that causes speech (the cues codebook's causative_verbs) stands a few words before
         ("leading advisers like X to counter that"); else None ("promised to say", "urged X
-        to reject", "took to Twitter to call": the sentence's subject speaks)."""
+        to reject", "took to the radio to call": the sentence's subject speaks)."""
         np_ = self.people.np_before(to, lo)
         if np_ is None or np_.role:
             return None
@@ -170,7 +170,7 @@ class Sieve:
 
     def _clause_subject(self, lo: int, hi: int) -> Mention | None:
         """The subject of the clause that ends at `hi` (before "and said"), when it opens after a
-        conjunction inside the sentence ("such as when Cruz knocked Rubio and called him")."""
+        conjunction inside the sentence ("such as when X knocked Y and called him")."""
         b = next(reversed(list(_INNER_CLAUSE.finditer(self.text, lo, hi))), None)
         if b is None:
             return None
@@ -182,7 +182,7 @@ class Sieve:
 
     def _doer(self, lo: int, to: int) -> Mention | None:
         """Who does the participle an infinitive of speech depends on ("with X taking to
-        Twitter to call Y ..."): the person right before that participle, in the same clause."""
+        the radio to call Y ..."): the person right before that participle, in the same clause."""
         words = list(_WORD_SPAN.finditer(self.text, max(lo, to - 80), to))
         for w in reversed(words[-8:]):
             if w.group().endswith("ing") and w.group()[:1].islower():
@@ -244,7 +244,7 @@ class Sieve:
             np_ = self.people.np_after(s, hi)
             if np_ is not None and s > lo and _PLACE_PAIR.search(self.text, lo, s) \
                     and _PLACE_END.match(self.text, np_.end):
-                continue  # "in Birmingham, Alabama, on Saturday": a place's state, no subject
+                continue  # "in Dorton, Alabama, on Saturday": a place's state, no subject
             if np_ is not None and self.people.is_subject(lo, np_.start):
                 who = self._speaker(np_)
                 if who is not None:
@@ -312,7 +312,7 @@ class Sieve:
         para = self.doc.paragraph_at(close - 1)
         hi = self._limit(close, para)
         pos = _LEAD.match(text, close, hi).end()
-        if text.startswith("as ", pos):  # '"...," as Cruz said on the radio'
+        if text.startswith("as ", pos):  # '"...," as X said on the radio'
             pos += 3
         if pos >= hi:
             return None
@@ -342,7 +342,7 @@ class Sieve:
                     np_ = self.people.np_after(pos, v.start())
                     if np_ is not None and text[np_.end:v.start()].strip() \
                             and not _PP.fullmatch(text, np_.end, v.start()):
-                        np_ = None  # (," warm-and-fuzzy Trump said: the phrase reaches the verb)
+                        np_ = None  # (," councilmember X said: the phrase reaches the verb)
                 if np_ is not None and not text[pos:np_.start].strip():
                     who = self._speaker(np_)
                     if who is not None:
@@ -370,7 +370,7 @@ class Sieve:
 
     def _bare_cue(self, pos: int, hi: int) -> tuple | None:
         """After a quote that ends its sentence, a next sentence that is nothing but a cue
-        ('"... missing." Trump said.', '... Kim said on Monday.'): its speaker."""
+        ('"... found." X said.', '... X said on Monday.'): its speaker."""
         text = self.text
         end = _SENTENCE_STOP.search(text, pos, hi)
         if end is None:
@@ -380,7 +380,7 @@ class Sieve:
             return None
         tail = text[v.end():end.start()].split()
         if tail and (len(tail) > 5 or tail[0].lower() not in _TAIL_OPENERS and _low(tail[0]) not in _TEMPORAL):
-            return None  # '"..." Rubio called it garbage.': a sentence of its own
+            return None  # '"..." X called it garbage.': a sentence of its own
         np_ = self.people.np_before(v.start(), pos)
         if np_ is None or text[pos:np_.start].strip():
             return None
@@ -441,7 +441,7 @@ class Sieve:
         lo = self._clause_start(q)
         who = self._sentence_subject(lo, q.open)
         if who is not None and who.kind != "description" and _WORDS_AFTER.search(self.text, who.end, q.open):
-            return who, None, "subject"  # (words between, not a name and a full stop: "Ill. "...")
+            return who, None, "subject"  # (words between, not a name and a full stop: "Ore. "...")
         return None
 
     def signature(self, q) -> tuple | None:
@@ -503,7 +503,7 @@ class Sieve:
         envoy, said in an interview on Friday.', ', said X, an analyst at Y[, a group that ...].'"""
         text = self.text
         acc = _ACCORDING_LAST.search(text, max(lo, se - 200), se)
-        if acc is not None:  # '... chants of "Bobby!", according to union president X.'
+        if acc is not None:  # '... chants of "Jo!", according to union president X.'
             who = self._speaker(self.people.np_after(acc.end(), se))
             if who is not None:
                 return who, "according to", _METHOD[who.kind]
@@ -540,7 +540,7 @@ class Sieve:
 
     def reporting_subject(self, s: int) -> Mention | None:
         """The speaker whose speech sentence `s` reports, when it reports one: "According to
-        X, ...", a subject with a speech verb ("Salmon stressed that ..."), a cue that ends
+        X, ...", a subject with a speech verb ("Doe stressed that ..."), a cue that ends
         it, "he"/"she" with a speech noun ("He made a series of proposals"), or a subject with
         a speech noun before a colon ("X released the following statement:")."""
         doc, text, people, lex = self.doc, self.text, self.people, self.lex

@@ -138,8 +138,8 @@ def trie_regex(words) -> re.Pattern:
 class Verbs:
     """The speech verbs: one trie regex (see trie_regex) finds them, and the few words whose
     place shows they are no verb are dropped: a capitalized word inside a sentence ("State
-    policy director", "Trump Says"), a word after a determiner or a possessive ("his
-    remarks", "a claim", "Rubio's claim"). Reads like `re.Pattern`'s finditer and match."""
+    policy director", "Doe Says"), a word after a determiner or a possessive ("his
+    remarks", "a claim", "Doe's claim"). Reads like `re.Pattern`'s finditer and match."""
 
     def __init__(self, verbs):
         self.re = trie_regex(verbs)
@@ -386,7 +386,7 @@ def _run_names(run: str, lex: Lexicon):
                 break
         if j == n - 1 and j > i and _given(words[j - 1], lex) and clean_token(words[j]).lower() in lex.titles \
                 and not words[j].isupper():
-            j += 1  # "Charlie King", "Sarah Bishop": a title's word as the family name after a given name
+            j += 1  # "Tomas King", "Ana Bishop": a title's word as the family name after a given name
         while j > i and words[j - 1] in lex.particles:
             j -= 1
         if j == i:

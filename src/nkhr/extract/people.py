@@ -177,7 +177,7 @@ class People:
             para = doc.paragraph_at(m.start)
             m.in_quote = self.in_quote(m.start)
             m.in_caption = para in self._caption
-            nxt = _NEXT_LOWER.match(text, m.end)  # "Cruz spokesman Rick Tyler", "the Clinton campaign"
+            nxt = _NEXT_LOWER.match(text, m.end)  # "Doe spokesman Tom Roe", "the Doe campaign"
             m.modifier = bool(_MODIFIED.match(text, m.end)) or bool(nxt and self._noun(nxt.group(1)))
             role, evidence = apposition(text, m.end, doc.para_end[para], lex)
             if not role and not m.pre_title:
@@ -201,8 +201,8 @@ class People:
                 self._join(m, key)
 
     def _members_of(self, m: Mention) -> bool:
-        """Does name-like `m` end an institution's name ("the Association of Flight
-        Attendants"), with no given name, initial or Korean name to make it a person?"""
+        """Does name-like `m` end an institution's name ("the Association of Harbor
+        Pilots"), with no given name, initial or Korean name to make it a person?"""
         of = _OF_BEFORE.search(self.text, max(0, m.start - 40), m.start)
         if of is None or m.korean or m.tokens[0].lower() in self.lex.given \
                 or any(_INITIAL.fullmatch(t) for t in m.tokens):
@@ -358,11 +358,11 @@ class People:
                 roles.append(self.text[toks[j][1]:toks[i][0]].strip())
             elif len(words) <= 2 and all(self._capword(w) for w in words) and j > 0 \
                     and self._capword(toks[j - 1][2]) and not self._names_at(group[0][0]):
-                pass  # "a pastor in Elizabeth, Colorado, slammed", "from Sumter, South Carolina,": a place's state
+                pass  # "a pastor in Elizabeth, Colorado, slammed", "from Dorton, South Arland,": a place's state
             elif len(words) == 1 and (words[0].lower() in _ASIDES or self._skippable(words[0])):
                 pass  # "Bush, however, interjected"
             elif words[0][:1].islower() and words[0].endswith("ing"):
-                pass  # "Sen. X, noting the size of the crowd, said"
+                pass  # "Sen. X, citing the size of the hall, said"
             elif named is None and len(words) > 1 and all(self._cap(w) or w.lower() in self.lex.particles
                                                           for w in words):
                 named = (group[0][0], group[-1][1])  # "His former partner at Lenox, Lawrence B. Cummings, called"
@@ -400,7 +400,7 @@ class People:
             tl = t.lower()
             right = toks[k][2]
             if tl == "that" and self._cap(right):
-                break  # "... so heated that New Jersey Gov. X said": the conjunction
+                break  # "... so heated that Gov. X said": the conjunction
             if tl in _DETERMINERS:
                 k -= 1
                 if k >= 2 and toks[k - 1][2].lower() in _JOINS and self._headword(_low(toks[k - 2][2])):
@@ -411,7 +411,7 @@ class People:
                 k -= 1
                 continue
             if tl == "and" and k >= 2 and self._title_word(toks[k - 2][2]) and self._cap(right):
-                k -= 1  # "Former prosecutor and New York City Mayor Rudy Giuliani": one person
+                k -= 1  # "Former prosecutor and City Mayor Jane Doe": one person
                 continue
             if tl in _JOINS and k >= 2 and self._headword(_low(toks[k - 2][2])) and self._cap(right):
                 k -= 1
@@ -430,8 +430,8 @@ class People:
         return NP(toks[k][0], toks[i][1], role)
 
     def _before_phrase(self, toks, i: int) -> int:
-        """Skip a prepositional phrase between a name and its verb ("Trump in his announcement
-        speech called", "Sanders during a rally thanked"): the index of the word before it."""
+        """Skip a prepositional phrase between a name and its verb ("X in his first
+        speech called", "X during a rally thanked"): the index of the word before it."""
         for j in range(i, max(0, i - 6), -1):
             t = toks[j][2]
             if not t[:1].isalnum():
@@ -470,13 +470,13 @@ class People:
                 pass
             elif tl == "and" and end_i == i - 1 and self._title_word(toks[i - 1][2]) \
                     and any(self._capword(x[2]) for x in toks[i + 1:i + 5]):
-                last = "modifier"  # "former Pennsylvania Gov. and party Chairman Ed Rendell": one person
+                last = "modifier"  # "former Ohio Gov. and party Chairman X": one person
             elif t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and re.match(r"\w", t):
                 if self._noun(tl):
                     end_i, last = i, "noun"
                 elif end_i >= 0 and last != "possessive" and (
                         tl.endswith("ed") or tl in self.lex.speech_verbs or not self._name_ahead(toks, i + 1)):
-                    break  # "Salmon stressed", "Perez hammered Trump": a verb after the head
+                    break  # "Doe stressed", "Doe hammered Roe": a verb after the head
                 else:
                     last = "modifier"  # "Democratic presidential candidate Bernie Sanders"
             else:
@@ -487,7 +487,7 @@ class People:
         np_ = NP(toks[0][0], toks[end_i][1])
         rest = toks[end_i + 1:]
         if last == "noun" and len(rest) > 2 and rest[0][2] in ("named", "called", "known"):
-            k = 1 + (rest[1][2] == "as")  # "the base chief known as Bob", "an academic named X"
+            k = 1 + (rest[1][2] == "as")  # "the station chief known as Rolf", "an academic named X"
             j = k
             while j < len(rest) and (self._cap(rest[j][2]) or j > k and rest[j][2] in self.lex.particles):
                 j += 1
@@ -514,7 +514,7 @@ class People:
         return np_
 
     def _names_at(self, pos: int) -> bool:
-        """Does a person's name start at `pos` ("Will Doyle", though "Will" is also a verb)?"""
+        """Does a person's name start at `pos` ("Will Dorner", though "Will" is also a verb)?"""
         k = bisect.bisect_left(self._starts, pos)
         return k < len(self._starts) and self._starts[k] == pos and self.mentions[k].kind == "name"
 
@@ -542,7 +542,7 @@ class People:
         if first in ("who", "which", "who's", "who’s", "whose"):
             return True
         if toks[0][2][:1].isupper() and toks[0][2].endswith(("'s", "’s")) and len(toks) > 1:
-            return True  # "China, Pyongyang's only ally, said"
+            return True  # "Marovia, Dorland's only ally, said"
         if first in self.lex.speech_verbs or first in _FUNCTION and first not in ("the", "a", "an"):
             return False
         words = [part for t in toks if t[2][:1].isalpha() for part in t[2].lower().split("-")]
@@ -551,7 +551,7 @@ class People:
     def _skippable(self, tok: str) -> bool:
         low = tok.lower()
         if tok[:1].isupper() and low not in _TEMPORAL:
-            return False  # "Kelly said", "May said": a name, not an adverb or "may"
+            return False  # "Dorly said", "May said": a name, not an adverb or "may"
         return (low in _SKIP or low.endswith("ly") and len(low) > 4 and low not in _NOT_ADVERBS
                 or tok[:1] == "(" and not _PARTY.fullmatch(tok) or low.isdigit())
 
@@ -688,7 +688,7 @@ class People:
         of = _OF_HEAD.search(bare)
         if of and (of.group(1).lower() in lex.org_heads or of.group(1).lower() in lex.institution_nouns) \
                 and not (names and self._ends_in_person(run.start() + names[-1][0], end)):
-            return self._institution(start, end, bare, role)  # "the Association of Flight Attendants"
+            return self._institution(start, end, bare, role)  # "the Association of Harbor Pilots"
         if names and names[-1][1] + run.start() == end:
             s, e, tokens, korean = names[-1]
             s, e = run.start() + s, run.start() + e
@@ -913,9 +913,9 @@ class People:
         if b is None and pos - 120 > sent_start:
             return False
         rest = [w for w in (lead[b.end():] if b else lead).split() if w.strip("“”\"‘’'") and not _AGE.fullmatch(w)]
-        rest = [w for w in rest if w not in self.lex.particles]  # "de Blasio"
+        rest = [w for w in rest if w not in self.lex.particles]  # "van Doorn"
         if b is None and rest and rest[0][:1].isupper() and rest[0].lower() in _FUNCTION:
-            rest = rest[1:]  # "Even China said", "Still, ..."
+            rest = rest[1:]  # "Even Marovia said", "Still, ..."
         if len(rest) <= 2 and all(self._capword(w) or w.lower() in _DETERMINERS for w in rest):
             return True
         if all(self._capword(w) or w.lower() in _DETERMINERS or w.lower() in _JOINS or w.lower() in ("on", "and")
