@@ -66,7 +66,7 @@ def test_a_sentence_ending_in_a_cue_reports_that_speaker():
 
 def test_a_cue_after_a_clause_with_an_addressee_ends_the_sentence():
     assert speakers('"The camps are full," the envoy for the region, Omar Teller, told the council in '
-                    'Geneva on Monday.') == {"The camps are": "Omar Teller"}
+                    'Vienna on Monday.') == {"The camps are": "Omar Teller"}
 
 
 
@@ -352,12 +352,12 @@ def test_a_name_that_modifies_a_noun_is_no_antecedent():
 
 
 def test_a_document_named_after_its_author_and_a_relative_clause():
-    assert speakers('It was the tenth anniversary of the Harbor Commission of Inquiry report, which highlighted '
+    assert speakers('It was the tenth anniversary of the Harbor Review Board report, which highlighted '
                     'the "grave and lasting abuses" by the regime.') == \
-        {"grave and lasting": "Harbor Commission of Inquiry"}
-    assert speakers('It marked a year since the Harbor Commission of Inquiry report on the camps, which highlighted '
+        {"grave and lasting": "Harbor Review Board"}
+    assert speakers('It marked a year since the Harbor Review Board report on the camps, which highlighted '
                     'the "grave and lasting abuses" there.') == \
-        {"grave and lasting": "Harbor Commission of Inquiry"}
+        {"grave and lasting": "Harbor Review Board"}
 
 
 def test_a_name_ending_in_an_accented_letter_before_the_verb():

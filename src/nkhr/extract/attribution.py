@@ -682,7 +682,7 @@ def _short_tail(text: str, pos: int, end: int, addressed: bool = False) -> bool:
     """Is text[pos:end], what follows a sentence's final cue, short: a few words, or a few
     phrases that open with a preposition or a time ("in an interview with the paper on Friday")
     or, after a verb that takes whom it addresses (`addressed`), with that object ("the
-    council in Geneva on Monday")?"""
+    council in Vienna on Monday")?"""
     words = text[pos:end].split()
     if len(words) <= 6:
         return True

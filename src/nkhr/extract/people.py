@@ -621,7 +621,7 @@ class People:
                 if who is not None:
                     return who
             if owner is None and _plural(head.lower()) in _DOCUMENTS and len(words) > 1 and self._cap(words[-2]):
-                who = self.resolve(NP(toks[0][0], toks[-2][1]))  # "the UN Commission of Inquiry report"
+                who = self.resolve(NP(toks[0][0], toks[-2][1]))  # "the Harbor Review Board report"
                 if who is not None and who.kind in ("org", "name", "surname", "title"):
                     return who
             return self._described(start, end, head.lower(), definite, np_.role)
