@@ -87,6 +87,7 @@ class KoreanLexicon:
     pronouns: frozenset
     quotative_re: re.Pattern   # a quotative right after a closing mark
     verb_re: re.Pattern        # a speech verb (the whole word it stands in)
+    people_re: re.Pattern      # a title, honorific or unnamed speaker's head: someone is named here
     back_reference_re: re.Pattern
     variants: dict             # RR spelling -> other spellings of it in given names
     variant_re: re.Pattern     # the RR spellings that have variants, longest first
@@ -135,6 +136,8 @@ def load_korean(path: str | None = None) -> KoreanLexicon:
             "|".join(map(re.escape, sorted((q for q in quotatives if len(q) > 1), key=len, reverse=True))),
             "|".join(map(re.escape, (q for q in quotatives if len(q) == 1))))),
         verb_re=verb_re,
+        people_re=re.compile(_alternation([*_words(data, "titles", p), *_words(data, "honorifics", p),
+                                           *_words(data, "unnamed_heads", p)]) or "(?!)"),
         back_reference_re=re.compile(r"(?:%s)\s*" % _alternation(_words(data, "back_reference", p))),
         variants=variants,
         variant_re=re.compile(_alternation(variants) or "(?!)"),
@@ -419,13 +422,36 @@ class _Article:
             if kind not in ("body", "caption") or not has_hangul(self.text, ps, pe) \
                     or self.paras is not None and i not in self.paras:
                 continue
-            for a, b in self.segments(ps, pe):
-                if not has_hangul(self.text, a, b):
-                    continue
-                for ph in _phrases(self.text, a, b, kiwi.tokenize(self.text[a:b])):
-                    found += [(c, ph) for c in self._cands(ph, kind == "caption")]
+            for seg_a, seg_b in self.segments(ps, pe):
+                for a, b in self._worth_reading(seg_a, seg_b):
+                    for ph in _phrases(self.text, a, b, kiwi.tokenize(self.text[a:b])):
+                        found += [(c, ph) for c in self._cands(ph, kind == "caption")]
         found.sort(key=lambda x: x[0].mention.start)
         self._resolve(found)
+
+    def _worth_reading(self, a: int, b: int):
+        """The runs of text[a:b] (outside quotes) that the analyzer reads: the sentences with a
+        quote, a speech verb, or a title, honorific or unnamed speaker's head (someone named
+        or described). The others can name no speaker, and the analyzer is the cost."""
+        doc, text, lex = self.doc, self.text, self.lex
+        run = None
+        for s in range(max(doc.sentence_at(a), 0), len(doc.sent_start)):
+            ss, se = doc.sent_start[s], doc.sent_end[s]
+            if ss >= b:
+                break
+            lo, hi = max(a, ss), min(b, se)
+            if hi <= lo or not has_hangul(text, lo, hi):
+                continue
+            keep = (any(x < se and y > ss for x, y in self.ranges) or lex.verb_re.search(text, ss, se)
+                    or lex.people_re.search(text, lo, hi))
+            if keep and run is not None and lo - run[1] <= 2:
+                run = (run[0], hi)
+            elif keep:
+                if run is not None:
+                    yield run
+                run = (lo, hi)
+        if run is not None:
+            yield run
 
     # a word's part in a name ---------------------------------------------------
 
