@@ -188,6 +188,7 @@ def test_menu_text_is_not_the_title_and_a_korean_deck_is_a_heading():
 
 def test_the_analyzer_is_loaded_only_for_hangul(monkeypatch):
     monkeypatch.setattr(korean, "_KIWI", None)
+    korean.analyze.cache_clear()  # (texts analyzed before are remembered)
     quotes_mod.extract(_doc('"We will act," the minister said.\n', "en_only"), load_lexicon())
     assert korean._KIWI is None
     quotes_mod.extract(_doc('그는 "행동하겠다"고 말했다.\n', "ko_only"), load_lexicon())
