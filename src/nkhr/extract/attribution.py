@@ -84,7 +84,6 @@ _PP = re.compile(r"\s+(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}") 
 _PAST = re.compile(r"\b[a-z]{3,}ed\b")
 _ENDS_SENTENCE = re.compile(r"\.[”\"’']$")
 _INTRODUCES_NEXT = re.compile(r"(?:\s+[\w’'-]+){0,3}\s*[,:]?\s*")
-_KOREAN = re.compile(r"[\uac00-\ud7a3]")
 _METHOD = {"name": "name", "surname": "surname", "title": "title",
            "pronoun": "pronoun", "org": "organization", "description": "description"}
 

@@ -597,7 +597,7 @@ class _Article:
         k = bisect.bisect_right(self.sent_starts, c.mention.start) - 1
         end = self.sentences[k][1] if k >= 0 else len(self.text)
         v = _verb_outside(self.text, c.mention.end, end, self, self.lex)
-        return v is not None and not _is_adnominal(self.text, v)  # not "발언하는 사례가"
+        return v is not None and not _is_adnominal(v)  # not "발언하는 사례가"
 
     def _family(self, name: str) -> str:
         """The family name a person is referred to by: a Korean name's first syllable(s),
@@ -719,7 +719,7 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
         cands = [c for c in art.cands[bisect.bisect_left(starts, ss):bisect.bisect_left(starts, se)]
                  if not art.in_quote(c.mention.start) and not c.mention.in_caption]
         verb = _verb_outside(text, ss, se, art, lex)
-        subject = _subject(cands, ss, se, None, lex, text)
+        subject = _subject(cands, se, None)
         back = lex.back_reference_re.search(text, ss, se)
         # the quotes left waiting by the sentence before
         if pending:
@@ -741,8 +741,8 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
                 _set(q, _cluster(found, art), _verb_after(q, se, art, lex, text), _method(found))
                 continue
             v = _verb_after(q, se, art, lex, text)
-            adnominal = v is not None and _is_adnominal(text, v)
-            subj = _subject([c for c in cands if c.mention.start < q.open], ss, q.open, adnominal, lex, text)
+            adnominal = v is not None and _is_adnominal(v)
+            subj = _subject([c for c in cands if c.mention.start < q.open], q.open, adnominal)
             strong = subj is not None and subj.kind != "country"
             if not strong and si + 1 < len(sentences) and _next_back(sentences[si + 1], text, lex):
                 pending.append((q, "back"))
@@ -822,13 +822,13 @@ def _verb_outside(text: str, ss: int, se: int, art: _Article, lex: KoreanLexicon
     for v in lex.verb_re.finditer(text, ss, se):
         if art.in_quote(v.start()):
             continue
-        if v.group().startswith("했") and not _after_quotative(text, v.start(), ss, lex):
+        if v.group().startswith("했") and not _after_quotative(text, v.start(), ss):
             continue
         return v
     return None
 
 
-def _after_quotative(text: str, pos: int, floor: int, lex: KoreanLexicon) -> bool:
+def _after_quotative(text: str, pos: int, floor: int) -> bool:
     before = text[max(floor, pos - 8):pos].rstrip()
     return bool(re.search(r"(?:라고|고|다고|라며|며)$", before))
 
@@ -838,12 +838,12 @@ def _verb_after(q, se: int, art: _Article, lex: KoreanLexicon, text: str):
     return _verb_outside(text, q.close, max(se, q.close), art, lex)
 
 
-def _is_adnominal(text: str, v) -> bool:
+def _is_adnominal(v) -> bool:
     word = v.group()
     return word[-1:] in ("한", "힌", "인", "은", "던", "는", "된") and not word.endswith(("하는데",))
 
 
-def _subject(cands: list[Cand], lo: int, hi: int, adnominal, lex, text) -> Cand | None:
+def _subject(cands: list[Cand], hi: int, adnominal) -> Cand | None:
     """The subject among `cands` (before `hi`): the first topic (은/는), or with an adnominal
     verb the nearest 이/가 subject."""
     speakers = [c for c in cands if c.mention.start < hi and c.particle in _SUBJECT]

@@ -260,16 +260,6 @@ def clean_token(tok: str) -> str:
 
 
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+")
-_ASCII_WORD = re.compile(r"[A-Za-z]+")
-
-
-def first_verb(text: str, start: int, end: int, lex: Lexicon) -> re.Match | None:
-    """The first speech verb in text[start:end] (a word-set lookup, faster than one big regex)."""
-    verbs = lex.speech_verbs
-    for w in _ASCII_WORD.finditer(text, start, end):
-        if w.group().lower() in verbs:
-            return w
-    return None
 
 
 def korean_parts(tokens: tuple, lex: Lexicon) -> tuple | None:
@@ -424,32 +414,8 @@ def _korean_at(words: list, i: int, lex: Lexicon):
     return None
 
 
-_ORG_RUN = re.compile(r"(?:[Tt]he\s+)?(?P<org>[A-Z][\w’'&.-]*(?:\s+(?:of|for|on|and|[A-Z][\w’'&.-]*))*)")
-_ACRONYM_ORG = re.compile(r"[A-Z]{3,}")
-
-
-def org_at(text: str, pos: int, end: int, lex: Lexicon) -> Mention | None:
-    """An organization named at `pos` ("the Unification Ministry", "Human Rights Watch", "KCNA")."""
-    m = _ORG_RUN.match(text, pos, end)
-    if not m:
-        return None
-    name = m.group("org").rstrip(".,’'s")
-    words = name.split()
-    while words and words[-1].lower() in ("of", "for", "on", "and"):
-        words.pop()
-    if not words:
-        return None
-    name = " ".join(words)
-    last = words[-1].lower()
-    if last not in lex.org_heads and not (len(words) == 1 and _ACRONYM_ORG.fullmatch(name)):
-        return None
-    start = m.start("org")
-    org = Mention(start, start + len(name), name, tuple(words), "org")
-    org.role_text = org.short_role = name
-    return org
-
-
-def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon, given: set = frozenset()) -> list[Mention]:
+def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon,
+                    given: set = frozenset()) -> list[Mention]:
     """Mentions for the lone capitalized words that are family names of known people, or
     (hyphenated) the given names of known Korean people (`given`, folded: "Yong-ho")."""
     out = []
