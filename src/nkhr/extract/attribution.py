@@ -46,7 +46,7 @@ EXPLICIT = frozenset(["transcript", "name", "apposition", "title", "surname", "o
                       "description", "pronoun"])
 
 _LEAD = re.compile(r"[\s,;:—―–-]*")
-_MARK = re.compile(r"[“”\"«»„「」『』]")
+_MARK = re.compile(r"[“”\"«»„「」『』]")  # the marks a quote opens and closes with (paired in quotes.py)
 _TRANSCRIPT = re.compile(r"((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s")
 _ACCORDING = re.compile(r"according to\s+", re.I)
 _NAME_COLON = re.compile(r"(?:^|(?<=[\n—–―-])\s*|(?<=\n))((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s*$")

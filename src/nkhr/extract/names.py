@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..codebooks import load_yaml, locate
+from ..codebooks import load_yaml, locate, trie_pattern
 from ..errors import CodebookError
 
 
@@ -113,26 +113,10 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
 
 def trie_regex(words) -> re.Pattern:
     """One regex for many words, whole words in any letter case, written as a trie
-    ("sa(?:id|ys|ying)|..."): `re` then decides at each position with a character or two
-    where a plain alternation of hundreds of words would try each in turn. A space in a
-    word ("went on") matches spaces or tabs."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [("[ \\t]+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(node) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return body + "?" if len(alts) == 1 and len(body) == 1 else f"(?:{body})?"
-        return body
-
-    return re.compile(r"(?<![\w’'-])%s(?![\w-])" % build(trie), re.IGNORECASE)  # not in "state-of-the-state"
+    (:func:`nkhr.codebooks.trie_pattern`). A space in a word ("went on") matches spaces
+    or tabs."""
+    body = trie_pattern(words, "[ \\t]+")
+    return re.compile(r"(?<![\w’'-])%s(?![\w-])" % body, re.IGNORECASE)  # not in "state-of-the-state"
 
 
 class Verbs:

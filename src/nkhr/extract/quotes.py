@@ -34,19 +34,17 @@ from typing import NamedTuple
 from ..doc import Doc
 from ..ingest.segment import language
 from . import korean
-from .attribution import CONFIDENCE, attribute, quote_owners
+from .attribution import _MARK, CONFIDENCE, attribute, quote_owners
 from .attribution import sentence_speakers as _sentence_speakers
 from .names import Lexicon
 from .people import People, Person
 
-_MARKS = re.compile(r"[“”\"«»„「」『』]")
 _OPENERS = "“«„「『"
 _CLOSERS = "”»」』"
 # a single quote mark at the start of the text or after a space, bracket or dash (written
 # mark first, then looking back at what precedes it: `re` then only stops at quote marks)
 _SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
-_SYLLABLES = re.compile(r"[\uac00-\ud7a3]")
 # a short quoted span that is the subject of "is/has become/means ..." names a term
 _TERM_IS = re.compile(r"[,\s]*(?:is|was|has become|had become|became|means|meant|refers to|stands for)\b")
 _CLAUSE_OPENS = re.compile(r"(?:^|[.;:,]|\b(?:where|that|when|while|because|the|as))\s*$", re.I)
@@ -111,7 +109,7 @@ def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) ->
     # Hangul ("이영희 (Lee Young-hee)") stays with the English ones
     ko = {i for i, k in enumerate(doc.para_kind) if k in ("body", "caption")
           and korean.has_hangul(text, doc.para_start[i], doc.para_end[i])
-          and (len(_SYLLABLES.findall(text, doc.para_start[i], doc.para_end[i])) >= 6
+          and (len(korean.HANGUL.findall(text, doc.para_start[i], doc.para_end[i])) >= 6
                or language(text[doc.para_start[i]:doc.para_end[i]]) == "ko")}
     klex = klex or (korean.load_korean() if ko else None)
     quotes: list[Quote] = []
@@ -169,7 +167,7 @@ def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon, wanted=None) ->
 def _spans(text: str, para: int, ps: int, pe: int) -> list[Quote]:
     out: list[Quote] = []
     open_at = -1
-    for m in _MARKS.finditer(text, ps, pe):
+    for m in _MARK.finditer(text, ps, pe):
         ch, pos = m.group(), m.start()
         if open_at < 0:
             if ch in _CLOSERS:
