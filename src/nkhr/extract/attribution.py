@@ -67,7 +67,8 @@ _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
 _PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Dorton, " before a state
 _PLACE_END = re.compile(r"(?:\s+[A-Z][\w.]*)?\s*(?:[,.;]|$)")
-_PP_TAIL = re.compile(r"\s(?:on|about|of|into|over)\s(?!.*\s(?:on|about|of|into|over)\s)[^,;:“”\"]*$")  # the last
+# the last prepositional phrase of a text ("the report on the camps")
+_PP_TAIL = re.compile(r"\s(?:on|about|of|into|over)\s(?!.*\s(?:on|about|of|into|over)\s)[^,;:“”\"]*$")
 _INNER_CLAUSE = re.compile(r"\b(?:when|while|after|before|because|since|as|if|though|although|that|where)\s+")
 _WORD_SPAN = re.compile(r"[A-Za-z]+")
 _CLAUSE_MARK = re.compile(r"[,;:—–(]")
@@ -104,8 +105,7 @@ class Sieve:
         return m.start() if m else self.doc.para_end[para]
 
     def _verb_at(self, pos: int, hi: int):
-        pos = _skip_adverbs(self.text, pos, hi)
-        return self.lex.verb_re.match(self.text, pos, hi)
+        return self.lex.verb_re.match(self.text, _ADVERBS.match(self.text, pos, hi).end(), hi)
 
     def _speaker(self, np_: NP | None) -> Mention | None:
         return self.people.resolve(np_) if np_ is not None else None
@@ -273,11 +273,12 @@ class Sieve:
             if who < 0:
                 who = next((q.cluster for q in self.quotes if q.cluster >= 0
                             and doc.sent_start[t] <= q.start < doc.sent_end[t]), -1)
-            if who < 0 or people.persons[who].key[0] == "desc" and people.persons[who].names[0].split()[-1] in _DOCUMENTS:
+            p = people.persons[who] if who >= 0 else None
+            if p is None or p.key[0] == "desc" and p.names[0].split()[-1] in _DOCUMENTS:
                 continue
             if word.search(self.text, doc.sent_start[t], doc.sent_end[t]):
                 return who
-            if fallback is None and people.persons[who].kind == "org":
+            if fallback is None and p.kind == "org":
                 fallback = who
         return fallback
 
@@ -534,8 +535,7 @@ class Sieve:
         or the close of the previous quote in that sentence."""
         doc = self.doc
         s = doc.sentence_at(q.start)
-        lo = max(doc.sent_start[s] if s >= 0 else 0, doc.para_start[q.para])
-        return lo
+        return max(doc.sent_start[s] if s >= 0 else 0, doc.para_start[q.para])
 
     def reporting_subject(self, s: int) -> Mention | None:
         """The speaker whose speech sentence `s` reports, when it reports one: "According to
@@ -661,10 +661,9 @@ class Sieve:
         """Whose speech the last sentence of paragraph `para` reports (-1: nobody's)."""
         doc = self.doc
         last = bisect.bisect_right(doc.sent_para, para) - 1
-        return self._reported(last) if last >= 0 and doc.sent_para[last] == para and doc.para_kind[para] == "body" \
-            else -1
-
-
+        if last < 0 or doc.sent_para[last] != para or doc.para_kind[para] != "body":
+            return -1
+        return self._reported(last)
 
 
 def _method(who: Mention, np_: NP | None) -> str:
@@ -702,12 +701,9 @@ def _skip_ws(text: str, pos: int, hi: int) -> int:
     return pos
 
 
+# what may stand between a quote's close and its speech verb, lower case ("Will" is a name)
 _ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|would|will|previously|"
-                      r"earlier|repeatedly|recently|reportedly|publicly|was|were|is|had been)\s+)*")  # lower case: "Will" is a name
-
-
-def _skip_adverbs(text: str, pos: int, hi: int) -> int:
-    return _ADVERBS.match(text, pos, hi).end()
+                      r"earlier|repeatedly|recently|reportedly|publicly|was|were|is|had been)\s+)*")
 
 
 def attribute(doc: Doc, people: People, lex: Lexicon, quotes: list) -> None:

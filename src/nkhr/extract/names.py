@@ -94,7 +94,8 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
         institution_nouns=frozenset(str(w).lower() for w in cues.get("institution_nouns") or []),
         places=frozenset(str(w).lower() for w in names.get("speaking_places") or []),
         particles=frozenset(particles),
-        run_re=re.compile(_RUN_PATTERN % "|".join(sorted(map(re.escape, particles), key=len, reverse=True) or ["(?!)"])),
+        run_re=re.compile(_RUN_PATTERN % "|".join(sorted(map(re.escape, particles), key=len, reverse=True)
+                                                  or ["(?!)"])),
         surnames=surnames, folds=folds,
         not_name=frozenset(str(w).lower() for w in _need(names, "not_name_words", npath, list)),
         titles=frozenset(str(w).lower() for w in _need(names, "person_titles", npath, list)),
@@ -147,7 +148,8 @@ def _is_verb(text: str, m) -> bool:
 
 
 _WORD_BEFORE = re.compile(r"(?<!\w)([A-Za-z]+)([’']s|s[’'])?\s+$")  # a whole word: not the "a" of "García"
-_NOUN_MARKERS = frozenset(["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "these", "those"])
+_NOUN_MARKERS = frozenset(["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "these",
+                           "those"])
 _CLAUSE_OPENERS = frozenset(".!?:;\"“”‘’'—–―-(\n")
 
 
@@ -463,8 +465,11 @@ _LEADING = frozenset(["of", "to", "the", "for", "on", "at", "in"])
 
 
 _APPOSITION = re.compile(
-    r"\s*,\s*((?:(?:a|an|the)\s+)?[^,;:\"“”]{3,160}?)(?=,|;|\s+(?:who|which|speaks|spoke|said|says|told|is|was|were|are|has|had)\b|(?<![A-Z])\.\s|$)")
-_NOT_ROLE = re.compile(r"(?:and|or|but|as|who|which|both|including|are|is|was|were|has|have|had|will|would|can|could|also|not|to|in|on|at|with|along|from|by|after|before|during|while|when|where)\b", re.I)
+    r"\s*,\s*((?:(?:a|an|the)\s+)?[^,;:\"“”]{3,160}?)"
+    r"(?=,|;|\s+(?:who|which|speaks|spoke|said|says|told|is|was|were|are|has|had)\b|(?<![A-Z])\.\s|$)")
+_NOT_ROLE = re.compile(
+    r"(?:and|or|but|as|who|which|both|including|are|is|was|were|has|have|had|will|would|can|could|also|"
+    r"not|to|in|on|at|with|along|from|by|after|before|during|while|when|where)\b", re.I)
 _LAST_TWO = re.compile(r"(\S+)\s+(\S+)$")
 _WHO = re.compile(r"\s*,?\s*who\s+([^,;\"“”]{3,200})")
 

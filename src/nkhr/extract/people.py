@@ -77,7 +77,9 @@ _TOKEN = re.compile(
     r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])"                          # U.N., G.K., F.
     r"|[^\W_][\w’'&.-]*[^\W_](?:[’'](?=\s))?|[^\W_]"                 # a word (Abductees')
     r"|[^\s\w]")                                                    # punctuation
-_DETERMINERS = frozenset(["the", "a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "his", "her", "its", "their", "our", "another", "this", "that", "these", "those", "each", "both"])
+_DETERMINERS = frozenset([
+    "the", "a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "his",
+    "her", "its", "their", "our", "another", "this", "that", "these", "those", "each", "both"])
 _JOINS = frozenset(["of", "for", "to"])
 # "said Seoul's ambassador-at-large for human rights, Choi Soo-bin.": a role, then the name
 _ROLE_THEN_NAME = re.compile(r"(?:\s+(?:for|of|on|at|in|to)\s+[^,.;:\"“”]{1,60}?)?,\s+"
@@ -85,11 +87,37 @@ _ROLE_THEN_NAME = re.compile(r"(?:\s+(?:for|of|on|at|in|to)\s+[^,.;:\"“”]{1,
 _BOUNDS = frozenset([",", ";", ":", ".", "!", "?", "\"", "“", "”", "(", ")", "—", "–", "―"])
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "his", "her", "its", "their", "our"])
 _PRONOUNS = {"he": "m", "she": "f"}
-_FUNCTION = frozenset(
-    ["of", "for", "in", "on", "at", "to", "from", "with", "by", "about", "as", "after", "before", "during", "since", "until", "while", "when", "where", "whether", "if", "why", "how", "and", "or", "but", "nor", "so", "yet", "than", "then", "that", "which", "who", "whom", "whose", "what", "because", "although", "though", "unless", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "said", "says", "told", "say", "tell", "not", "no", "also", "just", "only", "even", "still", "into", "onto", "over", "under", "against", "between", "among", "through", "across", "around", "without", "within", "upon", "via", "per", "like", "amid", "despite", "there", "here", "it", "it's", "we", "i", "you", "they", "them", "us", "me", "him", "her"])
-_TEMPORAL = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday", "tonight", "tomorrow", "earlier", "later", "last", "next", "this", "week", "month", "year", "morning", "afternoon", "evening", "night", "weekend", "time", "days", "weeks", "months", "years"])
-_SKIP = frozenset(["only", "just", "even", "also", "further", "then", "later", "once", "again", "still", "previously", "earlier", "recently", "repeatedly", "reportedly", "publicly", "privately", "separately", "similarly", "simply", "flatly", "bluntly", "firmly", "angrily", "openly", "quickly", "sadly", "bitterly", "proudly", "calmly", "quietly", "loudly", "emphatically", "has", "had", "have", "would", "will", "was", "were", "is", "are", "did", "does", "do", "could", "can", "may", "might", "must", "should", "been", "be", "not", "never", "first", "last", "today", "yesterday", "tonight", "ago", "this", "week", "month", "year", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
-_NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july", "supply", "reply", "daily", "anomaly", "monopoly", "bully", "fly", "lily", "belly", "jelly", "only", "early", "holy", "ugly", "elderly", "friendly", "weekly", "monthly", "yearly"])
+_FUNCTION = frozenset([
+    "of", "for", "in", "on", "at", "to", "from", "with", "by", "about", "as", "after", "before",
+    "during", "since", "until", "while", "when", "where", "whether", "if", "why", "how", "and",
+    "or", "but", "nor", "so", "yet", "than", "then", "that", "which", "who", "whom", "whose",
+    "what", "because", "although", "though", "unless", "is", "are", "was", "were", "be", "been",
+    "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can",
+    "could", "may", "might", "must", "said", "says", "told", "say", "tell", "not", "no", "also",
+    "just", "only", "even", "still", "into", "onto", "over", "under", "against", "between", "among",
+    "through", "across", "around", "without", "within", "upon", "via", "per", "like", "amid",
+    "despite", "there", "here", "it", "it's", "we", "i", "you", "they", "them", "us", "me", "him",
+    "her"])
+_TEMPORAL = frozenset([
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "today", "yesterday", "tonight", "tomorrow", "earlier", "later", "last", "next",
+    "this", "week", "month", "year", "morning", "afternoon", "evening", "night", "weekend", "time",
+    "days", "weeks", "months", "years"])
+_SKIP = frozenset([
+    "only", "just", "even", "also", "further", "then", "later", "once", "again", "still",
+    "previously", "earlier", "recently", "repeatedly", "reportedly", "publicly", "privately",
+    "separately", "similarly", "simply", "flatly", "bluntly", "firmly", "angrily", "openly",
+    "quickly", "sadly", "bitterly", "proudly", "calmly", "quietly", "loudly", "emphatically", "has",
+    "had", "have", "would", "will", "was", "were", "is", "are", "did", "does", "do", "could", "can",
+    "may", "might", "must", "should", "been", "be", "not", "never", "first", "last", "today",
+    "yesterday", "tonight", "ago", "this", "week", "month", "year", "on", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday"])
+_NOT_ADVERBS = frozenset([
+    "family", "assembly", "ally", "rally", "italy", "july", "supply", "reply", "daily", "anomaly",
+    "monopoly", "bully", "fly", "lily", "belly", "jelly", "only", "early", "holy", "ugly",
+    "elderly", "friendly", "weekly", "monthly", "yearly"])
 _CAP = re.compile(r"[A-Z\u00C0-\u00DE]")
 _PARTY_BARE = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*\.?")
 _PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
@@ -101,7 +129,9 @@ _AGE = re.compile(r"\d+-year-old")
 _ASIDES = frozenset(["however", "meanwhile", "too", "though", "instead", "nonetheless", "nevertheless",
                      "moreover", "furthermore", "also", "now", "then", "again", "still", "later", "today"])
 _PP_OPEN = frozenset(["in", "during", "at", "after", "before", "over", "throughout", "from"])
-_OPENING = frozenset(["in", "at", "on", "during", "after", "before", "following", "with", "from", "for", "since", "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
+_OPENING = frozenset([
+    "in", "at", "on", "during", "after", "before", "following", "with", "from", "for", "since",
+    "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
                         "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")

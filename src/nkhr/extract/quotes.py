@@ -228,7 +228,7 @@ def _mark_chains(doc: Doc, quotes: list[Quote]) -> None:
     for q in quotes:
         if not q.closed:
             nxt = q.para + 1
-            q.chain_next = nxt in starts_with_mark and doc.para_kind[nxt] == "body" if nxt < len(doc.para_kind) else False
+            q.chain_next = nxt < len(doc.para_kind) and nxt in starts_with_mark and doc.para_kind[nxt] == "body"
             if not (q.chain_next or q.open == doc.para_start[q.para]):
                 continue  # unbalanced mark: skip the span
         keep.append(q)
