@@ -2,32 +2,53 @@
 
 The shape of Muzny et al. (2017) and of the Gender Gap Tracker's quote
 pipeline, over the mention layer of :mod:`nkhr.extract.people`. For each
-quote, the first rule that finds a speaker wins:
+quote, the first rule that finds a speaker wins (in :meth:`Sieve.run`):
 
-1. **transcript**: the span opens with a speaker's name and a colon
-   (``"WALLACE: Let's start ..."``);
+1. **transcript**: a speaker's name and a colon open the span or its
+   paragraph (``DOE: "..."``, ``- Jane Doe: "..."``);
 2. **cue after the quote**: a speaker and a speech verb right after the
-   closing mark, in either order (``," Kim said``, ``," said Rep. G.K.
-   Butterfield (D-N.C.), head of ...``, ``," a ministry spokesman was quoted as
-   saying``, ``," according to the agency``), or at the end of the sentence
-   after a list of quotes (``"A" and "B," she said``);
-3. **cue before the quote**: a speech verb between the speaker and the
-   opening mark, with at most a few words after it (``Kim said: "``, ``Kim told
-   Congress "``, ``Kim wrote in a statement that "``, ``According to X, "``);
-4. **the sentence's speech verb**: the last speech verb before the quote in
-   its sentence and that verb's subject (``Clinton called half of his
-   supporters "deplorables"``; ``..., saying "..."``: the sentence's subject);
-5. **chains and conversation**: a quote running over several paragraphs takes
-   the attribution of any of its paragraphs; a quote in a paragraph where
-   another quote has a speaker takes that speaker; a paragraph that opens
-   with an unattributed quote continues the previous paragraph's speaker.
+   closing mark, in either order (``," Kim said``, ``," said Rep. Jane Doe
+   (D-Ohio), head of ...``, ``," a ministry spokesman was quoted as saying``,
+   ``," according to the agency``), or a name after a dash; after a quote
+   that ends its sentence, only a next sentence that is nothing but a cue
+   (``"..." Kim said.``);
+3. **signature**: a quote that fills its paragraph, signed in the next one
+   (``- Jane Doe.``);
+4. **possessive speech noun**: the quote is what ``X's assertion`` or ``X's
+   dictum`` right before it says;
+5. **cue before the quote**: a speech verb between the speaker and the
+   opening mark, with at most a few words after it (``Kim said: "``, ``Kim
+   told Congress "``, ``Kim wrote in a statement that "``, ``According to X,
+   "``, ``Said X, "``), or the sentence's subject before a colon;
+6. **cue that ends the sentence**: ``"A" and "B," she said``, ``"...," X,
+   an analyst, said in an interview.``;
+7. **the sentence's speech verb**: the last speech verb before the quote in
+   its sentence and that verb's subject (``Doe called the plan "a farce"``;
+   ``..., saying "..."``: the sentence's subject), or ``according to X``
+   inside the sentence;
+8. **a fragment's sentence subject** (``X ... likened Y to a referee who is
+   "asleep at the whistle"``), then any possessive speech noun before it;
+9. **carrying over** (:meth:`Sieve._carry`): a quote running over several
+   paragraphs takes the attribution of any of its paragraphs; a quote in a
+   paragraph where another quote has a speaker takes that speaker; a quote
+   right after a sentence of its paragraph that reports someone's speech
+   takes that speaker; a paragraph that opens with an unattributed quote
+   continues the speaker of the quote before it, or of the speech the
+   previous paragraph's last sentence reports.
 
-A speaker found by rules 1-4 may be a full name, a single name, a title and
+Sentences without a quote that report speech (``Doe stressed that ...``,
+``According to X, ...``) are read with the quotes, in the order of the text,
+so a later pronoun or description (``the rights group``) refers through the
+speakers named before it; :func:`sentence_speakers` gives every sentence the
+speaker whose speech it is or reports.
+
+A speaker found by rules 1-8 may be a full name, a single name, a title and
 name, a pronoun (resolved to the person meant), an institution or an unnamed
 person's description (GUIDELINES: both are speakers). Speech verbs are the
-``cues`` codebook's; rules 2-4 run before any carrying over, so an explicit
+``cues`` codebook's; rules 1-8 run before any carrying over, so an explicit
 cue always beats the previous speaker. Single-quoted spans count as quotes
-only when rules 1-4 attribute them.
+only when a cue names their speaker (not a sentence's subject, nor carrying
+over). Quotes in Korean paragraphs are attributed by :mod:`nkhr.extract.korean`.
 """
 
 from __future__ import annotations
@@ -531,8 +552,8 @@ class Sieve:
         return None
 
     def _clause_start(self, q) -> int:
-        """Where the text that may attribute quote `q` before it starts: its sentence's start,
-        or the close of the previous quote in that sentence."""
+        """Where the text that may attribute quote `q` before it starts: its sentence's start
+        (never before its paragraph's)."""
         doc = self.doc
         s = doc.sentence_at(q.start)
         return max(doc.sent_start[s] if s >= 0 else 0, doc.para_start[q.para])
@@ -609,7 +630,7 @@ class Sieve:
         self.quotes[:] = [q for q in self.quotes if not q.single or q.method in EXPLICIT]
 
     def _carry(self) -> None:
-        """Rule 5: chains of paragraphs, quotes in a paragraph with a speaker, conversation."""
+        """Rule 9: chains of paragraphs, quotes in a paragraph with a speaker, conversation."""
         quotes, doc = self.quotes, self.doc
         for _ in range(2):  # a chain passes its speaker both ways
             for i in range(len(quotes) - 1):

@@ -1,25 +1,31 @@
-"""Person mentions: telling names from other capitalized words, and name keys.
+"""Person names in English text: telling names from other capitalized words, and name keys.
 
-No statistical NER is available offline for this, so mentions come from a
+No statistical NER is available offline for this, so names come from a
 transparent rule set over runs of capitalized words, driven by the ``names``
-and ``cues`` codebooks:
+and ``cues`` codebooks (:class:`Lexicon`):
 
-- a run is cut at words that never belong to a name (places, peoples,
-  organizations' head words, months: ``not_name_words``); titles before the
-  name (``Seoul Mayor``, ``Ambassador to the UN``) become the mention's
-  *pre-title*;
-- a Korean name (a family name from ``korean_surnames`` with a given name,
-  in either order, hyphenated or spaced) is a person on its own;
-- any other run of two to four name words is a person when the text gives
-  evidence: a title before it, an apposition after it (``Greg X, president
-  of ...``), a speech verb next to it, or another mention of the same name
-  in the article with such evidence;
-- a single name word (``Oh``, ``Turner``) is a mention only when it is the
-  family name of a person already named in the article (resolved later).
+- :func:`find_mentions` cuts a paragraph's runs of capitalized words at words
+  that never belong to a name (places, peoples, months, sentence adverbs:
+  ``not_name_words``) and at titles; the titles right before a name
+  (``Seoul Mayor``, ``Ambassador to the UN``) become the mention's
+  *pre-title*. A Korean name (a family name from ``korean_surnames`` with a
+  given name, in either order, hyphenated or spaced) is taken whole; another
+  name is a run of up to five name words (initials and particles such as
+  ``von`` included) that starts at a given name when the words before it are
+  none, and a run that ends in an organization's head word (``Family Union``)
+  names nobody;
+- a single capitalized word is a mention only when it is the family name (or,
+  hyphenated, the Korean given name) of a person the article names in full
+  (:func:`single_mentions`, once all runs are read);
+- whether a name is a person (a title, an apposition, a given name, a speech
+  verb next to it) is weighed by :mod:`nkhr.extract.people`, which reads the
+  role text around a name with :func:`apposition` and :func:`role_before`;
+- :class:`Verbs` finds the ``cues`` codebook's speech verbs (one trie regex)
+  and drops the words whose place shows they are no verb.
 
 Name keys make spelling variants equal: Korean family names are mapped to
-one romanization and given names folded (``Il-hyuk``/``Il-hyeok``,
-``Young-ho``/``Yung-ho``), and name order does not matter.
+one romanization and given names folded (``Min-seok``/``Min-suk``,
+``Young-soo``/``Yung-su``), and name order does not matter.
 """
 
 from __future__ import annotations

@@ -11,9 +11,11 @@ said or wrote. How it is found, in one pass over each body paragraph:
    one reopens it (the news convention); otherwise the mark is unbalanced and
    the span is skipped. Single quotes inside double ones are part of the
    outer quote. Titles, headings and captions are never searched.
-2. **Not speech.** A span in Title Case (``"Resistance Not to Forget"``) or
-   right after a title marker (``themed``, ``titled``, ``dubbed``...: the
-   ``cues`` codebook) names something; it is not a quote.
+2. **Not speech.** A span in Title Case (``"Songs Of The Free"``) or right
+   after a title marker (``themed``, ``titled``, ``dubbed``...: the ``cues``
+   codebook) names something, and a short span that is the subject of
+   ``is``, ``means`` or ``has become`` is a term talked about: neither is a
+   quote.
 3. **Kind.** ``full`` when the span opens a paragraph or follows a colon or
    comma and starts in upper case; otherwise ``partial`` (woven into the
    reporter's sentence).
@@ -22,6 +24,10 @@ said or wrote. How it is found, in one pass over each body paragraph:
    institutions and unnamed speakers' descriptions).
 5. A span repeated verbatim later in the article is one quote: the first
    occurrence is kept with the best attribution of all occurrences.
+
+Paragraphs written in Korean are read by :mod:`nkhr.extract.korean` (its
+quotation marks, quotatives and speakers); an English paragraph that names
+someone in Hangul stays with these rules.
 """
 
 from __future__ import annotations

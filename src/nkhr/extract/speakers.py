@@ -3,15 +3,18 @@
 The per-article step (:mod:`nkhr.extract.quotes`) finds each article's
 people; this step joins them across articles by their name key (Korean
 family names mapped to one romanization, given names folded, order and
-hyphens ignored), never by a family name alone. A name written in Hangul
-joins the English spelling of the same person
+hyphens ignored). A person named by one name only joins the one person of
+the corpus whose full name ends in it, if there is exactly one, and never
+when that name is a Korean family name. A name written in Hangul joins the
+English spelling of the same person
 (:func:`nkhr.extract.korean.cross_script_pairs`). The speaker registry
 (``speakers.yml``) is applied on top: an entry's aliases join every person
 they name into one, and its name, role and category win.
 
 Role categories come from the ``roles`` codebook: its rules are tried in
 order against everything the articles say about the person (titles before the
-name, appositions after it, ``who ...`` clauses); a person described as a
+name, appositions after it, ``who ...`` clauses, what the person did, an
+unnamed speaker's sentence: :func:`role_category`); a person described as a
 defector anywhere is a defector.
 """
 
