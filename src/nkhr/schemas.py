@@ -76,7 +76,7 @@ SOURCES = _register(Schema(
         _c("title", STR, "headline (catalog, else the article's first line when it reads as one)", True),
         _c("url", STR, "address of the article, when known", True),
         _c("author", STR, "byline author, when stated", True),
-        _c("dateline", STR, "the lead's dateline (place, date, agency: 'WASHINGTON, Oct. 26 (Yonhap)'), when it has one", True),
+        _c("dateline", STR, "the lead's dateline (place, date, agency: 'GENEVA, May 3 (Kyodo)'), when it has one", True),
         _c("language", STR, "'en', 'ko' or 'und': the language of most of the body text"),
         _c("n_chars", INT, "length of the cleaned text in characters"),
         _c("sha256", STR, "SHA-256 of the raw file's bytes"),

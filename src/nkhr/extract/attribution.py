@@ -102,7 +102,7 @@ _COORDINATED = re.compile(r"\s(?:and|but|then|before|after)$")
 _SAID_FIRST = re.compile(r"(Said|Says|Added|Asked|Wrote)\s+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+[A-Z“\"]")
-_PP = re.compile(r"\s+(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}")  # "in the Clinton ad "
+_PP = re.compile(r"\s+(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}")  # "in the Doe ad "
 _PAST = re.compile(r"\b[a-z]{3,}ed\b")
 _ENDS_SENTENCE = re.compile(r"\.[”\"’']$")
 _INTRODUCES_NEXT = re.compile(r"(?:\s+[\w’'-]+){0,3}\s*[,:]?\s*")
@@ -150,7 +150,7 @@ class Sieve:
         if _COORDINATED.search(before):  # "X knocked Y on trade and called him": the clause's subject
             return self._clause_subject(lo, lo + _COORDINATED.search(before).start()) \
                 or self._sentence_subject(lo, verb_start)
-        if word.endswith("ing"):  # "footage of Clinton asking", "Trump unleashed tweets saying"
+        if word.endswith("ing"):  # "footage of Doe asking", "Doe unleashed tweets saying"
             np_ = self.people.np_before(verb_start, lo)  # (an adverb between: "X reportedly yelling")
             who = self._speaker(np_) if np_ is not None and _ADVERB_GAP.fullmatch(self.text, np_.end, verb_start) \
                 else None
@@ -158,7 +158,7 @@ class Sieve:
                 return who  # (and "with the Federation of Pilots calling her")
             return self._sentence_subject(lo, verb_start)
         rel = _RELATIVE.search(self.text, max(lo, verb_start - 40), verb_start)
-        if rel is not None:  # "an unnamed US expert who reportedly said": the relative's antecedent
+        if rel is not None:  # "an unnamed aid worker who reportedly said": the relative's antecedent
             np_ = self.people.np_before(rel.start(), lo)
             who = self._speaker(np_) if np_ is not None else None
             pp = _PP_TAIL.search(self.text, max(lo, rel.start() - 80), rel.start()) if who is None else None
@@ -231,7 +231,7 @@ class Sieve:
         return self._speaker(np_)
 
     def _earlier_speaker(self, lo: int, hi: int) -> Mention | None:
-        """Who spoke earlier in the sentence, before a participle ('"...," Spicer said, adding,
+        """Who spoke earlier in the sentence, before a participle ('"...," Doe said, adding,
         "..."'): the speaker of a quote there, or the subject of a speech verb there."""
         for q in reversed(self.quotes):
             if lo <= q.open < hi and q.cluster >= 0:
@@ -245,7 +245,7 @@ class Sieve:
                 continue
             after = self.people.np_after(_skip_ws(self.text, v.end(), hi), hi)
             if after is not None and self.text[v.start() - 2:v.start()].strip() in (",”", ',"', "”", '"'):
-                who = self._speaker(after)  # '"...," said Rep. Bobby Scott, adding'
+                who = self._speaker(after)  # '"...," said Rep. Jane Doe, adding'
             else:
                 who = self._subject_of(v.start(), lo, strict=False)
             if who is not None:
@@ -307,14 +307,14 @@ class Sieve:
 
     def transcript(self, q) -> tuple | None:
         m = _TRANSCRIPT.match(self.text, q.start, q.end)
-        if m is None:  # "WALLACE: "..."" at the paragraph's start, or "- Carl Bialik: "...""
+        if m is None:  # "DOE: "..."" at the paragraph's start, or "- Jane Doe: "...""
             lo = max(self.doc.para_start[q.para], q.open - 60)
             m = _NAME_COLON.search(self.text, lo, q.open)
         if m is None or m.group(1).lower() in ("q", "a", "note", "update", "editor's note"):
             return None
         s, e = m.span(1)
         word = m.group(1)
-        if word.isupper():  # WALLACE: a person, written in capitals
+        if word.isupper():  # DOE: a person, written in capitals
             mention = Mention(s, e, word, tuple(w.capitalize() for w in word.split()), "name")
             who = self.people._single(mention, "", sure=True) if len(mention.tokens) == 1 else None
         else:
@@ -324,8 +324,8 @@ class Sieve:
     def after(self, q, at: int | None = None) -> tuple | None:
         """A cue right after the closing mark (or after `at`, the close of a later quote). A
         quote that ends its sentence with a full stop has no cue after it (what follows is the
-        next sentence: '"... unhinged." Sen. Marco Rubio called ...'); after '?' or '!' the cue
-        must not introduce the next quote ('"Why now?" Mills then writes back, "..."')."""
+        next sentence: '"... reckless." Sen. Jane Doe called ...'); after '?' or '!' the cue
+        must not introduce the next quote ('"Why now?" Doe then writes back, "..."')."""
         if not q.closed:
             return None
         text = self.text
@@ -338,7 +338,7 @@ class Sieve:
         if pos >= hi:
             return None
         dash = _DASH.match(text, close, hi)
-        if dash and at is None:  # "..." ― Pamela Padilla (a name closing the paragraph)
+        if dash and at is None:  # "..." ― Jane Doe (a name closing the paragraph)
             np_ = self.people.np_after(dash.end(), hi)
             if np_ is not None and not text[np_.end:hi].strip(" .,;\n"):
                 who = self._speaker(np_)
@@ -372,7 +372,7 @@ class Sieve:
                 if text[pos:v.start()].count(" ") > 14 or _SENTENCE_END.search(text, pos, v.start()):
                     break
         if found is None and q.kind == "full":
-            g = _PAST.search(text, pos, min(hi, pos + 80))  # ," Trump boasted.
+            g = _PAST.search(text, pos, min(hi, pos + 80))  # ," Doe boasted.
             if g is not None and g.start() > pos:
                 np_ = self.people.np_before(g.start(), pos)
                 if np_ is not None and not text[pos:np_.start].strip() and \
@@ -386,7 +386,7 @@ class Sieve:
         who, v, method = found
         if text[close - 2:close - 1] in "?!" and hi < len(text) and _MARK.match(text, hi) \
                 and _INTRODUCES_NEXT.fullmatch(text, v.end(), hi):
-            return None  # '"Why now?" Mills then writes back, "You look cute."': the next quote's cue
+            return None  # '"Why now?" Doe then writes back, "Why not?"': the next quote's cue
         return who, v.group(), method
 
     def _bare_cue(self, pos: int, hi: int) -> tuple | None:
@@ -419,7 +419,7 @@ class Sieve:
             if who is not None:
                 return who, "according to", _METHOD[who.kind]
         inverted = _SAID_FIRST.match(text, lo, q.open)
-        if inverted:  # 'Said Dorothy Poynter, who grew up with Ali, "We were all so proud"'
+        if inverted:  # 'Said Jane Doe, who grew up with him, "We were all so proud"'
             who = self._speaker(self.people.np_after(inverted.end(), q.open))
             if who is not None:
                 return who, inverted.group(1), _METHOD[who.kind]
@@ -433,7 +433,7 @@ class Sieve:
             if who is not None:
                 return who, v.group(), _method(who, None)
         if pre.rstrip().endswith(":") and not self.people.in_quote(q.open - 1):
-            who = self._sentence_subject(lo, q.open)  # 'Trump leaned in and boomed: "'
+            who = self._sentence_subject(lo, q.open)  # 'Doe leaned in and boomed: "'
             if who is not None:
                 return who, ":", "subject"
         return None
@@ -456,7 +456,7 @@ class Sieve:
 
     def partial(self, q) -> tuple | None:
         """A fragment woven into a sentence with no speech verb: the sentence's subject
-        ("Aaron Kall ... compared Trump to a coach who is "working the referees"")."""
+        ("Jane Doe ... likened Roe to a referee who is "asleep at the whistle"")."""
         if q.kind != "partial":
             return None
         lo = self._clause_start(q)
@@ -500,7 +500,7 @@ class Sieve:
                         return who, toks[j][2], _METHOD[who.kind]
                     break
                 if not tok[:1].isalnum():
-                    break  # ("Bush's Facebook post:" -- a capitalized word may stand between)
+                    break  # ("Doe's Facebook post:" -- a capitalized word may stand between)
             break
         return None
 
@@ -561,7 +561,7 @@ class Sieve:
     def reporting_subject(self, s: int) -> Mention | None:
         """The speaker whose speech sentence `s` reports, when it reports one: "According to
         X, ...", a subject with a speech verb ("Doe stressed that ..."), a cue that ends
-        it, "he"/"she" with a speech noun ("He made a series of proposals"), or a subject with
+        it, "he"/"she" with a speech noun ("He made several proposals"), or a subject with
         a speech noun before a colon ("X released the following statement:")."""
         doc, text, people, lex = self.doc, self.text, self.people, self.lex
         ss, se = doc.sent_start[s], doc.sent_end[s]
@@ -578,7 +578,7 @@ class Sieve:
                 continue  # a verb in a title or a quote ('a commentary titled "... reflected ..."')
             who = self._subject_of(v.start(), ss)
             if who is not None and not self._bare(who):
-                return who  # not a bare plural ("Participants highlighted ..."): the reporter's summary
+                return who  # not a bare plural ("Participants stressed ..."): the reporter's summary
         final = self.final_cue(ss, se, [v for v in verbs if v.start() >= se - 300])  # "..., an official said."
         if final is not None:
             return final[0]
@@ -651,7 +651,7 @@ class Sieve:
                     prev = [k for k in known if k.open < q.open]
                     src = prev[-1] if prev else known[0]
                     q.cluster, q.method = src.cluster, "carried"
-        for q in quotes:  # "Oh highlighted ... . These actions ..., illustrating that "...""
+        for q in quotes:  # "Doe listed ... . These steps ..., showing that "...""
             s = doc.sentence_at(q.start)
             if q.cluster < 0 and s > 0 and doc.sent_para[s - 1] == q.para:
                 who = self._reported(s - 1)
@@ -664,7 +664,7 @@ class Sieve:
             if prev is not None and prev.cluster >= 0 and (prev.para == q.para - 1 or prev.para == q.para - 2
                                                             and self._reports(q.para - 1) < 0):
                 q.cluster, q.method = prev.cluster, "carried"
-            elif q.para > 0:  # 'Hurtado told reporters on Tuesday.' then a paragraph of her words
+            elif q.para > 0:  # 'Doe told reporters on Tuesday.' then a paragraph of her words
                 who = self._reports(q.para - 1)
                 if who >= 0:
                     q.cluster, q.method = who, "carried"
@@ -755,8 +755,8 @@ def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list, owne
     A sentence that overlaps a quote belongs to the quote's speaker (`owner`, from
     :func:`quote_owners` when not given). Otherwise a body sentence (not in `decided`,
     those another language's rules settled) whose subject is a person or institution
-    with a speech verb ("Salmon stressed that ...", "He cited ...", "According to the
-    newspaper, ...") or a speech noun after it ("He made a series of proposals")
+    with a speech verb ("Doe stressed that ...", "He cited ...", "According to the
+    newspaper, ...") or a speech noun after it ("He made several proposals")
     reports that speaker's speech. `wanted`: the sentences to decide this way (default all).
     """
     owner = quote_owners(doc, quotes) if owner is None else owner

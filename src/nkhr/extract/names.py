@@ -225,7 +225,7 @@ class Mention:
     korean: tuple | None = None  # (canonical surname, given name) for Korean names
     cluster: int = -1      # local person id after resolution
     role_text: str = ""    # apposition / title text that describes the person
-    modifier: bool = False # "the Kim Jong-un regime": a name used as a modifier
+    modifier: bool = False # "the Doe administration": a name used as a modifier
     short_role: str = ""   # the apposition's role, shortest form
     in_quote: bool = False
     in_caption: bool = False
@@ -285,11 +285,11 @@ def name_key(m: Mention, lex: Lexicon) -> tuple:
     if m.korean:
         return ("ko", m.korean[0].lower(), fold_given(m.korean[1], lex))
     words = [_plain(t) for t in m.tokens if not _INITIAL.fullmatch(t)] or [_plain(t) for t in m.tokens]
-    return ("w",) + tuple(sorted(words))  # "John F. Kerry" is "John Kerry", "Salmón" "Salmon"
+    return ("w",) + tuple(sorted(words))  # "Jane Q. Doe" is "Jane Doe", "Núñez" "Nunez"
 
 
 def _plain(token: str) -> str:
-    """A name word in lower case without accents ("Salmón" -> "salmon")."""
+    """A name word in lower case without accents ("Núñez" -> "nunez")."""
     if token.isascii():
         return token.lower()
     return "".join(c for c in unicodedata.normalize("NFKD", token.lower()) if not unicodedata.combining(c))
@@ -338,10 +338,10 @@ def _run_names(run: str, lex: Lexicon):
     """The names in one run of capitalized words: (start, end offsets in the run, name
     tokens, Korean parts) of each, or _SINGLE for a one-word run.
 
-    A Korean name is taken first, whole ("Kim Jong Un", though "Un" looks like "UN");
+    A Korean name is taken first, whole ("Park Min Un", though "Un" looks like "UN");
     other names are runs of up to five name words (initials such as "F." and particles
     such as "von" included). A run that starts with words that are not given names
-    and goes on with a given name is cut there: "State John F. Kerry" is John F. Kerry
+    and goes on with a given name is cut there: "State Jane Q. Doe" is Jane Q. Doe
     (the words before are a title, not part of the name). A run that ends in an
     organization's head word ("Family Union") is no person's name."""
     words = run.replace("\u00a0", " ").split(" ")
@@ -376,7 +376,7 @@ def _run_names(run: str, lex: Lexicon):
             continue
         given = next((k for k in range(i + 1, j) if _given(words[k], lex)), None)
         if given is not None and not _given(words[i], lex) and j - given >= 2:
-            i = given  # "State John F. Kerry": the name starts at the given name
+            i = given  # "State Jane Q. Doe": the name starts at the given name
             continue
         names = tuple(clean_token(w) for w in words[i:j])
         if names[-1].lower() not in lex.org_heads and not _INITIAL.fullmatch(names[-1]):
@@ -409,7 +409,7 @@ def _korean_at(words: list, i: int, lex: Lexicon):
 def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon,
                     given: set = frozenset()) -> list[Mention]:
     """Mentions for the lone capitalized words that are family names of known people, or
-    (hyphenated) the given names of known Korean people (`given`, folded: "Yong-ho")."""
+    (hyphenated) the given names of known Korean people (`given`, folded: "Min-seok")."""
     out = []
     for s, word in singles:
         name = clean_token(word)
@@ -435,7 +435,7 @@ def _name_word(tok: str, lex: Lexicon) -> bool:
     if "." in word:
         return bool(_INITIAL.fullmatch(word))  # "F.", "G.K." -- but not U.N., Dr. (listed words)
     if len(word) > 1 and word.isupper():
-        return False  # an acronym: KCNA, HRW
+        return False  # an acronym: NATO, UNICEF
     return not any(ch.isdigit() for ch in word)
 
 
@@ -493,7 +493,7 @@ def apposition(text: str, end: int, limit: int, lex: Lexicon) -> tuple[str, str]
     if _NOT_ROLE.match(role) or ends_with_name or first in lex.speech_verbs:
         return "", ""  # a list of names or a predicate, not an apposition
     if re.fullmatch(r"[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2}", role):
-        return "", ""  # "Kim, Lee and Park" is a list; "Jang, Representative of ..." a role
+        return "", ""  # "Kim, Lee and Park" is a list; "Doe, Representative of ..." a role
     evidence = role
     rest = text[m.end():limit]
     who = _WHO.match(rest)
@@ -507,7 +507,7 @@ _CLAUSE_START = re.compile(r"(?<![A-Z])[.;:!?]\s+|^")  # not the dot of "U.N."
 
 def role_before(text: str, floor: int, s: int, lex: Lexicon) -> str:
     """A role that opens the sentence and names the person after a comma:
-    "The UN's special rapporteur on North Korea, Elizabeth Salmon, said ..."."""
+    "The UN's special rapporteur on Dorland, Jane Doe, said ..."."""
     if text[max(floor, s - 2):s] != ", ":
         return ""
     lo = max(floor, s - 160)

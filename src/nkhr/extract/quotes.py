@@ -54,7 +54,8 @@ _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 # a short quoted span that is the subject of "is/has become/means ..." names a term
 _TERM_IS = re.compile(r"[,\s]*(?:is|was|has become|had become|became|means|meant|refers to|stands for)\b")
 _CLAUSE_OPENS = re.compile(r"(?:^|[.;:,]|\b(?:where|that|when|while|because|the|as))\s*$", re.I)
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")  # "There it is. There it is,": speech, not a title
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")  # "It is over. It is over,": speech, not a title
+
 
 @dataclass
 class Quote:
