@@ -90,12 +90,6 @@ def read_attributions(path: Path) -> list[dict]:
     return [{role: spans[tid] for role, tid in rel.items() if tid in spans} for rel in rels]
 
 
-def head_word(source: str) -> str | None:
-    """The head of a named source span (see the module docstring), else None."""
-    heads = head_words(source)
-    return heads[-1] if heads else None
-
-
 def head_words(source: str) -> tuple:
     """The heads of a named source span's conjuncts ("Doe and Roe": Doe, Roe; the last
     one decides whether the source is named), else ()."""

@@ -138,7 +138,7 @@ def test_themes_chart_names_themes_gives_each_a_colour_and_groups_the_tail():
               "nuclear_missile", "religious_freedom", "food_humanitarian_aid", "unification",
               "forced_labor_overseas_workers", "information_access", "forced_repatriation",
               "women_children", "abductees_separated_families", "prison_camps", "sanctions"]
-    outlets = ["National Endowment for Democracy", "Åbo Underrättelser", "Korea JoongAng Daily"]
+    outlets = ["National Foundation for Openness", "Åbo Underrättelser", "Harbor City Daily News"]
     m = pd.DataFrame([[20 - j for j in range(15)]] * 3, index=outlets, columns=themes)
     fig = figures.themes_by_outlet(m)
     legend = _legend(fig)
@@ -147,7 +147,7 @@ def test_themes_chart_names_themes_gives_each_a_colour_and_groups_the_tail():
     colours = [matplotlib.colors.to_hex(b.patches[0].get_facecolor()) for b in fig.axes[0].containers]
     assert len(set(colours)) == len(colours) and colours[-1] == figures.OTHER_GREY.lower()
     ticks = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
-    assert "National Endowment for Democracy" in ticks and "Åbo Underrättelser" in ticks  # not cut
+    assert "National Foundation for Openness" in ticks and "Åbo Underrättelser" in ticks  # not cut
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph ... missing from font(s)": Å must come from DejaVu
         figures.figure_bytes(fig, "png")

@@ -146,36 +146,36 @@ def _no_catalog(folder: Path) -> Path:
 
 def test_a_hangul_name_meets_its_english_spelling_and_two_kims_stay_apart():
     lex, klex = load_lexicon(), korean.load_korean()
-    names = {key_of_name(n, lex): n for n in ["Thae Yong-ho", "Hwang Joon-kook", "Elizabeth Salmón",
-                                              "Timothy Cho", "Tomás Ojea Quintana", "Kim Young-soo"]}
-    names |= {("hangul", n): n for n in ["태영호", "황준국", "엘리자베스 살몬", "티모시 조", "토마스 오헤아 킨타나",
+    names = {key_of_name(n, lex): n for n in ["Thae Min-su", "Hwang Joon-ki", "Judith Morán",
+                                              "Dorothy Cho", "Tomás Ruiz Marín", "Kim Young-soo"]}
+    names |= {("hangul", n): n for n in ["태민수", "황준기", "주디스 모란", "도로시 조", "토마스 루이스 마린",
                                          "김영호"]}
     pairs = dict(korean.cross_script_pairs(names, lex, klex))
     assert {h[1]: names[e] for h, e in pairs.items()} == {
-        "태영호": "Thae Yong-ho", "황준국": "Hwang Joon-kook", "엘리자베스 살몬": "Elizabeth Salmón",
-        "티모시 조": "Timothy Cho", "토마스 오헤아 킨타나": "Tomás Ojea Quintana"}
+        "태민수": "Thae Min-su", "황준기": "Hwang Joon-ki", "주디스 모란": "Judith Morán",
+        "도로시 조": "Dorothy Cho", "토마스 루이스 마린": "Tomás Ruiz Marín"}
     # 김영호 is not Kim Young-soo, 김영수 is; an English name two Hangul names meet goes to neither
     names[("hangul", "김영수")] = "김영수"
-    names[("hangul", "티모시 초이")] = "티모시 초이"  # Choi and Cho sound alike, consonant by consonant
+    names[("hangul", "도로시 초이")] = "도로시 초이"  # Choi and Cho sound alike, consonant by consonant
     pairs = dict(korean.cross_script_pairs(names, lex, klex))
     assert pairs[("hangul", "김영수")] == key_of_name("Kim Young-soo", lex)
     assert ("hangul", "김영호") not in pairs
-    assert ("hangul", "티모시 조") not in pairs and ("hangul", "티모시 초이") not in pairs
+    assert ("hangul", "도로시 조") not in pairs and ("hangul", "도로시 초이") not in pairs
 
 
 def test_one_person_quoted_in_both_languages_is_one_speaker(tmp_path):
     (tmp_path / "en.txt").write_text(
-        "UN envoy speaks\n\n\"Accountability cannot wait,\" said Elizabeth Salmon, the UN special rapporteur "
-        "on North Korean human rights.\n\n\"The abuses continue,\" Thae Yong-ho, a former North Korean "
+        "UN envoy speaks\n\n\"Accountability cannot wait,\" said Mary Brown, the UN special rapporteur "
+        "on North Korean human rights.\n\n\"The abuses continue,\" Thae Min-su, a former North Korean "
         "diplomat, told reporters.\n", encoding="utf-8")
     (tmp_path / "ko.txt").write_text(
-        "엘리자베스 살몬 유엔 북한인권특별보고관은 \"책임 규명은 미룰 수 없다\"고 말했다.\n\n"
-        "태영호 의원은 \"인권 침해가 계속되고 있다\"고 강조했다.\n", encoding="utf-8")
+        "메리 브라운 유엔 북한인권특별보고관은 \"책임 규명은 미룰 수 없다\"고 말했다.\n\n"
+        "태민수 의원은 \"인권 침해가 계속되고 있다\"고 강조했다.\n", encoding="utf-8")
     t = nkhr.analyze(tmp_path, catalog=_no_catalog(tmp_path))
     by = t.quotes.groupby("speaker_id").source_id.nunique()
     assert sorted(by.values.tolist()) == [2, 2]
-    salmon = t.speakers[t.speakers.aliases.str.contains("살몬")].iloc[0]
-    assert "Elizabeth Salmon" in salmon.aliases and salmon.role_category == "un"
+    brown = t.speakers[t.speakers.aliases.str.contains("브라운")].iloc[0]
+    assert "Mary Brown" in brown.aliases and brown.role_category == "un"
 
 
 def test_menu_text_is_not_the_title_and_a_korean_deck_is_a_heading():

@@ -48,6 +48,6 @@ def test_roles_have_one_vocabulary_and_the_narrator_is_the_reporter():
     lab = labels.of()
     assert [lab.role(r) for r in ("dprk", "un", "ngo", "reporter")] == [
         "North Korean officials", "UN officials", "Civil society", "Reporter"]
-    assert lab.speaker(schemas.NARRATOR) == "Reporter" and lab.speaker("Kim Song") == "Kim Song"
+    assert lab.speaker(schemas.NARRATOR) == "Reporter" and lab.speaker("Jane Doe") == "Jane Doe"
     assert lab.in_language("ko").role("dprk") == "북한 당국자"
     assert lab.role("new_category") == "New category"

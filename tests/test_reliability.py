@@ -390,9 +390,9 @@ def test_utf8_with_one_stray_byte_keeps_its_korean_and_names_the_byte(tmp_path):
 def test_utf16_with_a_bom_is_read(tmp_path):
     raw = _corpus(tmp_path, REL / "utf16_bom.txt")
     t = nkhr.analyze(raw)
-    assert t.sources.set_index("source_id").at["utf16_bom", "text"].startswith("Lee Shin-wha said")
+    assert t.sources.set_index("source_id").at["utf16_bom", "text"].startswith("Park Min-ho said")
     assert t.ingest_report[t.ingest_report.path == "utf16_bom.txt"].problem.tolist() == ["bom"]
-    assert "Lee Shin-wha" in set(t.quotes.speaker)
+    assert "Park Min-ho" in set(t.quotes.speaker)
 
 
 def test_a_duplicate_catalog_id_is_reported_with_both_lines(tmp_path):

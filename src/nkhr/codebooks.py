@@ -586,8 +586,10 @@ class _Span(NamedTuple):
         return self.stop
 
 
-def _trie_regex(words) -> str:
-    """A regex matching any of `words` (longest first), written as a trie: fast in `re`."""
+def trie_pattern(words, space: str = r"\s+") -> str:
+    """A regex matching any of `words` (longest first), written as a trie ("sa(?:id|ys)|..."):
+    `re` then decides at each position with a character or two where a plain alternation
+    of many words would try each in turn. A space in a word matches `space`."""
     root: dict = {}
     for w in words:
         node = root
@@ -596,7 +598,7 @@ def _trie_regex(words) -> str:
         node[""] = {}
 
     def build(node) -> str:
-        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(child)
+        alts = [(space if ch == " " else re.escape(ch)) + build(child)
                 for ch, child in sorted(node.items()) if ch]
         if not alts:
             return ""
@@ -649,12 +651,12 @@ class _Scanner:
         bounded = sorted({h for h, b in heads if b})
         free = sorted({h for h, b in heads if not b})
         # `\W` needs a character before a word start (the text is padded with a space)
-        self.word_re = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
+        self.word_re = re.compile(r"\W(?=(" + trie_pattern(bounded) + "))") if bounded else None
         # a free head may start anywhere: the pattern begins with the set of first characters,
         # so `re` skips every other character fast, then steps back one character and
         # captures the longest head from there (a lookahead inside a one-character lookbehind)
         firsts = "".join(re.escape(c) for c in sorted({h[0] for h in free}))
-        self.free_re = re.compile(f"[{firsts}](?<=(?=({_trie_regex(free)})).)") if free else None
+        self.free_re = re.compile(f"[{firsts}](?<=(?=({trie_pattern(free)})).)") if free else None
         # the last text scanned: find() on the same text object (another matcher sharing
         # this scanner, same article) reuses it; holding the text keeps its id unique
         self._last: tuple = (None, "", {}, {})

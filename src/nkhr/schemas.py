@@ -76,7 +76,7 @@ SOURCES = _register(Schema(
         _c("title", STR, "headline (catalog, else the article's first line when it reads as one)", True),
         _c("url", STR, "address of the article, when known", True),
         _c("author", STR, "byline author, when stated", True),
-        _c("dateline", STR, "the lead's dateline (place, date, agency: 'WASHINGTON, Oct. 26 (Yonhap)'), when it has one", True),
+        _c("dateline", STR, "the lead's dateline (place, date, agency: 'GENEVA, May 3 (Kyodo)'), when it has one", True),
         _c("language", STR, "'en', 'ko' or 'und': the language of most of the body text"),
         _c("n_chars", INT, "length of the cleaned text in characters"),
         _c("sha256", STR, "SHA-256 of the raw file's bytes"),
@@ -137,29 +137,34 @@ QUOTES = _register(Schema(
         _c("kind", STR, "'full' (a sentence or more of speech) or 'partial' (a fragment woven into the reporter's sentence)"),
         _c("speaker_id", STR, "id in the speakers table; empty when nobody can be named", True),
         _c("speaker", STR, "canonical name of the speaker; empty when nobody can be named", True),
-        _c("cue", STR, "what attributes the quote: the verb, ':', 'according to'", True),
-        _c("method", STR, "how the speaker was found: name, apposition, title, surname, pronoun, organization, subject, chain, carried, repeat, none"),
+        _c("cue", STR, "what attributes the quote: the verb, ':', '—' (a name after a dash), 'according to'", True),
+        _c("method", STR, "how the speaker was found: transcript, name, apposition, title, surname, pronoun, "
+                          "organization, description, subject, chain, carried, repeat, none"),
         _c("confidence", FLOAT, "0..1, how sure the attribution is"),
     ),
     ("source_id", "quote_id"),
 ))
 
 MENTIONS = _register(Schema(
-    "mentions", "one row per mention of a person (names, titled surnames, attribution pronouns)",
+    "mentions", "one row per mention of a speaker: a person, an institution or an unnamed speaker",
     (
         _c("mention_id", STR, "m0001, ... within the source"),
         SOURCE_ID, PARA_ID, SENT_ID, START, END,
         _c("text", STR, "the mention as written"),
-        _c("kind", STR, "name, surname, title (title + surname), pronoun, hangul (a Korean-script name, with or without a title), unnamed (a Korean unnamed speaker: 외무성 대변인) or org"),
+        _c("kind", STR, "name, surname, title (title + surname), pronoun, org (an institution, or a place "
+                        "speaking for its state), description (an unnamed speaker: 'a ministry spokesman'), "
+                        "hangul (a Korean-script name, with or without a title) or unnamed (a Korean unnamed "
+                        "speaker: '한 소식통')"),
         _c("speaker_id", STR, "the person mentioned", True),
     ),
     ("source_id", "mention_id"),
 ))
 
 SPEAKERS = _register(Schema(
-    "speakers", "one row per real person (or organization quoted by name) across the whole corpus",
+    "speakers", "one row per speaker across the whole corpus: a real person, an institution, or an "
+                "unnamed speaker as one article describes them",
     (
-        _c("speaker_id", STR, "sp0001, ... stable for the same corpus"),
+        _c("speaker_id", STR, "sp_ and ten hex digits of the speaker's name key: stable across runs"),
         _c("name", STR, "canonical name: the full form the sources use most"),
         _c("role_category", STR, "defector, government, un, ngo, diplomat, dprk, expert or other"),
         _c("role", STR, "the role as the sources state it", True),

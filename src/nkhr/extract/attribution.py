@@ -2,32 +2,53 @@
 
 The shape of Muzny et al. (2017) and of the Gender Gap Tracker's quote
 pipeline, over the mention layer of :mod:`nkhr.extract.people`. For each
-quote, the first rule that finds a speaker wins:
+quote, the first rule that finds a speaker wins (in :meth:`Sieve.run`):
 
-1. **transcript**: the span opens with a speaker's name and a colon
-   (``"WALLACE: Let's start ..."``);
+1. **transcript**: a speaker's name and a colon open the span or its
+   paragraph (``DOE: "..."``, ``- Jane Doe: "..."``);
 2. **cue after the quote**: a speaker and a speech verb right after the
-   closing mark, in either order (``," Kim said``, ``," said Rep. G.K.
-   Butterfield (D-N.C.), head of ...``, ``," a ministry spokesman was quoted as
-   saying``, ``," according to the agency``), or at the end of the sentence
-   after a list of quotes (``"A" and "B," she said``);
-3. **cue before the quote**: a speech verb between the speaker and the
-   opening mark, with at most a few words after it (``Kim said: "``, ``Kim told
-   Congress "``, ``Kim wrote in a statement that "``, ``According to X, "``);
-4. **the sentence's speech verb**: the last speech verb before the quote in
-   its sentence and that verb's subject (``Clinton called half of his
-   supporters "deplorables"``; ``..., saying "..."``: the sentence's subject);
-5. **chains and conversation**: a quote running over several paragraphs takes
-   the attribution of any of its paragraphs; a quote in a paragraph where
-   another quote has a speaker takes that speaker; a paragraph that opens
-   with an unattributed quote continues the previous paragraph's speaker.
+   closing mark, in either order (``," Kim said``, ``," said Rep. Jane Doe
+   (D-Ohio), head of ...``, ``," a ministry spokesman was quoted as saying``,
+   ``," according to the agency``), or a name after a dash; after a quote
+   that ends its sentence, only a next sentence that is nothing but a cue
+   (``"..." Kim said.``);
+3. **signature**: a quote that fills its paragraph, signed in the next one
+   (``- Jane Doe.``);
+4. **possessive speech noun**: the quote is what ``X's assertion`` or ``X's
+   dictum`` right before it says;
+5. **cue before the quote**: a speech verb between the speaker and the
+   opening mark, with at most a few words after it (``Kim said: "``, ``Kim
+   told Congress "``, ``Kim wrote in a statement that "``, ``According to X,
+   "``, ``Said X, "``), or the sentence's subject before a colon;
+6. **cue that ends the sentence**: ``"A" and "B," she said``, ``"...," X,
+   an analyst, said in an interview.``;
+7. **the sentence's speech verb**: the last speech verb before the quote in
+   its sentence and that verb's subject (``Doe called the plan "a farce"``;
+   ``..., saying "..."``: the sentence's subject), or ``according to X``
+   inside the sentence;
+8. **a fragment's sentence subject** (``X ... likened Y to a referee who is
+   "asleep at the whistle"``), then any possessive speech noun before it;
+9. **carrying over** (:meth:`Sieve._carry`): a quote running over several
+   paragraphs takes the attribution of any of its paragraphs; a quote in a
+   paragraph where another quote has a speaker takes that speaker; a quote
+   right after a sentence of its paragraph that reports someone's speech
+   takes that speaker; a paragraph that opens with an unattributed quote
+   continues the speaker of the quote before it, or of the speech the
+   previous paragraph's last sentence reports.
 
-A speaker found by rules 1-4 may be a full name, a single name, a title and
+Sentences without a quote that report speech (``Doe stressed that ...``,
+``According to X, ...``) are read with the quotes, in the order of the text,
+so a later pronoun or description (``the rights group``) refers through the
+speakers named before it; :func:`sentence_speakers` gives every sentence the
+speaker whose speech it is or reports.
+
+A speaker found by rules 1-8 may be a full name, a single name, a title and
 name, a pronoun (resolved to the person meant), an institution or an unnamed
 person's description (GUIDELINES: both are speakers). Speech verbs are the
-``cues`` codebook's; rules 2-4 run before any carrying over, so an explicit
+``cues`` codebook's; rules 1-8 run before any carrying over, so an explicit
 cue always beats the previous speaker. Single-quoted spans count as quotes
-only when rules 1-4 attribute them.
+only when a cue names their speaker (not a sentence's subject, nor carrying
+over). Quotes in Korean paragraphs are attributed by :mod:`nkhr.extract.korean`.
 """
 
 from __future__ import annotations
@@ -46,7 +67,7 @@ EXPLICIT = frozenset(["transcript", "name", "apposition", "title", "surname", "o
                       "description", "pronoun"])
 
 _LEAD = re.compile(r"[\s,;:—―–-]*")
-_MARK = re.compile(r"[“”\"«»„「」『』]")
+_MARK = re.compile(r"[“”\"«»„「」『』]")  # the marks a quote opens and closes with (paired in quotes.py)
 _TRANSCRIPT = re.compile(r"((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s")
 _ACCORDING = re.compile(r"according to\s+", re.I)
 _NAME_COLON = re.compile(r"(?:^|(?<=[\n—–―-])\s*|(?<=\n))((?:[A-Z][A-Za-z’'.-]+\s){0,3}[A-Z][A-Za-z’'.-]+)\s?:\s*$")
@@ -67,7 +88,8 @@ _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _DASH_OPEN = re.compile(r"\s*[-—–―]+\s*")
 _PLACE_PAIR = re.compile(r"\b[A-Z][\w.]*,\s*$")  # "Dorton, " before a state
 _PLACE_END = re.compile(r"(?:\s+[A-Z][\w.]*)?\s*(?:[,.;]|$)")
-_PP_TAIL = re.compile(r"\s(?:on|about|of|into|over)\s(?!.*\s(?:on|about|of|into|over)\s)[^,;:“”\"]*$")  # the last
+# the last prepositional phrase of a text ("the report on the camps")
+_PP_TAIL = re.compile(r"\s(?:on|about|of|into|over)\s(?!.*\s(?:on|about|of|into|over)\s)[^,;:“”\"]*$")
 _INNER_CLAUSE = re.compile(r"\b(?:when|while|after|before|because|since|as|if|though|although|that|where)\s+")
 _WORD_SPAN = re.compile(r"[A-Za-z]+")
 _CLAUSE_MARK = re.compile(r"[,;:—–(]")
@@ -80,11 +102,10 @@ _COORDINATED = re.compile(r"\s(?:and|but|then|before|after)$")
 _SAID_FIRST = re.compile(r"(Said|Says|Added|Asked|Wrote)\s+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+[A-Z“\"]")
-_PP = re.compile(r"\s+(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}")  # "in the Clinton ad "
+_PP = re.compile(r"\s+(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}")  # "in the Doe ad "
 _PAST = re.compile(r"\b[a-z]{3,}ed\b")
 _ENDS_SENTENCE = re.compile(r"\.[”\"’']$")
 _INTRODUCES_NEXT = re.compile(r"(?:\s+[\w’'-]+){0,3}\s*[,:]?\s*")
-_KOREAN = re.compile(r"[\uac00-\ud7a3]")
 _METHOD = {"name": "name", "surname": "surname", "title": "title",
            "pronoun": "pronoun", "org": "organization", "description": "description"}
 
@@ -105,8 +126,7 @@ class Sieve:
         return m.start() if m else self.doc.para_end[para]
 
     def _verb_at(self, pos: int, hi: int):
-        pos = _skip_adverbs(self.text, pos, hi)
-        return self.lex.verb_re.match(self.text, pos, hi)
+        return self.lex.verb_re.match(self.text, _ADVERBS.match(self.text, pos, hi).end(), hi)
 
     def _speaker(self, np_: NP | None) -> Mention | None:
         return self.people.resolve(np_) if np_ is not None else None
@@ -130,7 +150,7 @@ class Sieve:
         if _COORDINATED.search(before):  # "X knocked Y on trade and called him": the clause's subject
             return self._clause_subject(lo, lo + _COORDINATED.search(before).start()) \
                 or self._sentence_subject(lo, verb_start)
-        if word.endswith("ing"):  # "footage of Clinton asking", "Trump unleashed tweets saying"
+        if word.endswith("ing"):  # "footage of Doe asking", "Doe unleashed tweets saying"
             np_ = self.people.np_before(verb_start, lo)  # (an adverb between: "X reportedly yelling")
             who = self._speaker(np_) if np_ is not None and _ADVERB_GAP.fullmatch(self.text, np_.end, verb_start) \
                 else None
@@ -138,7 +158,7 @@ class Sieve:
                 return who  # (and "with the Federation of Pilots calling her")
             return self._sentence_subject(lo, verb_start)
         rel = _RELATIVE.search(self.text, max(lo, verb_start - 40), verb_start)
-        if rel is not None:  # "an unnamed US expert who reportedly said": the relative's antecedent
+        if rel is not None:  # "an unnamed aid worker who reportedly said": the relative's antecedent
             np_ = self.people.np_before(rel.start(), lo)
             who = self._speaker(np_) if np_ is not None else None
             pp = _PP_TAIL.search(self.text, max(lo, rel.start() - 80), rel.start()) if who is None else None
@@ -211,7 +231,7 @@ class Sieve:
         return self._speaker(np_)
 
     def _earlier_speaker(self, lo: int, hi: int) -> Mention | None:
-        """Who spoke earlier in the sentence, before a participle ('"...," Spicer said, adding,
+        """Who spoke earlier in the sentence, before a participle ('"...," Doe said, adding,
         "..."'): the speaker of a quote there, or the subject of a speech verb there."""
         for q in reversed(self.quotes):
             if lo <= q.open < hi and q.cluster >= 0:
@@ -225,7 +245,7 @@ class Sieve:
                 continue
             after = self.people.np_after(_skip_ws(self.text, v.end(), hi), hi)
             if after is not None and self.text[v.start() - 2:v.start()].strip() in (",”", ',"', "”", '"'):
-                who = self._speaker(after)  # '"...," said Rep. Bobby Scott, adding'
+                who = self._speaker(after)  # '"...," said Rep. Jane Doe, adding'
             else:
                 who = self._subject_of(v.start(), lo, strict=False)
             if who is not None:
@@ -274,11 +294,12 @@ class Sieve:
             if who < 0:
                 who = next((q.cluster for q in self.quotes if q.cluster >= 0
                             and doc.sent_start[t] <= q.start < doc.sent_end[t]), -1)
-            if who < 0 or people.persons[who].key[0] == "desc" and people.persons[who].names[0].split()[-1] in _DOCUMENTS:
+            p = people.persons[who] if who >= 0 else None
+            if p is None or p.key[0] == "desc" and p.names[0].split()[-1] in _DOCUMENTS:
                 continue
             if word.search(self.text, doc.sent_start[t], doc.sent_end[t]):
                 return who
-            if fallback is None and people.persons[who].kind == "org":
+            if fallback is None and p.kind == "org":
                 fallback = who
         return fallback
 
@@ -286,14 +307,14 @@ class Sieve:
 
     def transcript(self, q) -> tuple | None:
         m = _TRANSCRIPT.match(self.text, q.start, q.end)
-        if m is None:  # "WALLACE: "..."" at the paragraph's start, or "- Carl Bialik: "...""
+        if m is None:  # "DOE: "..."" at the paragraph's start, or "- Jane Doe: "...""
             lo = max(self.doc.para_start[q.para], q.open - 60)
             m = _NAME_COLON.search(self.text, lo, q.open)
         if m is None or m.group(1).lower() in ("q", "a", "note", "update", "editor's note"):
             return None
         s, e = m.span(1)
         word = m.group(1)
-        if word.isupper():  # WALLACE: a person, written in capitals
+        if word.isupper():  # DOE: a person, written in capitals
             mention = Mention(s, e, word, tuple(w.capitalize() for w in word.split()), "name")
             who = self.people._single(mention, "", sure=True) if len(mention.tokens) == 1 else None
         else:
@@ -303,8 +324,8 @@ class Sieve:
     def after(self, q, at: int | None = None) -> tuple | None:
         """A cue right after the closing mark (or after `at`, the close of a later quote). A
         quote that ends its sentence with a full stop has no cue after it (what follows is the
-        next sentence: '"... unhinged." Sen. Marco Rubio called ...'); after '?' or '!' the cue
-        must not introduce the next quote ('"Why now?" Mills then writes back, "..."')."""
+        next sentence: '"... reckless." Sen. Jane Doe called ...'); after '?' or '!' the cue
+        must not introduce the next quote ('"Why now?" Doe then writes back, "..."')."""
         if not q.closed:
             return None
         text = self.text
@@ -317,7 +338,7 @@ class Sieve:
         if pos >= hi:
             return None
         dash = _DASH.match(text, close, hi)
-        if dash and at is None:  # "..." ― Pamela Padilla (a name closing the paragraph)
+        if dash and at is None:  # "..." ― Jane Doe (a name closing the paragraph)
             np_ = self.people.np_after(dash.end(), hi)
             if np_ is not None and not text[np_.end:hi].strip(" .,;\n"):
                 who = self._speaker(np_)
@@ -351,7 +372,7 @@ class Sieve:
                 if text[pos:v.start()].count(" ") > 14 or _SENTENCE_END.search(text, pos, v.start()):
                     break
         if found is None and q.kind == "full":
-            g = _PAST.search(text, pos, min(hi, pos + 80))  # ," Trump boasted.
+            g = _PAST.search(text, pos, min(hi, pos + 80))  # ," Doe boasted.
             if g is not None and g.start() > pos:
                 np_ = self.people.np_before(g.start(), pos)
                 if np_ is not None and not text[pos:np_.start].strip() and \
@@ -365,7 +386,7 @@ class Sieve:
         who, v, method = found
         if text[close - 2:close - 1] in "?!" and hi < len(text) and _MARK.match(text, hi) \
                 and _INTRODUCES_NEXT.fullmatch(text, v.end(), hi):
-            return None  # '"Why now?" Mills then writes back, "You look cute."': the next quote's cue
+            return None  # '"Why now?" Doe then writes back, "Why not?"': the next quote's cue
         return who, v.group(), method
 
     def _bare_cue(self, pos: int, hi: int) -> tuple | None:
@@ -398,7 +419,7 @@ class Sieve:
             if who is not None:
                 return who, "according to", _METHOD[who.kind]
         inverted = _SAID_FIRST.match(text, lo, q.open)
-        if inverted:  # 'Said Dorothy Poynter, who grew up with Ali, "We were all so proud"'
+        if inverted:  # 'Said Jane Doe, who grew up with him, "We were all so proud"'
             who = self._speaker(self.people.np_after(inverted.end(), q.open))
             if who is not None:
                 return who, inverted.group(1), _METHOD[who.kind]
@@ -412,7 +433,7 @@ class Sieve:
             if who is not None:
                 return who, v.group(), _method(who, None)
         if pre.rstrip().endswith(":") and not self.people.in_quote(q.open - 1):
-            who = self._sentence_subject(lo, q.open)  # 'Trump leaned in and boomed: "'
+            who = self._sentence_subject(lo, q.open)  # 'Doe leaned in and boomed: "'
             if who is not None:
                 return who, ":", "subject"
         return None
@@ -435,7 +456,7 @@ class Sieve:
 
     def partial(self, q) -> tuple | None:
         """A fragment woven into a sentence with no speech verb: the sentence's subject
-        ("Aaron Kall ... compared Trump to a coach who is "working the referees"")."""
+        ("Jane Doe ... likened Roe to a referee who is "asleep at the whistle"")."""
         if q.kind != "partial":
             return None
         lo = self._clause_start(q)
@@ -479,7 +500,7 @@ class Sieve:
                         return who, toks[j][2], _METHOD[who.kind]
                     break
                 if not tok[:1].isalnum():
-                    break  # ("Bush's Facebook post:" -- a capitalized word may stand between)
+                    break  # ("Doe's Facebook post:" -- a capitalized word may stand between)
             break
         return None
 
@@ -531,17 +552,16 @@ class Sieve:
         return None
 
     def _clause_start(self, q) -> int:
-        """Where the text that may attribute quote `q` before it starts: its sentence's start,
-        or the close of the previous quote in that sentence."""
+        """Where the text that may attribute quote `q` before it starts: its sentence's start
+        (never before its paragraph's)."""
         doc = self.doc
         s = doc.sentence_at(q.start)
-        lo = max(doc.sent_start[s] if s >= 0 else 0, doc.para_start[q.para])
-        return lo
+        return max(doc.sent_start[s] if s >= 0 else 0, doc.para_start[q.para])
 
     def reporting_subject(self, s: int) -> Mention | None:
         """The speaker whose speech sentence `s` reports, when it reports one: "According to
         X, ...", a subject with a speech verb ("Doe stressed that ..."), a cue that ends
-        it, "he"/"she" with a speech noun ("He made a series of proposals"), or a subject with
+        it, "he"/"she" with a speech noun ("He made several proposals"), or a subject with
         a speech noun before a colon ("X released the following statement:")."""
         doc, text, people, lex = self.doc, self.text, self.people, self.lex
         ss, se = doc.sent_start[s], doc.sent_end[s]
@@ -558,7 +578,7 @@ class Sieve:
                 continue  # a verb in a title or a quote ('a commentary titled "... reflected ..."')
             who = self._subject_of(v.start(), ss)
             if who is not None and not self._bare(who):
-                return who  # not a bare plural ("Participants highlighted ..."): the reporter's summary
+                return who  # not a bare plural ("Participants stressed ..."): the reporter's summary
         final = self.final_cue(ss, se, [v for v in verbs if v.start() >= se - 300])  # "..., an official said."
         if final is not None:
             return final[0]
@@ -610,7 +630,7 @@ class Sieve:
         self.quotes[:] = [q for q in self.quotes if not q.single or q.method in EXPLICIT]
 
     def _carry(self) -> None:
-        """Rule 5: chains of paragraphs, quotes in a paragraph with a speaker, conversation."""
+        """Rule 9: chains of paragraphs, quotes in a paragraph with a speaker, conversation."""
         quotes, doc = self.quotes, self.doc
         for _ in range(2):  # a chain passes its speaker both ways
             for i in range(len(quotes) - 1):
@@ -631,7 +651,7 @@ class Sieve:
                     prev = [k for k in known if k.open < q.open]
                     src = prev[-1] if prev else known[0]
                     q.cluster, q.method = src.cluster, "carried"
-        for q in quotes:  # "Oh highlighted ... . These actions ..., illustrating that "...""
+        for q in quotes:  # "Doe listed ... . These steps ..., showing that "...""
             s = doc.sentence_at(q.start)
             if q.cluster < 0 and s > 0 and doc.sent_para[s - 1] == q.para:
                 who = self._reported(s - 1)
@@ -644,7 +664,7 @@ class Sieve:
             if prev is not None and prev.cluster >= 0 and (prev.para == q.para - 1 or prev.para == q.para - 2
                                                             and self._reports(q.para - 1) < 0):
                 q.cluster, q.method = prev.cluster, "carried"
-            elif q.para > 0:  # 'Hurtado told reporters on Tuesday.' then a paragraph of her words
+            elif q.para > 0:  # 'Doe told reporters on Tuesday.' then a paragraph of her words
                 who = self._reports(q.para - 1)
                 if who >= 0:
                     q.cluster, q.method = who, "carried"
@@ -662,10 +682,9 @@ class Sieve:
         """Whose speech the last sentence of paragraph `para` reports (-1: nobody's)."""
         doc = self.doc
         last = bisect.bisect_right(doc.sent_para, para) - 1
-        return self._reported(last) if last >= 0 and doc.sent_para[last] == para and doc.para_kind[para] == "body" \
-            else -1
-
-
+        if last < 0 or doc.sent_para[last] != para or doc.para_kind[para] != "body":
+            return -1
+        return self._reported(last)
 
 
 def _method(who: Mention, np_: NP | None) -> str:
@@ -703,12 +722,9 @@ def _skip_ws(text: str, pos: int, hi: int) -> int:
     return pos
 
 
+# what may stand between a quote's close and its speech verb, lower case ("Will" is a name)
 _ADVERBS = re.compile(r"(?:(?:also|further|then|later|once|again|has|had|have|would|will|previously|"
-                      r"earlier|repeatedly|recently|reportedly|publicly|was|were|is|had been)\s+)*")  # lower case: "Will" is a name
-
-
-def _skip_adverbs(text: str, pos: int, hi: int) -> int:
-    return _ADVERBS.match(text, pos, hi).end()
+                      r"earlier|repeatedly|recently|reportedly|publicly|was|were|is|had been)\s+)*")
 
 
 def attribute(doc: Doc, people: People, lex: Lexicon, quotes: list) -> None:
@@ -739,8 +755,8 @@ def sentence_speakers(doc: Doc, people: People, lex: Lexicon, quotes: list, owne
     A sentence that overlaps a quote belongs to the quote's speaker (`owner`, from
     :func:`quote_owners` when not given). Otherwise a body sentence (not in `decided`,
     those another language's rules settled) whose subject is a person or institution
-    with a speech verb ("Salmon stressed that ...", "He cited ...", "According to the
-    newspaper, ...") or a speech noun after it ("He made a series of proposals")
+    with a speech verb ("Doe stressed that ...", "He cited ...", "According to the
+    newspaper, ...") or a speech noun after it ("He made several proposals")
     reports that speaker's speech. `wanted`: the sentences to decide this way (default all).
     """
     owner = quote_owners(doc, quotes) if owner is None else owner

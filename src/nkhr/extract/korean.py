@@ -19,26 +19,26 @@ by the morphological analyzer ``kiwipiepy`` (loaded once per process, on the
 first Hangul text). A run of nouns followed by its particle is a phrase:
 
 - a name (a proper noun, or a Korean name: a family name and one or two
-  syllables) followed, in the same phrase, by a title (``황준국 주유엔대사``,
-  ``살몬 특별보고관``, ``통일부 장관``) or an honorific (``림일씨``, ``조 씨``) is a
+  syllables) followed, in the same phrase, by a title (``박민호 주유엔대사``,
+  ``브라운 특별보고관``, ``통일부 장관``) or an honorific (``최일씨``, ``송 씨``) is a
   person; the words from the name to the title are the role, an honorific
   is no role; the clause that describes the person just before the name
-  (``…북한을 떠나 … 일했다고 자신을 소개한 림일씨``) and the ``X의`` before it are
+  (``…어부였다고 자신을 소개한 최일씨``) and the ``X의`` before it are
   kept as evidence of the role;
-- a family name or a foreign family name alone with a title (``오 시장``,
-  ``터너 특사``) is the person of that name the article named, else a person
+- a family name or a foreign family name alone with a title (``박 시장``,
+  ``브라운 특사``) is the person of that name the article named, else a person
   named by it;
-- a phrase ending in an unnamed speaker's head (``외무성 대변인``, ``한 소식통``,
+- a phrase ending in an unnamed speaker's head (``국방성 대변인``, ``한 소식통``,
   ``탈북민 A씨``) is an unnamed speaker named by the phrase as written; a bare
   head (``대변인은``, ``이 관계자는``) is the last one with that head, and a
   qualified one (``유엔 북한인권특별보고관은``) the named person with that role;
-- an institution (``유엔``, ``통일부``, ``CNN``, ``휴먼 라이츠 워치``) or a country;
+- an institution (``유엔``, ``통일부``, ``BBC``, ``그린피스``) or a country;
 - ``그는``, ``그녀가``: the person last named as a subject.
 
 **Attribution**, for each quote in a Korean paragraph, first rule that
 applies (a sentence here never ends inside a quote):
 
-1. *cue after*: ``"…"라고 황준국 주유엔대사가 밝혔다``: a subject between the
+1. *cue after*: ``"…"라고 박민호 주유엔대사가 밝혔다``: a subject between the
    quotative and the speech verb;
 2. *back reference*: when the quote's sentence has no speaker of its own (or
    only a country: ``북한이 "…"라고 비난했다``), the subject of the next sentence
@@ -281,8 +281,8 @@ class _Phrase:
     particle: str
     end: int            # where the phrase ends (before its particle)
     before: int         # where the clause describing it may start (the sentence or clause start)
-    genitive: int = -1  # where an "X의" right before it starts ("미국의 인권 전문가들")
-    relative: bool = False  # a relative clause ends right before it ("…자신을 소개한 림일씨")
+    genitive: int = -1  # where an "X의" right before it starts ("일본의 인권 전문가들")
+    relative: bool = False  # a relative clause ends right before it ("…자신을 소개한 최일씨")
 
 
 @dataclass
@@ -313,7 +313,7 @@ def _phrases(text: str, seg_start: int, seg_end: int, tokens) -> list[_Phrase]:
             prev = out[-1] if out else None
             if (prev is not None and prev.particle == "의" and not text[prev.end + 1:words[0].start].strip()
                     and all(t[1] in ("NNP", "SL") for w in prev.words for t in w.tokens)):
-                ph.genitive = prev.words[0].start  # "미국의 인권 전문가들", not "다양한 배경의 …"
+                ph.genitive = prev.words[0].start  # "일본의 인권 전문가들", not "다양한 배경의 …"
             out.append(ph)
         words = []
 
@@ -470,7 +470,7 @@ class _Article:
                 or text in lex.honorifics)
 
     def _korean_name(self, text: str) -> bool:
-        """A family name and one or two syllables ("황준국", "림일", "남궁민수")?"""
+        """A family name and one or two syllables ("박민호", "최일", "남궁민수")?"""
         if not (2 <= len(text) <= 4 and _SYLLABLES.match(text)) or self._not_name(text):
             return False
         return any(text[:n] in self.lex.family_names and 1 <= len(text) - n <= 2 for n in (2, 1))
@@ -490,7 +490,7 @@ class _Article:
         return bool(self._title_of(word.text_tokens) or word.text_tokens in self.lex.honorifics)
 
     def _honorific(self, word: _Word) -> str | None:
-        """The name glued to an honorific ("림일씨" -> "림일", "지씨" -> "지")."""
+        """The name glued to an honorific ("최일씨" -> "최일", "한씨" -> "한")."""
         toks = word.tokens
         if len(toks) >= 2 and toks[-1][0] in self.lex.honorifics:
             name = "".join(t[0] for t in toks[:-1])
@@ -500,9 +500,9 @@ class _Article:
 
     def _name_at(self, words: list, i: int) -> tuple[int, bool] | None:
         """(end, is a full name) when a name starts at words[i]: a transliterated name (up
-        to four proper nouns, "엘리자베스 살몬"), a Korean name ("황준국"; one the analyzer
+        to four proper nouns, "메리 브라운"), a Korean name ("박민호"; one the analyzer
         did not call a proper noun only right before a title), or a family name or a
-        single proper noun right before a title ("황 대사", "살몬 특별보고관")."""
+        single proper noun right before a title ("박 대사", "브라운 특별보고관")."""
         n, w = len(words), words[i]
         text = w.text_tokens
         nxt_titled = i + 1 < n and self._titled(words[i + 1])
@@ -535,11 +535,11 @@ class _Article:
                 return [cand(words[0].start, words[0].end, "pronoun", "pronoun", 0)]
             return []
         out: list[Cand] = []
-        role_before = None  # a title before the name: "북한인권특사 줄리 터너는"
+        role_before = None  # a title before the name: "북한인권특사 메리 브라운은"
         i = 0
         while i < n:
             glued = self._honorific(words[i])
-            if glued is not None:  # "림일씨", "지씨": a name and its honorific in one word
+            if glued is not None:  # "최일씨", "한씨": a name and its honorific in one word
                 full = glued not in lex.family_names
                 w = words[i]
                 c = cand(w.start, w.start + len(glued) if full else w.end, "person" if full else "surname",
@@ -583,8 +583,8 @@ class _Article:
         return out or self._unnamed_or_institution(ph, cand)
 
     def _unnamed_or_institution(self, ph: _Phrase, cand) -> list[Cand]:
-        """A phrase with no name: an unnamed speaker ("외무성 대변인", "한 소식통",
-        "이 관계자"), an institution ("통일부", "CNN", "휴먼 라이츠 워치") or a country."""
+        """A phrase with no name: an unnamed speaker ("국방성 대변인", "한 소식통",
+        "이 관계자"), an institution ("통일부", "BBC", "그린피스") or a country."""
         words, text, lex = ph.words, self.text, self.lex
         n = len(words)
         first = words[0]
@@ -615,7 +615,7 @@ class _Article:
         return []
 
     def _clause(self, ph: _Phrase) -> str:
-        """The clause before a phrase that describes its person ("…자신을 소개한 림일씨")."""
+        """The clause before a phrase that describes its person ("…자신을 소개한 최일씨")."""
         gen = self._genitive(ph)
         seg = self.text[ph.before:ph.words[0].start].strip() if ph.relative else ""
         return " ".join(x for x in (seg if len(seg) < 200 else "", gen) if x)
@@ -630,7 +630,7 @@ class _Article:
         k = bisect.bisect_right(self.sent_starts, c.mention.start) - 1
         end = self.sentences[k][1] if k >= 0 else len(self.text)
         v = _verb_outside(self.text, c.mention.end, end, self, self.lex)
-        return v is not None and not _is_adnominal(self.text, v)  # not "발언하는 사례가"
+        return v is not None and not _is_adnominal(v)  # not "발언하는 사례가"
 
     def _family(self, name: str) -> str:
         """The family name a person is referred to by: a Korean name's first syllable(s),
@@ -650,7 +650,7 @@ class _Article:
         named: list[tuple[int, str, str]] = []  # (cluster, family name, role) of named people
         for c, _ in found:
             if c.kind == "person" and c.mention.text in last_words:
-                c.kind = "surname"  # "이노스 연구원" after "올리비아 이노스"
+                c.kind = "surname"  # "브라운 연구원" after "메리 브라운"
             if c.kind == "person" and (not c.untitled or self.speaks(c)):
                 name = c.mention.text
                 cl = self.person(("hangul", name), self._family(name))
@@ -665,7 +665,7 @@ class _Article:
                 name = m.text
             elif c.kind == "surname":
                 cl = self._by_family(c, named, recent)
-                if cl < 0 and not c.untitled:  # "오 시장은" with no 오세훈 in the article
+                if cl < 0 and not c.untitled:  # "박 시장은" with no 박민호 in the article
                     cl, name = self.person(("unnamed", sid, m.text), m.text), m.text
             elif c.kind == "pronoun":
                 if m.in_caption or self.in_quote(m.start):
@@ -699,7 +699,7 @@ class _Article:
                     last_subject = cl
 
     def _by_family(self, c: Cand, named: list, recent: list) -> int:
-        """The named person a family name with a title stands for ("황 대사", "살몬 특별보고관"):
+        """The named person a family name with a title stands for ("박 대사", "브라운 특별보고관"):
         of those with that family name, one with that title, the last mentioned first."""
         word = c.mention.text.split()[0]
         if word not in {x[1] for x in named}:
@@ -714,8 +714,8 @@ class _Article:
 
     def org_person(self, c: Cand) -> int:
         """The person an institution or country that speaks becomes. Its key is its name
-        less a country before it and a medium's kind after an acronym ("미국 CNN방송" and
-        "CNN" are one speaker, and meet an English article's "CNN")."""
+        less a country before it and a medium's kind after an acronym ("영국 BBC방송" and
+        "BBC" are one speaker, and meet an English article's "BBC")."""
         if c.mention.cluster < 0:
             name = c.mention.text
             words = name.split()
@@ -752,7 +752,7 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
         cands = [c for c in art.cands[bisect.bisect_left(starts, ss):bisect.bisect_left(starts, se)]
                  if not art.in_quote(c.mention.start) and not c.mention.in_caption]
         verb = _verb_outside(text, ss, se, art, lex)
-        subject = _subject(cands, ss, se, None, lex, text)
+        subject = _subject(cands, se, None)
         back = lex.back_reference_re.search(text, ss, se)
         # the quotes left waiting by the sentence before
         if pending:
@@ -774,8 +774,8 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
                 _set(q, _cluster(found, art), _verb_after(q, se, art, lex, text), _method(found))
                 continue
             v = _verb_after(q, se, art, lex, text)
-            adnominal = v is not None and _is_adnominal(text, v)
-            subj = _subject([c for c in cands if c.mention.start < q.open], ss, q.open, adnominal, lex, text)
+            adnominal = v is not None and _is_adnominal(v)
+            subj = _subject([c for c in cands if c.mention.start < q.open], q.open, adnominal)
             strong = subj is not None and subj.kind != "country"
             if not strong and si + 1 < len(sentences) and _next_back(sentences[si + 1], text, lex):
                 pending.append((q, "back"))
@@ -855,13 +855,13 @@ def _verb_outside(text: str, ss: int, se: int, art: _Article, lex: KoreanLexicon
     for v in lex.verb_re.finditer(text, ss, se):
         if art.in_quote(v.start()):
             continue
-        if v.group().startswith("했") and not _after_quotative(text, v.start(), ss, lex):
+        if v.group().startswith("했") and not _after_quotative(text, v.start(), ss):
             continue
         return v
     return None
 
 
-def _after_quotative(text: str, pos: int, floor: int, lex: KoreanLexicon) -> bool:
+def _after_quotative(text: str, pos: int, floor: int) -> bool:
     before = text[max(floor, pos - 8):pos].rstrip()
     return bool(re.search(r"(?:라고|고|다고|라며|며)$", before))
 
@@ -871,12 +871,12 @@ def _verb_after(q, se: int, art: _Article, lex: KoreanLexicon, text: str):
     return _verb_outside(text, q.close, max(se, q.close), art, lex)
 
 
-def _is_adnominal(text: str, v) -> bool:
+def _is_adnominal(v) -> bool:
     word = v.group()
     return word[-1:] in ("한", "힌", "인", "은", "던", "는", "된") and not word.endswith(("하는데",))
 
 
-def _subject(cands: list[Cand], lo: int, hi: int, adnominal, lex, text) -> Cand | None:
+def _subject(cands: list[Cand], hi: int, adnominal) -> Cand | None:
     """The subject among `cands` (before `hi`): the first topic (은/는), or with an adnominal
     verb the nearest 이/가 subject."""
     speakers = [c for c in cands if c.mention.start < hi and c.particle in _SUBJECT]
@@ -894,7 +894,7 @@ def _subject(cands: list[Cand], lo: int, hi: int, adnominal, lex, text) -> Cand 
 
 
 def _cue_subject(q, cands: list[Cand], se: int, art: _Article, lex: KoreanLexicon, text: str) -> Cand | None:
-    """Rule 1: '"…"라고 황준국 주유엔대사가 밝혔다': a subject between the quotative and the verb."""
+    """Rule 1: '"…"라고 박민호 주유엔대사가 밝혔다': a subject between the quotative and the verb."""
     qt = lex.quotative_re.match(text, q.close, se)
     if not qt:
         return None
@@ -944,13 +944,13 @@ def cross_script_pairs(names: dict, names_lex, lex: KoreanLexicon) -> list[tuple
     """Pairs (Hangul key, English key) of person keys that name one person. `names` maps
     each person key of the corpus to a name it is written with.
 
-    A Korean name (``('hangul', '태영호')``) meets the English key of its romanization
-    (``('ko', 'thae', 'yongho')``): the family name by the codebook's map, each given-name
+    A Korean name (``('hangul', '박민호')``) meets the English key of its romanization
+    (``('ko', 'park', 'minho')``): the family name by the codebook's map, each given-name
     syllable romanized (``korean-romanizer``) in every spelling the press uses, folded as
-    names.yml folds English given names. A transliterated name (``엘리자베스 살몬``) meets
+    names.yml folds English given names. A transliterated name (``메리 브라운``) meets
     the English name whose first and last words sound the same, consonant by consonant
     (:func:`skeleton`; a middle name may be missing on one side); an institution
-    (``휴먼 라이츠 워치``) the one whose every word does. A key met by two different names
+    (``그린피스``) the one whose every word does. A key met by two different names
     is joined to neither: two different Kims are never merged."""
     hangul = [k for k in names if k[0] in ("hangul", "org") and has_hangul(names[k])]
     if not hangul:
@@ -968,7 +968,7 @@ def cross_script_pairs(names: dict, names_lex, lex: KoreanLexicon) -> list[tuple
             sounds = [_hangul_skeleton(w) for w in name.split()]
             kind = "org" if h[0] == "org" else "w"
             found = {k for k, latin_sounds in latin if k[0] == kind and _sounds_alike(sounds, latin_sounds, kind)}
-        # one name, though perhaps in several keys ("Salmón" and "Salmon": accents aside)
+        # one name, though perhaps in several keys ("Núñez" and "Nunez": accents aside)
         if len({_strip_accents(names[k]).lower() for k in found}) == 1:
             met[h] = sorted(found)
     uses: dict = {}
@@ -1022,8 +1022,8 @@ _VOWELS = set("aeiouyw")
 def skeleton(word: str) -> str:
     """A Latin-script word's consonants as a Korean transliteration keeps them: similar
     consonants as one (p/b/f/v, t/d, k/g/c/q, s/z/j/ch/sh, l/r), vowels, h and w left out,
-    an r before a consonant or at the end left out (Turner → 터너), th read as t first
-    (Thomas → 토마스) and as s after (Elizabeth → 엘리자베스), a final ts as 츠."""
+    an r before a consonant or at the end left out (Palmer → 파머), th read as t first
+    (Theodore → 테오도르) and as s after (Smith → 스미스), a final ts as 츠."""
     w = _strip_accents(word.lower())
     w = re.sub(r"[^a-z]", "", w)
     w = re.sub(r"c(?=[eiy])", "s", w)

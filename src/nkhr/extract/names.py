@@ -1,25 +1,31 @@
-"""Person mentions: telling names from other capitalized words, and name keys.
+"""Person names in English text: telling names from other capitalized words, and name keys.
 
-No statistical NER is available offline for this, so mentions come from a
+No statistical NER is available offline for this, so names come from a
 transparent rule set over runs of capitalized words, driven by the ``names``
-and ``cues`` codebooks:
+and ``cues`` codebooks (:class:`Lexicon`):
 
-- a run is cut at words that never belong to a name (places, peoples,
-  organizations' head words, months: ``not_name_words``); titles before the
-  name (``Seoul Mayor``, ``Ambassador to the UN``) become the mention's
-  *pre-title*;
-- a Korean name (a family name from ``korean_surnames`` with a given name,
-  in either order, hyphenated or spaced) is a person on its own;
-- any other run of two to four name words is a person when the text gives
-  evidence: a title before it, an apposition after it (``Greg X, president
-  of ...``), a speech verb next to it, or another mention of the same name
-  in the article with such evidence;
-- a single name word (``Oh``, ``Turner``) is a mention only when it is the
-  family name of a person already named in the article (resolved later).
+- :func:`find_mentions` cuts a paragraph's runs of capitalized words at words
+  that never belong to a name (places, peoples, months, sentence adverbs:
+  ``not_name_words``) and at titles; the titles right before a name
+  (``Seoul Mayor``, ``Ambassador to the UN``) become the mention's
+  *pre-title*. A Korean name (a family name from ``korean_surnames`` with a
+  given name, in either order, hyphenated or spaced) is taken whole; another
+  name is a run of up to five name words (initials and particles such as
+  ``von`` included) that starts at a given name when the words before it are
+  none, and a run that ends in an organization's head word (``Family Union``)
+  names nobody;
+- a single capitalized word is a mention only when it is the family name (or,
+  hyphenated, the Korean given name) of a person the article names in full
+  (:func:`single_mentions`, once all runs are read);
+- whether a name is a person (a title, an apposition, a given name, a speech
+  verb next to it) is weighed by :mod:`nkhr.extract.people`, which reads the
+  role text around a name with :func:`apposition` and :func:`role_before`;
+- :class:`Verbs` finds the ``cues`` codebook's speech verbs (one trie regex)
+  and drops the words whose place shows they are no verb.
 
 Name keys make spelling variants equal: Korean family names are mapped to
-one romanization and given names folded (``Il-hyuk``/``Il-hyeok``,
-``Young-ho``/``Yung-ho``), and name order does not matter.
+one romanization and given names folded (``Min-seok``/``Min-suk``,
+``Young-soo``/``Yung-su``), and name order does not matter.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..codebooks import load_yaml, locate
+from ..codebooks import load_yaml, locate, trie_pattern
 from ..errors import CodebookError
 
 
@@ -94,7 +100,8 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
         institution_nouns=frozenset(str(w).lower() for w in cues.get("institution_nouns") or []),
         places=frozenset(str(w).lower() for w in names.get("speaking_places") or []),
         particles=frozenset(particles),
-        run_re=re.compile(_RUN_PATTERN % "|".join(sorted(map(re.escape, particles), key=len, reverse=True) or ["(?!)"])),
+        run_re=re.compile(_RUN_PATTERN % "|".join(sorted(map(re.escape, particles), key=len, reverse=True)
+                                                  or ["(?!)"])),
         surnames=surnames, folds=folds,
         not_name=frozenset(str(w).lower() for w in _need(names, "not_name_words", npath, list)),
         titles=frozenset(str(w).lower() for w in _need(names, "person_titles", npath, list)),
@@ -113,26 +120,10 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
 
 def trie_regex(words) -> re.Pattern:
     """One regex for many words, whole words in any letter case, written as a trie
-    ("sa(?:id|ys|ying)|..."): `re` then decides at each position with a character or two
-    where a plain alternation of hundreds of words would try each in turn. A space in a
-    word ("went on") matches spaces or tabs."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [("[ \\t]+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(node) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return body + "?" if len(alts) == 1 and len(body) == 1 else f"(?:{body})?"
-        return body
-
-    return re.compile(r"(?<![\w’'-])%s(?![\w-])" % build(trie), re.IGNORECASE)  # not in "state-of-the-state"
+    (:func:`nkhr.codebooks.trie_pattern`). A space in a word ("went on") matches spaces
+    or tabs."""
+    body = trie_pattern(words, "[ \\t]+")
+    return re.compile(r"(?<![\w’'-])%s(?![\w-])" % body, re.IGNORECASE)  # not in "state-of-the-state"
 
 
 class Verbs:
@@ -163,7 +154,8 @@ def _is_verb(text: str, m) -> bool:
 
 
 _WORD_BEFORE = re.compile(r"(?<!\w)([A-Za-z]+)([’']s|s[’'])?\s+$")  # a whole word: not the "a" of "García"
-_NOUN_MARKERS = frozenset(["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "these", "those"])
+_NOUN_MARKERS = frozenset(["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "these",
+                           "those"])
 _CLAUSE_OPENERS = frozenset(".!?:;\"“”‘’'—–―-(\n")
 
 
@@ -233,7 +225,7 @@ class Mention:
     korean: tuple | None = None  # (canonical surname, given name) for Korean names
     cluster: int = -1      # local person id after resolution
     role_text: str = ""    # apposition / title text that describes the person
-    modifier: bool = False # "the Kim Jong-un regime": a name used as a modifier
+    modifier: bool = False # "the Doe administration": a name used as a modifier
     short_role: str = ""   # the apposition's role, shortest form
     in_quote: bool = False
     in_caption: bool = False
@@ -260,16 +252,6 @@ def clean_token(tok: str) -> str:
 
 
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+")
-_ASCII_WORD = re.compile(r"[A-Za-z]+")
-
-
-def first_verb(text: str, start: int, end: int, lex: Lexicon) -> re.Match | None:
-    """The first speech verb in text[start:end] (a word-set lookup, faster than one big regex)."""
-    verbs = lex.speech_verbs
-    for w in _ASCII_WORD.finditer(text, start, end):
-        if w.group().lower() in verbs:
-            return w
-    return None
 
 
 def korean_parts(tokens: tuple, lex: Lexicon) -> tuple | None:
@@ -303,11 +285,11 @@ def name_key(m: Mention, lex: Lexicon) -> tuple:
     if m.korean:
         return ("ko", m.korean[0].lower(), fold_given(m.korean[1], lex))
     words = [_plain(t) for t in m.tokens if not _INITIAL.fullmatch(t)] or [_plain(t) for t in m.tokens]
-    return ("w",) + tuple(sorted(words))  # "John F. Kerry" is "John Kerry", "Salmón" "Salmon"
+    return ("w",) + tuple(sorted(words))  # "Jane Q. Doe" is "Jane Doe", "Núñez" "Nunez"
 
 
 def _plain(token: str) -> str:
-    """A name word in lower case without accents ("Salmón" -> "salmon")."""
+    """A name word in lower case without accents ("Núñez" -> "nunez")."""
     if token.isascii():
         return token.lower()
     return "".join(c for c in unicodedata.normalize("NFKD", token.lower()) if not unicodedata.combining(c))
@@ -356,10 +338,10 @@ def _run_names(run: str, lex: Lexicon):
     """The names in one run of capitalized words: (start, end offsets in the run, name
     tokens, Korean parts) of each, or _SINGLE for a one-word run.
 
-    A Korean name is taken first, whole ("Kim Jong Un", though "Un" looks like "UN");
+    A Korean name is taken first, whole ("Park Min Un", though "Un" looks like "UN");
     other names are runs of up to five name words (initials such as "F." and particles
     such as "von" included). A run that starts with words that are not given names
-    and goes on with a given name is cut there: "State John F. Kerry" is John F. Kerry
+    and goes on with a given name is cut there: "State Jane Q. Doe" is Jane Q. Doe
     (the words before are a title, not part of the name). A run that ends in an
     organization's head word ("Family Union") is no person's name."""
     words = run.replace("\u00a0", " ").split(" ")
@@ -394,7 +376,7 @@ def _run_names(run: str, lex: Lexicon):
             continue
         given = next((k for k in range(i + 1, j) if _given(words[k], lex)), None)
         if given is not None and not _given(words[i], lex) and j - given >= 2:
-            i = given  # "State John F. Kerry": the name starts at the given name
+            i = given  # "State Jane Q. Doe": the name starts at the given name
             continue
         names = tuple(clean_token(w) for w in words[i:j])
         if names[-1].lower() not in lex.org_heads and not _INITIAL.fullmatch(names[-1]):
@@ -424,34 +406,10 @@ def _korean_at(words: list, i: int, lex: Lexicon):
     return None
 
 
-_ORG_RUN = re.compile(r"(?:[Tt]he\s+)?(?P<org>[A-Z][\w’'&.-]*(?:\s+(?:of|for|on|and|[A-Z][\w’'&.-]*))*)")
-_ACRONYM_ORG = re.compile(r"[A-Z]{3,}")
-
-
-def org_at(text: str, pos: int, end: int, lex: Lexicon) -> Mention | None:
-    """An organization named at `pos` ("the Unification Ministry", "Human Rights Watch", "KCNA")."""
-    m = _ORG_RUN.match(text, pos, end)
-    if not m:
-        return None
-    name = m.group("org").rstrip(".,’'s")
-    words = name.split()
-    while words and words[-1].lower() in ("of", "for", "on", "and"):
-        words.pop()
-    if not words:
-        return None
-    name = " ".join(words)
-    last = words[-1].lower()
-    if last not in lex.org_heads and not (len(words) == 1 and _ACRONYM_ORG.fullmatch(name)):
-        return None
-    start = m.start("org")
-    org = Mention(start, start + len(name), name, tuple(words), "org")
-    org.role_text = org.short_role = name
-    return org
-
-
-def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon, given: set = frozenset()) -> list[Mention]:
+def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon,
+                    given: set = frozenset()) -> list[Mention]:
     """Mentions for the lone capitalized words that are family names of known people, or
-    (hyphenated) the given names of known Korean people (`given`, folded: "Yong-ho")."""
+    (hyphenated) the given names of known Korean people (`given`, folded: "Min-seok")."""
     out = []
     for s, word in singles:
         name = clean_token(word)
@@ -477,7 +435,7 @@ def _name_word(tok: str, lex: Lexicon) -> bool:
     if "." in word:
         return bool(_INITIAL.fullmatch(word))  # "F.", "G.K." -- but not U.N., Dr. (listed words)
     if len(word) > 1 and word.isupper():
-        return False  # an acronym: KCNA, HRW
+        return False  # an acronym: NATO, UNICEF
     return not any(ch.isdigit() for ch in word)
 
 
@@ -513,8 +471,11 @@ _LEADING = frozenset(["of", "to", "the", "for", "on", "at", "in"])
 
 
 _APPOSITION = re.compile(
-    r"\s*,\s*((?:(?:a|an|the)\s+)?[^,;:\"“”]{3,160}?)(?=,|;|\s+(?:who|which|speaks|spoke|said|says|told|is|was|were|are|has|had)\b|(?<![A-Z])\.\s|$)")
-_NOT_ROLE = re.compile(r"(?:and|or|but|as|who|which|both|including|are|is|was|were|has|have|had|will|would|can|could|also|not|to|in|on|at|with|along|from|by|after|before|during|while|when|where)\b", re.I)
+    r"\s*,\s*((?:(?:a|an|the)\s+)?[^,;:\"“”]{3,160}?)"
+    r"(?=,|;|\s+(?:who|which|speaks|spoke|said|says|told|is|was|were|are|has|had)\b|(?<![A-Z])\.\s|$)")
+_NOT_ROLE = re.compile(
+    r"(?:and|or|but|as|who|which|both|including|are|is|was|were|has|have|had|will|would|can|could|also|"
+    r"not|to|in|on|at|with|along|from|by|after|before|during|while|when|where)\b", re.I)
 _LAST_TWO = re.compile(r"(\S+)\s+(\S+)$")
 _WHO = re.compile(r"\s*,?\s*who\s+([^,;\"“”]{3,200})")
 
@@ -532,7 +493,7 @@ def apposition(text: str, end: int, limit: int, lex: Lexicon) -> tuple[str, str]
     if _NOT_ROLE.match(role) or ends_with_name or first in lex.speech_verbs:
         return "", ""  # a list of names or a predicate, not an apposition
     if re.fullmatch(r"[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){0,2}", role):
-        return "", ""  # "Kim, Lee and Park" is a list; "Jang, Representative of ..." a role
+        return "", ""  # "Kim, Lee and Park" is a list; "Doe, Representative of ..." a role
     evidence = role
     rest = text[m.end():limit]
     who = _WHO.match(rest)
@@ -546,7 +507,7 @@ _CLAUSE_START = re.compile(r"(?<![A-Z])[.;:!?]\s+|^")  # not the dot of "U.N."
 
 def role_before(text: str, floor: int, s: int, lex: Lexicon) -> str:
     """A role that opens the sentence and names the person after a comma:
-    "The UN's special rapporteur on North Korea, Elizabeth Salmon, said ..."."""
+    "The UN's special rapporteur on Dorland, Jane Doe, said ..."."""
     if text[max(floor, s - 2):s] != ", ":
         return ""
     lo = max(floor, s - 160)

@@ -3,17 +3,17 @@
 A light coreference layer, all rules and lexicons (no statistical model is
 available offline). It knows three kinds of speaker:
 
-- **persons named** in full (``Thae Yong-ho``, ``Secretary of State John F.
-  Kerry``: :mod:`nkhr.extract.names` finds the names) or only by a single name
-  (``Tester said``, ``Mr. Ji``); a family name, a titled family name
-  (``Minister Kim``) or, for Korean names, the given name alone (``Yong-ho``)
-  refers to the person of that name most recently mentioned, preferring one
-  whose title matches, unless an apposition introduces someone new (``said
-  Kim, a 32-year-old former soldier`` when the article's other Kim is no
-  soldier);
-- **institutions** quoted as such (``Human Rights Watch``, ``KCNA``, ``North
-  Korea's UN mission``, ``Pyongyang``);
-- **unnamed people** by their description (``a foreign ministry spokesman``);
+- **persons named** in full (``Park Min-seok``, ``Secretary of State Jane Q.
+  Doe``: :mod:`nkhr.extract.names` finds the names) or only by a single name
+  (``Doe said``, ``Mr. Roe``); a family name, a titled family name
+  (``Minister Park``) or, for Korean names, the given name alone (``Min-seok``)
+  refers to the person of that name most recently mentioned (as a clause's
+  subject first), preferring one whose title matches, unless an apposition
+  introduces someone new (``said Kim, a 45-year-old farmer`` when the
+  article's other Kim is no farmer);
+- **institutions** quoted as such (``Amnesty International``, ``KCNA``, ``Dorland's
+  UN mission``, ``Pyongyang``);
+- **unnamed people** by their description (``a defense ministry spokesman``);
   a definite description (``the rapporteur``, ``the newspaper``) refers back
   to the person or institution it describes when the article has one.
 
@@ -77,19 +77,47 @@ _TOKEN = re.compile(
     r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])"                          # U.N., G.K., F.
     r"|[^\W_][\w’'&.-]*[^\W_](?:[’'](?=\s))?|[^\W_]"                 # a word (Abductees')
     r"|[^\s\w]")                                                    # punctuation
-_DETERMINERS = frozenset(["the", "a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "his", "her", "its", "their", "our", "another", "this", "that", "these", "those", "each", "both"])
+_DETERMINERS = frozenset([
+    "the", "a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "his",
+    "her", "its", "their", "our", "another", "this", "that", "these", "those", "each", "both"])
 _JOINS = frozenset(["of", "for", "to"])
-# "said Seoul's ambassador-at-large for human rights, Choi Soo-bin.": a role, then the name
+# "said the ministry's ambassador-at-large for refugees, Jane Doe.": a role, then the name
 _ROLE_THEN_NAME = re.compile(r"(?:\s+(?:for|of|on|at|in|to)\s+[^,.;:\"“”]{1,60}?)?,\s+"
                              r"([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){1,3})(?=\s*(?:[.,;]|$))")
 _BOUNDS = frozenset([",", ";", ":", ".", "!", "?", "\"", "“", "”", "(", ")", "—", "–", "―"])
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "his", "her", "its", "their", "our"])
 _PRONOUNS = {"he": "m", "she": "f"}
-_FUNCTION = frozenset(
-    ["of", "for", "in", "on", "at", "to", "from", "with", "by", "about", "as", "after", "before", "during", "since", "until", "while", "when", "where", "whether", "if", "why", "how", "and", "or", "but", "nor", "so", "yet", "than", "then", "that", "which", "who", "whom", "whose", "what", "because", "although", "though", "unless", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "said", "says", "told", "say", "tell", "not", "no", "also", "just", "only", "even", "still", "into", "onto", "over", "under", "against", "between", "among", "through", "across", "around", "without", "within", "upon", "via", "per", "like", "amid", "despite", "there", "here", "it", "it's", "we", "i", "you", "they", "them", "us", "me", "him", "her"])
-_TEMPORAL = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday", "tonight", "tomorrow", "earlier", "later", "last", "next", "this", "week", "month", "year", "morning", "afternoon", "evening", "night", "weekend", "time", "days", "weeks", "months", "years"])
-_SKIP = frozenset(["only", "just", "even", "also", "further", "then", "later", "once", "again", "still", "previously", "earlier", "recently", "repeatedly", "reportedly", "publicly", "privately", "separately", "similarly", "simply", "flatly", "bluntly", "firmly", "angrily", "openly", "quickly", "sadly", "bitterly", "proudly", "calmly", "quietly", "loudly", "emphatically", "has", "had", "have", "would", "will", "was", "were", "is", "are", "did", "does", "do", "could", "can", "may", "might", "must", "should", "been", "be", "not", "never", "first", "last", "today", "yesterday", "tonight", "ago", "this", "week", "month", "year", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
-_NOT_ADVERBS = frozenset(["family", "assembly", "ally", "rally", "italy", "july", "supply", "reply", "daily", "anomaly", "monopoly", "bully", "fly", "lily", "belly", "jelly", "only", "early", "holy", "ugly", "elderly", "friendly", "weekly", "monthly", "yearly"])
+_FUNCTION = frozenset([
+    "of", "for", "in", "on", "at", "to", "from", "with", "by", "about", "as", "after", "before",
+    "during", "since", "until", "while", "when", "where", "whether", "if", "why", "how", "and",
+    "or", "but", "nor", "so", "yet", "than", "then", "that", "which", "who", "whom", "whose",
+    "what", "because", "although", "though", "unless", "is", "are", "was", "were", "be", "been",
+    "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can",
+    "could", "may", "might", "must", "said", "says", "told", "say", "tell", "not", "no", "also",
+    "just", "only", "even", "still", "into", "onto", "over", "under", "against", "between", "among",
+    "through", "across", "around", "without", "within", "upon", "via", "per", "like", "amid",
+    "despite", "there", "here", "it", "it's", "we", "i", "you", "they", "them", "us", "me", "him",
+    "her"])
+_TEMPORAL = frozenset([
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "today", "yesterday", "tonight", "tomorrow", "earlier", "later", "last", "next",
+    "this", "week", "month", "year", "morning", "afternoon", "evening", "night", "weekend", "time",
+    "days", "weeks", "months", "years"])
+_SKIP = frozenset([
+    "only", "just", "even", "also", "further", "then", "later", "once", "again", "still",
+    "previously", "earlier", "recently", "repeatedly", "reportedly", "publicly", "privately",
+    "separately", "similarly", "simply", "flatly", "bluntly", "firmly", "angrily", "openly",
+    "quickly", "sadly", "bitterly", "proudly", "calmly", "quietly", "loudly", "emphatically", "has",
+    "had", "have", "would", "will", "was", "were", "is", "are", "did", "does", "do", "could", "can",
+    "may", "might", "must", "should", "been", "be", "not", "never", "first", "last", "today",
+    "yesterday", "tonight", "ago", "this", "week", "month", "year", "on", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday"])
+_NOT_ADVERBS = frozenset([
+    "family", "assembly", "ally", "rally", "italy", "july", "supply", "reply", "daily", "anomaly",
+    "monopoly", "bully", "fly", "lily", "belly", "jelly", "only", "early", "holy", "ugly",
+    "elderly", "friendly", "weekly", "monthly", "yearly"])
 _CAP = re.compile(r"[A-Z\u00C0-\u00DE]")
 _PARTY_BARE = re.compile(r"[A-Z]{1,2}-[A-Z][\w.]*\.?")
 _PARTY = re.compile(r"\([A-Z]{1,2}-[A-Z][\w.]*\)|\([A-Z]\.?[a-z]?\.?\)")
@@ -101,7 +129,9 @@ _AGE = re.compile(r"\d+-year-old")
 _ASIDES = frozenset(["however", "meanwhile", "too", "though", "instead", "nonetheless", "nevertheless",
                      "moreover", "furthermore", "also", "now", "then", "again", "still", "later", "today"])
 _PP_OPEN = frozenset(["in", "during", "at", "after", "before", "over", "throughout", "from"])
-_OPENING = frozenset(["in", "at", "on", "during", "after", "before", "following", "with", "from", "for", "since", "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
+_OPENING = frozenset([
+    "in", "at", "on", "during", "after", "before", "following", "with", "from", "for", "since",
+    "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
                         "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
@@ -110,7 +140,7 @@ _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "th
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+(?:[,\s]|-year-old)", re.I)  # an apposition that introduces someone
 _CONJ = (r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since|"
-         r"who|whom|which|what)\b")  # "North Koreans who the rapporteur said have ...", "what X called"
+         r"who|whom|which|what)\b")  # "the miners who the rapporteur said have ...", "what X called"
 _CLAUSE_BOUNDARY = re.compile(r"(?:[,;:—―–(]|\s--?\s|%s)\s*" % _CONJ, re.I)
 _GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "sir": "m",
                   "lady": "f", "lord": "m", "king": "m", "queen": "f"}
@@ -233,7 +263,7 @@ class People:
             p.roles.append((pre_title, pre_title))
             if not p.gender:
                 p.gender = next((_GENDER_TITLES[w] for w in words if w in _GENDER_TITLES), "")
-        if evidence:  # a relative clause ("who spoke next") is evidence, not a role to show
+        if evidence:  # a relative clause ("who arrived later") is evidence, not a role to show
             p.roles.append(("" if _RELATIVE_ROLE.match(short or "") else short or "", evidence))
         if not p.gender and (pre_title or short):
             p.gender = next((g for w in re.findall(r"[a-z]+", f"{pre_title} {short}".lower())
@@ -258,7 +288,7 @@ class People:
             role = m.short_role or m.role_text
             if chosen is not None and _INTRODUCES.match(m.role_text or role) \
                     and not self._fits(self.persons[chosen], role):
-                self._single(m, role)  # "said Kim, a 32-year-old former soldier": someone new
+                self._single(m, role)  # "said Kim, a 45-year-old farmer": someone new
             elif chosen is not None:
                 m.cluster = chosen
                 m.kind = "title" if m.pre_title else "surname"
@@ -268,13 +298,13 @@ class People:
         """The person a single name (a family name, a Korean given name) refers to at `pos`:
         of the article's persons with that name (with a matching title, if one is given),
         the one most recently mentioned as a clause's subject, else the one most recently
-        mentioned ("Kim emphasized" after "fleeing the regime of Kim Jong Un" is still the
-        defector the paragraph is about)."""
+        mentioned ("Kim said" after "a speech by President Kim Min-ho" is still the farmer
+        the paragraph is about)."""
         lex = self.lex
         tok = clean_token(word).lower()
         surname = lex.surnames.get(tok, tok).lower()
         cands = [i for i in self._full.get(surname, ())]
-        if "-" in tok:  # a Korean given name alone ("Yong-ho")
+        if "-" in tok:  # a Korean given name alone ("Min-seok")
             folded = fold_given(tok, lex)
             cands += [i for i in self._full.get(("given", folded), ()) if i not in cands]
         if len(cands) > 1 and pre_title:
@@ -353,19 +383,19 @@ class People:
                 return None
             words = [t[2] for t in group]
             if _PARTY_BARE.fullmatch(self.text, group[0][0], group[-1][1]) or all(w.isdigit() for w in words):
-                pass  # "Rep. Young Kim, R-Calif., said", "Sarandon, 69, told"
+                pass  # "Rep. Jane Doe, R-Calif., said", "Roe, 69, told"
             elif self._apposition(group):
                 roles.append(self.text[toks[j][1]:toks[i][0]].strip())
             elif len(words) <= 2 and all(self._capword(w) for w in words) and j > 0 \
                     and self._capword(toks[j - 1][2]) and not self._names_at(group[0][0]):
                 pass  # "a pastor in Elizabeth, Colorado, slammed", "from Dorton, South Arland,": a place's state
             elif len(words) == 1 and (words[0].lower() in _ASIDES or self._skippable(words[0])):
-                pass  # "Bush, however, interjected"
+                pass  # "Doe, however, interjected"
             elif words[0][:1].islower() and words[0].endswith("ing"):
                 pass  # "Sen. X, citing the size of the hall, said"
             elif named is None and len(words) > 1 and all(self._cap(w) or w.lower() in self.lex.particles
                                                           for w in words):
-                named = (group[0][0], group[-1][1])  # "His former partner at Lenox, Lawrence B. Cummings, called"
+                named = (group[0][0], group[-1][1])  # "His former partner at the firm, Jane Q. Doe, called"
             elif words[0].lower() not in _FUNCTION:  # not "X, at a briefing, said"
                 return None
             i = j - 1
@@ -387,7 +417,7 @@ class People:
             return NP(toks[i][0], toks[i][1], role)
         if not (self._cap(toks[i][2]) or self._noun(low)):
             return None
-        k = i  # "Sen. Brian Schatz of Hawaii said": the person, "of Hawaii" is where from
+        k = i  # "Sen. Jane Doe of Ohio said": the person, "of Ohio" is where from
         while k > 0 and self._capword(toks[k - 1][2]) and i - k < 4:
             k -= 1
         if k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") and self._capword(toks[k - 2][2]) \
@@ -404,7 +434,7 @@ class People:
             if tl in _DETERMINERS:
                 k -= 1
                 if k >= 2 and toks[k - 1][2].lower() in _JOINS and self._headword(_low(toks[k - 2][2])):
-                    k -= 1  # "the head of the Abductees' Family Union", "Ambassador to the UN Kim Song"
+                    k -= 1  # "the head of the Fishermen's Family Union", "Ambassador to the UN Park Min-ho"
                     continue
                 break
             if self._capword(t) or self._names_at(toks[k - 1][0]):
@@ -417,11 +447,11 @@ class People:
                 k -= 1
                 continue
             if tl in self.lex.particles and k >= 2 and self._cap(right) and self._cap(toks[k - 2][2]):
-                k -= 1  # "Bill de Blasio"
+                k -= 1  # "Jan de Vries"
                 continue
             if t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and (
                     self._noun(tl) and not right[:1].islower() or right[:1].islower() and right != "of"
-                    or self._cap(right) and k >= 2 and self._capword(toks[k - 2][2])):  # "Times columnist David"
+                    or self._cap(right) and k >= 2 and self._capword(toks[k - 2][2])):  # "Times columnist Jane"
                 k -= 1
                 continue
             break
@@ -459,13 +489,13 @@ class People:
                 continue
             if self._capword(t) or self._names_at(toks[i][0]):
                 if t.endswith(("’s", "'s")):
-                    last = "possessive"  # "Clinton’s top foreign policy aide Jake Sullivan"
+                    last = "possessive"  # "Doe’s top foreign policy aide Jo Roe"
                 else:
                     end_i, last = i, "cap"
             elif tl in self.lex.particles and last == "cap" and i + 1 < len(toks) and self._cap(toks[i + 1][2]):
-                pass  # "Bill de Blasio"
+                pass  # "Jan de Vries"
             elif tl in _JOINS and end_i == i - 1 and self._headword(_low(toks[i - 1][2])):
-                last = "join"  # "a spokesman for the ministry", "Ambassador to the UN Kim Song"
+                last = "join"  # "a spokesman for the ministry", "Ambassador to the UN Park Min-ho"
             elif tl in _DETERMINERS and last == "join":
                 pass
             elif tl == "and" and end_i == i - 1 and self._title_word(toks[i - 1][2]) \
@@ -478,7 +508,7 @@ class People:
                         tl.endswith("ed") or tl in self.lex.speech_verbs or not self._name_ahead(toks, i + 1)):
                     break  # "Doe stressed", "Doe hammered Roe": a verb after the head
                 else:
-                    last = "modifier"  # "Democratic presidential candidate Bernie Sanders"
+                    last = "modifier"  # "Democratic presidential candidate Jane Doe"
             else:
                 break
             i += 1
@@ -525,7 +555,7 @@ class People:
 
     def _name_ahead(self, toks, i: int) -> bool:
         """Do lower-case modifiers at toks[i:] lead to a capitalized name within three words
-        ("Cruz constituent Dan Golvach")?"""
+        ("Doe constituent Jo Roe")?"""
         for t in toks[i:i + 3]:
             if self._capword(t[2]):
                 return True
@@ -611,12 +641,12 @@ class People:
             joined = next((k for k in range(1, len(words) - 1) if words[k] in _JOINS
                            and self._noun(words[k - 1].lower()) and words[k - 1][:1].islower()), None)
             if joined is not None and not self._ends_in_person(toks[joined + 1][0], end):
-                # "North Korea's mission to the United Nations": the mission speaks
+                # "Dorland's mission to the United Nations": the mission speaks
                 return self._described(start, end, words[joined - 1].lower(), definite, np_.role)
             return self._named(start, end, np_.role)
         if self._noun(head.lower()):
             owner = next((k for k, w in enumerate(words[:-1]) if w.endswith(("’s", "'s"))), None)
-            if owner is not None and _plural(head.lower()) in _DOCUMENTS:  # "Jang Se-yul's open letter"
+            if owner is not None and _plural(head.lower()) in _DOCUMENTS:  # "Park Min-ho's open letter"
                 who = self.resolve(NP(toks[0][0], toks[owner][1] - 2))
                 if who is not None:
                     return who
@@ -629,7 +659,7 @@ class People:
 
     def _described_again(self, m: Mention, start: int, role: str) -> Mention:
         """A mention found before, met again as a speaker's noun phrase: what the phrase says
-        of the person ("U.N. special investigator Elizabeth Salmón", ", a defector,") is
+        of the person ("U.N. special investigator Jane Doe", ", a defector,") is
         theirs too."""
         p = self.persons[m.cluster]
         if p.kind == "person" and m.kind in ("name", "title", "surname"):
@@ -642,7 +672,7 @@ class People:
 
     def deeds(self, speakers) -> None:
         """What the article says each of its `speakers` (cluster ids) did, as evidence for
-        their role category only ("Thae ... defected to South Korea"): the clause after the
+        their role category only ("Park ... defected in 2009"): the clause after the
         person's name where it stands as a subject (three at most, each prefixed "deed: ")."""
         seen: dict[int, int] = {}
         for m in self.mentions:
@@ -657,7 +687,7 @@ class People:
                 seen[m.cluster] = seen.get(m.cluster, 0) + 1
 
     def _ends_in_person(self, start: int, end: int) -> bool:
-        """Does text[start:end] end in a person's full name ("... to the UN Kim Song")?"""
+        """Does text[start:end] end in a person's full name ("... to the UN Park Min-ho")?"""
         run = None
         for r in self.lex.run_re.finditer(self.text, start, end):
             run = r
@@ -697,7 +727,7 @@ class People:
             if len(tokens) > 1 and not (korean or tokens[0].lower() in lex.given or
                                         any(_INITIAL.fullmatch(t) for t in tokens)) \
                     and before in lex.institution_nouns and before not in lex.person_nouns:
-                return self._institution(s, e, text[s:e], role)  # "the newspaper Rodong Sinmun"
+                return self._institution(s, e, text[s:e], role)  # "the newspaper Minju Choson"
             m = Mention(s, e, text[s:e], tokens, "name", pre)
             m.korean = korean
             if len(tokens) > 1:
@@ -707,7 +737,7 @@ class People:
             return self._single(m, role)
         words = run.group().split()
         word = clean_token(words[-1])
-        if re.search(r"\s(?:of|for)\s", bare):  # "UN Commission of Inquiry", "Ministry of Unification"
+        if re.search(r"\s(?:of|for)\s", bare):  # "UN Panel of Experts", "Ministry of Fisheries"
             return self._institution(start, end, bare, role)
         # one word, after titles at most: a single name, unless it is an institution's
         if (len(words) == 1 or all(w.lower().rstrip(".") in lex.titles for w in words[:-1])) \
@@ -738,7 +768,7 @@ class People:
         (when the word reads as a name, or the caller is `sure` it is one)."""
         known = self.same_name(m.tokens[0], m.start, m.pre_title)
         if known is not None and _INTRODUCES.match(role) and not self._fits(self.persons[known], role):
-            known = None  # "said Kim, a 32-year-old former soldier": someone new
+            known = None  # "said Kim, a 45-year-old farmer": someone new
         if known is None:
             key = ("w", m.tokens[0].lower())
             known = self.by_key.get(key)
@@ -799,7 +829,7 @@ class People:
         return self._add(m)
 
     def _described(self, start: int, end: int, head: str, definite: bool, role: str) -> Mention | None:
-        """An unnamed speaker: "a foreign ministry spokesman", "the rapporteur", "the newspaper"."""
+        """An unnamed speaker: "a defense ministry spokesman", "the rapporteur", "the newspaper"."""
         lex = self.lex
         noun = head if head in lex.person_nouns or head in lex.institution_nouns else _plural(head)
         kind = "person" if noun in lex.person_nouns else "org"
@@ -903,7 +933,7 @@ class People:
 
     def is_subject(self, sent_start: int, pos: int) -> bool:
         """Does a noun phrase at `pos` stand where a clause's subject stands: at the sentence's
-        start or after an opening phrase ("In a Bloomberg interview Trump declared"), after a
+        start or after an opening phrase ("In a radio interview Doe declared"), after a
         comma or a conjunction ("and", "that"), with at most a capitalized adverb
         ("Meanwhile") or a determiner before it?"""
         lead = self.text[max(sent_start, pos - 120):pos]
@@ -920,7 +950,7 @@ class People:
             return True
         if all(self._capword(w) or w.lower() in _DETERMINERS or w.lower() in _JOINS or w.lower() in ("on", "and")
                for w in rest):
-            return True  # "The Council on American-Islamic Relations National Executive Director ..."
+            return True  # "The Council on Fair Fisheries National Executive Director ..."
         return b is None and len(rest) <= 10 and (rest[0].lower() in _OPENING or _low(rest[0]) in _TEMPORAL)
 
 

@@ -11,9 +11,11 @@ said or wrote. How it is found, in one pass over each body paragraph:
    one reopens it (the news convention); otherwise the mark is unbalanced and
    the span is skipped. Single quotes inside double ones are part of the
    outer quote. Titles, headings and captions are never searched.
-2. **Not speech.** A span in Title Case (``"Resistance Not to Forget"``) or
-   right after a title marker (``themed``, ``titled``, ``dubbed``...: the
-   ``cues`` codebook) names something; it is not a quote.
+2. **Not speech.** A span in Title Case (``"Songs Of The Free"``) or right
+   after a title marker (``themed``, ``titled``, ``dubbed``...: the ``cues``
+   codebook) names something, and a short span that is the subject of
+   ``is``, ``means`` or ``has become`` is a term talked about: neither is a
+   quote.
 3. **Kind.** ``full`` when the span opens a paragraph or follows a colon or
    comma and starts in upper case; otherwise ``partial`` (woven into the
    reporter's sentence).
@@ -22,6 +24,10 @@ said or wrote. How it is found, in one pass over each body paragraph:
    institutions and unnamed speakers' descriptions).
 5. A span repeated verbatim later in the article is one quote: the first
    occurrence is kept with the best attribution of all occurrences.
+
+Paragraphs written in Korean are read by :mod:`nkhr.extract.korean` (its
+quotation marks, quotatives and speakers); an English paragraph that names
+someone in Hangul stays with these rules.
 """
 
 from __future__ import annotations
@@ -34,23 +40,22 @@ from typing import NamedTuple
 from ..doc import Doc
 from ..ingest.segment import language
 from . import korean
-from .attribution import CONFIDENCE, attribute, quote_owners
+from .attribution import _MARK, CONFIDENCE, attribute, quote_owners
 from .attribution import sentence_speakers as _sentence_speakers
 from .names import Lexicon
 from .people import People, Person
 
-_MARKS = re.compile(r"[“”\"«»„「」『』]")
 _OPENERS = "“«„「『"
 _CLOSERS = "”»」』"
 # a single quote mark at the start of the text or after a space, bracket or dash (written
 # mark first, then looking back at what precedes it: `re` then only stops at quote marks)
 _SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
-_SYLLABLES = re.compile(r"[\uac00-\ud7a3]")
 # a short quoted span that is the subject of "is/has become/means ..." names a term
 _TERM_IS = re.compile(r"[,\s]*(?:is|was|has become|had become|became|means|meant|refers to|stands for)\b")
 _CLAUSE_OPENS = re.compile(r"(?:^|[.;:,]|\b(?:where|that|when|while|because|the|as))\s*$", re.I)
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")  # "There it is. There it is,": speech, not a title
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")  # "It is over. It is over,": speech, not a title
+
 
 @dataclass
 class Quote:
@@ -111,7 +116,7 @@ def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) ->
     # Hangul ("이영희 (Lee Young-hee)") stays with the English ones
     ko = {i for i, k in enumerate(doc.para_kind) if k in ("body", "caption")
           and korean.has_hangul(text, doc.para_start[i], doc.para_end[i])
-          and (len(_SYLLABLES.findall(text, doc.para_start[i], doc.para_end[i])) >= 6
+          and (len(korean.HANGUL.findall(text, doc.para_start[i], doc.para_end[i])) >= 6
                or language(text[doc.para_start[i]:doc.para_end[i]]) == "ko")}
     klex = klex or (korean.load_korean() if ko else None)
     quotes: list[Quote] = []
@@ -169,7 +174,7 @@ def sentence_speakers(doc: Doc, people: DocPeople, lex: Lexicon, wanted=None) ->
 def _spans(text: str, para: int, ps: int, pe: int) -> list[Quote]:
     out: list[Quote] = []
     open_at = -1
-    for m in _MARKS.finditer(text, ps, pe):
+    for m in _MARK.finditer(text, ps, pe):
         ch, pos = m.group(), m.start()
         if open_at < 0:
             if ch in _CLOSERS:
@@ -230,7 +235,7 @@ def _mark_chains(doc: Doc, quotes: list[Quote]) -> None:
     for q in quotes:
         if not q.closed:
             nxt = q.para + 1
-            q.chain_next = nxt in starts_with_mark and doc.para_kind[nxt] == "body" if nxt < len(doc.para_kind) else False
+            q.chain_next = nxt < len(doc.para_kind) and nxt in starts_with_mark and doc.para_kind[nxt] == "body"
             if not (q.chain_next or q.open == doc.para_start[q.para]):
                 continue  # unbalanced mark: skip the span
         keep.append(q)

@@ -3,15 +3,18 @@
 The per-article step (:mod:`nkhr.extract.quotes`) finds each article's
 people; this step joins them across articles by their name key (Korean
 family names mapped to one romanization, given names folded, order and
-hyphens ignored), never by a family name alone. A name written in Hangul
-joins the English spelling of the same person
+hyphens ignored). A person named by one name only joins the one person of
+the corpus whose full name ends in it, if there is exactly one, and never
+when that name is a Korean family name. A name written in Hangul joins the
+English spelling of the same person
 (:func:`nkhr.extract.korean.cross_script_pairs`). The speaker registry
 (``speakers.yml``) is applied on top: an entry's aliases join every person
 they name into one, and its name, role and category win.
 
 Role categories come from the ``roles`` codebook: its rules are tried in
 order against everything the articles say about the person (titles before the
-name, appositions after it, ``who ...`` clauses); a person described as a
+name, appositions after it, ``who ...`` clauses, what the person did, an
+unnamed speaker's sentence: :func:`role_category`); a person described as a
 defector anywhere is a defector.
 """
 
@@ -84,7 +87,7 @@ def load_registry(path: str | None = None) -> Registry:
 
 
 def key_of_name(name: str, lex: Lexicon) -> tuple:
-    """The name key of a name written as text ("Oh Se-hoon", "Julie Turner", "오세훈")."""
+    """The name key of a name written as text ("Park Min-seok", "Jane Doe", "박민석")."""
     if has_hangul(name):
         return ("hangul", " ".join(name.split()))
     tokens = tuple(clean_token(t) for t in name.split() if t.lower() not in lex.titles)
@@ -96,7 +99,7 @@ def key_of_name(name: str, lex: Lexicon) -> tuple:
 def role_category(texts: list[str], roles: Roles) -> str:
     """The category of the first rule whose pattern matches one of `texts` (the roles and
     descriptions the articles give a person, and its name). Texts starting "deed: " (what
-    the person did, e.g. "defected to the South") are read by the rules marked `deeds:
+    the person did, e.g. "defected in 2009") are read by the rules marked `deeds:
     true`, and only by them; "context: " (the sentence that introduces an unnamed
     speaker) only when nothing else decides."""
     texts = list(dict.fromkeys(t.replace("\n", " ") for t in texts if t))  # one text a line:
@@ -123,10 +126,10 @@ def speaker_id(key: tuple) -> str:
 
 
 def _single_names(people: dict, lex: Lexicon, union) -> dict:
-    """People named by one name only ("Tester", "Kim"): a Korean family name is a person of
-    its own article, never joined to another ("said Kim, a 32-year-old soldier"); another
-    name is joined to the one person of the corpus whose full name ends in it ("Trump" and
-    "Donald Trump"), when there is exactly one. Returns {(source_id, key): article-own key}."""
+    """People named by one name only ("Doe", "Kim"): a Korean family name is a person of
+    its own article, never joined to another ("said Kim, a 45-year-old farmer"); another
+    name is joined to the one person of the corpus whose full name ends in it ("Doe" and
+    "Jane Doe"), when there is exactly one. Returns {(source_id, key): article-own key}."""
     by_surname: dict = {}
     for persons in people.values():
         for p in persons:

@@ -82,8 +82,6 @@ def discover(folder: Path) -> list[str]:
 
 _CONTROL = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20)])
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def looks_binary(data: bytes) -> bool:

@@ -48,9 +48,9 @@ _NOT_LATIN_BYTES = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61
 
 
 # A dateline opens a wire story's lead: a place in capitals, maybe a region or a date, maybe
-# the agency in brackets, then a dash or a colon ("WASHINGTON, Oct. 26 (Yonhap) --",
+# the agency in brackets, then a dash or a colon ("GENEVA, May 3 (Kyodo) --",
 # "SEOUL, South Korea (AP) —", "UNITED NATIONS:"); Korean wires bracket the place and the
-# agency and may name the reporter ("[워싱턴=뉴시스] 이윤희 특파원 =", "(서울=연합뉴스) 김효정 기자 =").
+# agency and may name the reporter ("[도쿄=통신사] 홍길동 특파원 =", "(부산=통신사) 홍길순 기자 =").
 _DATELINE = re.compile(
     r"(?!(?:FILE|PHOTO|VIDEO|UPDATE|UPDATED|WATCH|EXCLUSIVE|BREAKING|NOTE|EDITOR|CORRECTION|READ)\b)"
     r"(?:[A-Z][A-Z.'’-]{2,}(?:\s[A-Z][A-Z.'’-]+){0,3}"

@@ -33,8 +33,6 @@ ROLES = {
     "reporter": ("Reporter", "기자"),             # the article's own narration
     "unattributed": ("Unattributed", "발화자 미상"),
 }
-#: The row or bar of the reporter's own sentences (``NARRATOR`` in the tables).
-REPORTER = ROLES["reporter"][0]
 #: The bar that gathers the themes a chart does not show one by one.
 OTHER_THEMES = ("Other themes", "기타 주제")
 LANGUAGES = ("en", "ko")
