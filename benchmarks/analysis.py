@@ -72,7 +72,10 @@ def table_hashes(folder) -> dict[str, str]:
             for f in sorted(folder.iterdir()) if f.suffix in (".parquet", ".csv")}
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_rss(pid: int, pss: bool = False) -> int:
+    """The process tree's resident memory: RSS summed (pages shared between the forked
+    workers counted once per process), or `pss` (each shared page divided among the
+    processes that share it: the memory the tree really holds; slower to read)."""
     import psutil
 
     try:
@@ -83,7 +86,7 @@ def _tree_rss(pid: int) -> int:
     total = 0
     for q in procs:
         with contextlib.suppress(psutil.Error):
-            total += q.memory_info().rss
+            total += q.memory_full_info().pss if pss else q.memory_info().rss
     return total
 
 
@@ -101,13 +104,17 @@ def run_cli(args: list[str], *, env: dict | None = None, log: Path | None = None
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
                          env=e, cwd=ROOT)
-    peak_tree = 0
+    peak_tree = peak_pss = 0
     done = threading.Event()
 
     def sample():
-        nonlocal peak_tree
+        nonlocal peak_tree, peak_pss
+        n = 0
         while not done.is_set():
             peak_tree = max(peak_tree, _tree_rss(p.pid))
+            if n % 4 == 0:  # every 200 ms: reading a process's page map costs more
+                peak_pss = max(peak_pss, _tree_rss(p.pid, pss=True))
+            n += 1
             done.wait(0.05)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -127,6 +134,7 @@ def run_cli(args: list[str], *, env: dict | None = None, log: Path | None = None
             "cpu_s": round(ru.ru_utime + ru.ru_stime, 1),
             "peak_rss_mb": round(largest / 2**20, 1),
             "peak_tree_rss_mb": round(max(peak_tree, largest) / 2**20, 1),
+            "peak_tree_pss_mb": round(peak_pss / 2**20, 1),
             "load_before": round(load0, 2), "load_after": round(os.getloadavg()[0], 2)}
 
 

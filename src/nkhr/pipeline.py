@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from . import __version__, schemas, store
 from .doc import Doc
 from .errors import NkhrError
+from .extract import korean as korean_mod
 from .extract import quotes as quotes_mod
 from .extract.korean import load_korean
 from .extract.names import load_lexicon
@@ -441,6 +442,8 @@ def _map(jobs, n_jobs: int, books: Codebooks, workers: int, executor: str,
             cluster.close()
         return results
     if workers > 1:
+        if any(raw.text and korean_mod.has_hangul(raw.text) for raw, _ in chain(first, second)):
+            korean_mod.analyzer()  # loaded once, before the workers fork: they share its ~300 MB
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(books, os.getpid())) as pool:
             return list(pool.map(_map_chunk, chunks))
     _init_worker(books)

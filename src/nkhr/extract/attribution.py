@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 
 from ..doc import Doc
 from .names import Lexicon, Mention
@@ -116,7 +117,7 @@ class Sieve:
     def __init__(self, doc: Doc, people: People, lex: Lexicon, quotes: list):
         self.doc, self.text, self.people, self.lex, self.quotes = doc, doc.text, people, lex, quotes
         self.opens = [q.open for q in quotes]
-        people.author = self._author
+        people.author = weakref.WeakMethod(self._author)  # weak: no cycle between the two
 
     # -------------------------------------------------------------- helpers
 

@@ -63,21 +63,24 @@ def _near(group: Group, cues: Cues) -> list[tuple[int, int, int]] | None:
     steps = [sorted(h for s in step for h in cues.get(s, ())) for step in group.near]
     if not all(steps):
         return None
-
-    def chain(steps, i, before):
-        if i == len(steps):
-            return []
-        for h in steps[i]:
-            if before is None or before[0] <= h[0] <= before[1] + group.within:
-                rest = chain(steps, i + 1, h)
-                if rest is not None:
-                    return [h, *rest]
-        return None
-
-    found = chain(steps, 0, None)
+    found = _chain(steps, 0, None, group.within)
     if found is None and not group.ordered:
-        found = chain(steps[::-1], 0, None)
+        found = _chain(steps[::-1], 0, None, group.within)
     return found
+
+
+def _chain(steps: list, i: int, before, within: int) -> list | None:
+    """A hit of each of steps[i:], each within `within` characters after the one before.
+    (A module function, not a closure: a recursive closure is a reference cycle, kept
+    until the cyclic collector runs, which the analysis pauses.)"""
+    if i == len(steps):
+        return []
+    for h in steps[i]:
+        if before is None or before[0] <= h[0] <= before[1] + within:
+            rest = _chain(steps, i + 1, h, within)
+            if rest is not None:
+                return [h, *rest]
+    return None
 
 
 def _union(a: Cues, b: Cues) -> Cues:

@@ -171,7 +171,7 @@ class People:
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
         self.reported: dict[int, int] = {}  # sentence -> whose speech it reports (attribution)
-        self.author = None  # (pos, document noun) -> who wrote "the report" at pos (attribution)
+        self.author = None  # a weak reference to (pos, document noun) -> who wrote "the report" at pos
         self._build()
 
     # ------------------------------------------------------------ names found in the text
@@ -835,7 +835,8 @@ class People:
         kind = "person" if noun in lex.person_nouns else "org"
         text = self.text[start:end]
         if definite:
-            back = self.author(start, noun) if noun in _DOCUMENTS and self.author else None
+            author = self.author() if self.author is not None else None
+            back = author(start, noun) if noun in _DOCUMENTS and author is not None else None
             if back is None:
                 back = self._described_before(start, noun, kind, text.lower().split()[:-1])
             if back is not None:
