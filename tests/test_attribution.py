@@ -315,6 +315,13 @@ def test_a_title_word_after_a_given_name_is_a_family_name():
     assert speakers(text) == {"Every vote counts,": "Tomas King", "We need more": "Tomas King"}
 
 
+def test_a_place_word_after_a_given_name_is_a_family_name():
+    text = ('"The vote was close," said Stefan Law, a party organizer.\n\n'
+            '"We need more volunteers," Law added. "It is over," Paul West said.')
+    assert speakers(text) == {"The vote was": "Stefan Law", "We need more": "Stefan Law",
+                              "It is over,": "Paul West"}
+
+
 def test_an_apposition_may_open_with_a_possessive():
     assert speakers('Even Marovia, Dorland\'s only ally and its lifeline to the world, said it was "strongly '
                     'against" the test.') == {"strongly against": "Marovia"}
