@@ -322,6 +322,13 @@ def test_a_place_word_after_a_given_name_is_a_family_name():
                               "It is over,": "Paul West"}
 
 
+def test_an_unclosed_quotation_after_a_speech_verb_runs_to_the_paragraph_end():
+    text = ('The envoy Dara Quill spoke for an hour. Quill told lawmakers \u201cIt is necessary to try all '
+            'other options first. Before any step is taken, I think it is necessary to\n\n'
+            'The hearing adjourned. The plan had a \u201cBig future in the region.\n\nIt ended.')
+    assert speakers(text) == {"It is necessary": "Dara Quill"}
+
+
 def test_an_apposition_may_open_with_a_possessive():
     assert speakers('Even Marovia, Dorland\'s only ally and its lifeline to the world, said it was "strongly '
                     'against" the test.') == {"strongly against": "Marovia"}
