@@ -329,6 +329,14 @@ def test_an_unclosed_quotation_after_a_speech_verb_runs_to_the_paragraph_end():
     assert speakers(text) == {"It is necessary": "Dara Quill"}
 
 
+def test_a_single_quotation_mark_closed_by_a_double_one_is_a_quote():
+    assert speakers('The envoy Dara Quill called the claims \'a pack of lies and fabrication" and insisted '
+                    'that all was well. Her \'new\' aide gave "a short talk" later.').keys() == \
+        {"a pack of", "a short talk"}  # 'new' aide gave ": no quote across a closed one
+    assert speakers('The envoy Dara Quill called the claims \'a pack of lies and fabrication" and insisted '
+                    'that all was well.') == {"a pack of": "Dara Quill"}
+
+
 def test_an_apposition_may_open_with_a_possessive():
     assert speakers('Even Marovia, Dorland\'s only ally and its lifeline to the world, said it was "strongly '
                     'against" the test.') == {"strongly against": "Marovia"}

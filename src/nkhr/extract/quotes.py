@@ -49,7 +49,8 @@ _OPENERS = "“«„「『"
 _CLOSERS = "”»」』"
 # a single quote mark at the start of the text or after a space, bracket or dash (written
 # mark first, then looking back at what precedes it: `re` then only stops at quote marks)
-_SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
+# (or closed by a double mark by mistake: "called the claims 'a pack of lies" and")
+_SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'\"”](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 # a short quoted span that is the subject of "is/has become/means ..." names a term
 _TERM_IS = re.compile(r"[,\s]*(?:is|was|has become|had become|became|means|meant|refers to|stands for)\b")
@@ -191,7 +192,7 @@ def _spans(text: str, para: int, ps: int, pe: int) -> list[Quote]:
     # single quotes outside double ones: candidates, kept only with explicit attribution
     taken = [(q.open, q.close) for q in out]
     for m in _SINGLE.finditer(text, ps, pe):
-        if any(a <= m.start() < b for a, b in taken) or len(_WORDS.findall(m.group(1))) < 2:
+        if any(a <= m.start() < b or a < m.end() <= b for a, b in taken) or len(_WORDS.findall(m.group(1))) < 2:
             continue
         q = _make(text, para, m.start(), m.end() - 1, closed=True)
         q.single = True
