@@ -337,6 +337,11 @@ def test_a_single_quotation_mark_closed_by_a_double_one_is_a_quote():
                     'that all was well.') == {"a pack of": "Dara Quill"}
 
 
+def test_a_name_with_a_long_affiliation_before_the_verb_after_the_quote():
+    assert speakers('"The test would be a stretch for them," Lena Ostrova of the Eastern Center for Maritime '
+                    'Studies wrote in March.') == {"The test would": "Lena Ostrova"}
+
+
 def test_an_apposition_may_open_with_a_possessive():
     assert speakers('Even Marovia, Dorland\'s only ally and its lifeline to the world, said it was "strongly '
                     'against" the test.') == {"strongly against": "Marovia"}
