@@ -342,6 +342,12 @@ def test_a_name_with_a_long_affiliation_before_the_verb_after_the_quote():
                     'Studies wrote in March.') == {"The test would": "Lena Ostrova"}
 
 
+def test_an_age_then_a_second_apposition_before_the_verb():
+    assert speakers('"We need more boats," Tomas Ferrer, 58, of Port Alva, said on Monday. '
+                    '"It is late," Ana Ruiz, 41, a fisher, told reporters.') == \
+        {"We need more": "Tomas Ferrer", "It is late,": "Ana Ruiz"}
+
+
 def test_an_apposition_may_open_with_a_possessive():
     assert speakers('Even Marovia, Dorland\'s only ally and its lifeline to the world, said it was "strongly '
                     'against" the test.') == {"strongly against": "Marovia"}
