@@ -315,6 +315,39 @@ def test_a_title_word_after_a_given_name_is_a_family_name():
     assert speakers(text) == {"Every vote counts,": "Tomas King", "We need more": "Tomas King"}
 
 
+def test_a_place_word_after_a_given_name_is_a_family_name():
+    text = ('"The vote was close," said Stefan Law, a party organizer.\n\n'
+            '"We need more volunteers," Law added. "It is over," Paul West said.')
+    assert speakers(text) == {"The vote was": "Stefan Law", "We need more": "Stefan Law",
+                              "It is over,": "Paul West"}
+
+
+def test_an_unclosed_quotation_after_a_speech_verb_runs_to_the_paragraph_end():
+    text = ('The envoy Dara Quill spoke for an hour. Quill told lawmakers \u201cIt is necessary to try all '
+            'other options first. Before any step is taken, I think it is necessary to\n\n'
+            'The hearing adjourned. The plan had a \u201cBig future in the region.\n\nIt ended.')
+    assert speakers(text) == {"It is necessary": "Dara Quill"}
+
+
+def test_a_single_quotation_mark_closed_by_a_double_one_is_a_quote():
+    assert speakers('The envoy Dara Quill called the claims \'a pack of lies and fabrication" and insisted '
+                    'that all was well. Her \'new\' aide gave "a short talk" later.').keys() == \
+        {"a pack of", "a short talk"}  # 'new' aide gave ": no quote across a closed one
+    assert speakers('The envoy Dara Quill called the claims \'a pack of lies and fabrication" and insisted '
+                    'that all was well.') == {"a pack of": "Dara Quill"}
+
+
+def test_a_name_with_a_long_affiliation_before_the_verb_after_the_quote():
+    assert speakers('"The test would be a stretch for them," Lena Ostrova of the Eastern Center for Maritime '
+                    'Studies wrote in March.') == {"The test would": "Lena Ostrova"}
+
+
+def test_an_age_then_a_second_apposition_before_the_verb():
+    assert speakers('"We need more boats," Tomas Ferrer, 58, of Port Alva, said on Monday. '
+                    '"It is late," Ana Ruiz, 41, a fisher, told reporters.') == \
+        {"We need more": "Tomas Ferrer", "It is late,": "Ana Ruiz"}
+
+
 def test_an_apposition_may_open_with_a_possessive():
     assert speakers('Even Marovia, Dorland\'s only ally and its lifeline to the world, said it was "strongly '
                     'against" the test.') == {"strongly against": "Marovia"}

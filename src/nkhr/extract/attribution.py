@@ -103,7 +103,8 @@ _COORDINATED = re.compile(r"\s(?:and|but|then|before|after)$")
 _SAID_FIRST = re.compile(r"(Said|Says|Added|Asked|Wrote)\s+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+[A-Z“\"]")
-_PP = re.compile(r"\s+(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}")  # "in the Doe ad "
+# "in the Doe ad ", "of the Center for Maritime Studies ": one or two prepositional phrases
+_PP = re.compile(r"\s+(?:(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}){1,2}")
 _PAST = re.compile(r"\b[a-z]{3,}ed\b")
 _ENDS_SENTENCE = re.compile(r"\.[”\"’']$")
 _INTRODUCES_NEXT = re.compile(r"(?:\s+[\w’'-]+){0,3}\s*[,:]?\s*")

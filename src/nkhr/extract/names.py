@@ -59,6 +59,7 @@ class Lexicon:
     institution_nouns: frozenset = frozenset()            # "the ministry", "the newspaper"
     places: frozenset = frozenset()                       # places that speak for a state
     particles: frozenset = frozenset()                    # "von", "bin" inside a name
+    surname_words: frozenset = frozenset()                # "West", "Law": family names after a given name
     run_re: re.Pattern = None                             # a run of capitalized words (and particles)
     hashes: dict = field(default_factory=dict)
     name_words: dict = field(default_factory=dict, compare=False)  # token -> is a name word (memo)
@@ -100,6 +101,7 @@ def load_lexicon(names_path: str | None = None, cues_path: str | None = None) ->
         institution_nouns=frozenset(str(w).lower() for w in cues.get("institution_nouns") or []),
         places=frozenset(str(w).lower() for w in names.get("speaking_places") or []),
         particles=frozenset(particles),
+        surname_words=frozenset(str(w).lower() for w in names.get("surname_words") or []),
         run_re=re.compile(_RUN_PATTERN % "|".join(sorted(map(re.escape, particles), key=len, reverse=True)
                                                   or ["(?!)"])),
         surnames=surnames, folds=folds,
@@ -366,9 +368,9 @@ def _run_names(run: str, lex: Lexicon):
             j += 1
             if words[j - 1].endswith(("'s", "’s", "'", "’")):
                 break
-        if j == n - 1 and j > i and _given(words[j - 1], lex) and clean_token(words[j]).lower() in lex.titles \
-                and not words[j].isupper():
-            j += 1  # "Tomas King", "Ana Bishop": a title's word as the family name after a given name
+        if j == n - 1 and j > i and _given(words[j - 1], lex) and not words[j].isupper() \
+                and ((w := clean_token(words[j]).lower()) in lex.titles or w in lex.surname_words):
+            j += 1  # "Tomas King", "Jim West": a title's or a place's word as the family name after a given name
         while j > i and words[j - 1] in lex.particles:
             j -= 1
         if j == i:
@@ -415,7 +417,7 @@ def single_mentions(text: str, singles: list, surnames: set, lex: Lexicon,
         name = clean_token(word)
         known = name.lower() in surnames or lex.surnames.get(name.lower(), "").lower() in surnames \
             or "-" in name and fold_given(name, lex) in given
-        if known and _is_name_word(word, lex):
+        if known and (_is_name_word(word, lex) or name.lower() in lex.surname_words):
             out.append(Mention(s, s + len(name), name, (name,), "surname"))
     return out
 

@@ -399,6 +399,8 @@ class People:
             elif words[0].lower() not in _FUNCTION:  # not "X, at a briefing, said"
                 return None
             i = j - 1
+            if i >= 1 and toks[i][2].isdigit() and toks[i - 1][2] == ",":
+                i -= 2  # "Roe, 69, of Dorton, told": the age before the second apposition
             while i >= 0 and self._skippable(toks[i][2]):
                 i -= 1
         role = "; ".join(reversed(roles))

@@ -49,7 +49,8 @@ _OPENERS = "“«„「『"
 _CLOSERS = "”»」』"
 # a single quote mark at the start of the text or after a space, bracket or dash (written
 # mark first, then looking back at what precedes it: `re` then only stops at quote marks)
-_SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'](?![\w’'])")
+# (or closed by a double mark by mistake: "called the claims 'a pack of lies" and")
+_SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'\"”](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 # a short quoted span that is the subject of "is/has become/means ..." names a term
 _TERM_IS = re.compile(r"[,\s]*(?:is|was|has become|had become|became|means|meant|refers to|stands for)\b")
@@ -125,7 +126,7 @@ def extract(doc: Doc, lex: Lexicon, klex: korean.KoreanLexicon | None = None) ->
             quotes += _korean_spans(text, i, doc.para_start[i], doc.para_end[i], klex, i == body[-1])
         else:
             quotes += _spans(text, i, doc.para_start[i], doc.para_end[i])
-    _mark_chains(doc, quotes)
+    _mark_chains(doc, quotes, lex)
     people = People(doc, lex, [(q.open, q.close) for q in quotes])
     quotes = [q for q in quotes if q.korean or _is_speech(text, q, doc, lex)]
     for q in quotes:
@@ -191,7 +192,7 @@ def _spans(text: str, para: int, ps: int, pe: int) -> list[Quote]:
     # single quotes outside double ones: candidates, kept only with explicit attribution
     taken = [(q.open, q.close) for q in out]
     for m in _SINGLE.finditer(text, ps, pe):
-        if any(a <= m.start() < b for a, b in taken) or len(_WORDS.findall(m.group(1))) < 2:
+        if any(a <= m.start() < b or a < m.end() <= b for a, b in taken) or len(_WORDS.findall(m.group(1))) < 2:
             continue
         q = _make(text, para, m.start(), m.end() - 1, closed=True)
         q.single = True
@@ -227,8 +228,10 @@ def _make(text, para, open_at, close_at, closed) -> Quote:
     return Quote(para, open_at, start, end, close_at + 1 if closed else close_at, closed, False)
 
 
-def _mark_chains(doc: Doc, quotes: list[Quote]) -> None:
-    """Keep an unclosed span only when it is a multi-paragraph quote."""
+def _mark_chains(doc: Doc, quotes: list[Quote], lex: Lexicon) -> None:
+    """Keep an unclosed span only when it is a multi-paragraph quote, or when it opens
+    right after a speech verb (and its addressee) and runs to the paragraph's end: 'X told
+    the panel "It is necessary to ...' whose closing mark the paragraph never gets to."""
     starts_with_mark = {i for i in range(len(doc.para_start))
                         if doc.text[doc.para_start[i]:doc.para_start[i] + 1] in _OPENERS + '"'}
     keep = []
@@ -236,10 +239,27 @@ def _mark_chains(doc: Doc, quotes: list[Quote]) -> None:
         if not q.closed:
             nxt = q.para + 1
             q.chain_next = nxt < len(doc.para_kind) and nxt in starts_with_mark and doc.para_kind[nxt] == "body"
-            if not (q.chain_next or q.open == doc.para_start[q.para]):
+            if not (q.chain_next or q.open == doc.para_start[q.para] or _after_verb(doc, q, lex)):
                 continue  # unbalanced mark: skip the span
         keep.append(q)
     quotes[:] = keep
+
+
+_LEAD_WORDS = re.compile(r"[A-Za-z’'.-]+")
+_LEAD_CUT = re.compile(r"[.!?;”\"]\s")  # a sentence's or a closed quote's end
+
+
+def _after_verb(doc: Doc, q: Quote, lex: Lexicon) -> bool:
+    """An unclosed mark that opens a quotation in upper case after a speech verb, at most two
+    words (its addressee) before it, in the same sentence: "said", "told Congress", "wrote:"."""
+    text = doc.text
+    if not text[q.start:q.start + 1].isupper():
+        return False
+    lead = text[max(doc.para_start[q.para], q.open - 40):q.open]
+    lead = _LEAD_CUT.split(lead)[-1].rstrip(" ,:")
+    words = _LEAD_WORDS.findall(lead)[-3:]
+    return any(w.lower() in lex.speech_verbs for w in words) and \
+        not any(w.lower() in lex.title_markers for w in words)
 
 
 # ---------------------------------------------------------------- speech or not
