@@ -210,3 +210,37 @@ def test_context_fills_in_only_the_labels_a_sentence_leans_on_its_neighbour_for(
               if s == "s0002"}
     assert set(second) == {"diversion", "nexus"}
     assert "prev:" not in second["diversion"] and "prev:link=inseparable" in second["nexus"]
+
+
+LEDE = ("Labour exports in focus\n\n"
+        "Pyongyang's forced labour abroad pays for its missile program, {who} told reporters.\n\n"
+        "\"{quote},\" said {named}.\n")
+
+
+@pytest.mark.parametrize("who, quote, named, voice", [
+    # a description of a person sums up the statement its named author makes next
+    ("a Foreign Ministry official", "Every dollar these workers earn is taken by the state to build weapons",
+     "Jane Doerr, a deputy foreign minister", "Jane Doerr"),
+    # the person quoted next speaks for another side: the description keeps the sentence
+    ("a UN official", "That is a lie made up by hostile forces",
+     "Pak Myong-chol, a North Korean diplomat", "UN official"),
+])
+def test_a_statement_summed_up_under_a_description_is_its_named_authors(tmp_path, who, quote, named, voice):
+    (tmp_path / "a.txt").write_text(LEDE.format(who=who, quote=quote, named=named), encoding="utf-8")
+    fr = nkhr.analyze(tmp_path).frames
+    lede = fr[fr.sentence.str.startswith("Pyongyang's forced labour")]
+    assert list(lede.frame) == ["funding"] and list(lede.speaker) == [voice]
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Human rights abuses in the North are widespread.",
+     "Investigators studied the connection between the embassy staff and a nerve agent attack."),
+    ("북한의 인권 유린은 심각하다.", "조사관들은 대사관 직원들과 미사일 부품 밀수 사이의 연관성을 조사했다."),
+])
+def test_a_link_between_two_named_things_borrows_no_side_from_the_previous_sentence(first, second):
+    # "the link between A and B" names both sides; when neither is rights, no nexus
+    got = find_frames(_doc([first, second], paras=[0, 0]), load_frames())
+    assert "nexus" not in got["frame"]
+    for one in ("Experts stressed the link between the prison camps and the missile program.",
+                "전문가들은 정치범수용소와 핵 개발 사이의 연관성을 강조했다."):
+        assert find_frames(_doc([one]), load_frames())["frame"] == ["nexus"]

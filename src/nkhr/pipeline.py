@@ -150,7 +150,18 @@ def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
     wanted = {int(s[1:]) - 1 for rows in (themes, frames) if rows for s in rows["sent_id"]}
     owner = guarded("quotes", lambda: quotes_mod.sentence_speakers(doc, people, books.lexicon, wanted),
                     [-1] * len(doc.sent_start))  # only the sentences that have theme or frame rows
-    return source_result(doc, people, owner, themes, frames, problems)
+    if frames:
+        from .extract.frames import frame_voices
+        from .extract.speakers import role_category
+
+        def category(p):
+            return role_category([e for _, e in p.roles] + list(p.names)
+                                 + [m.text for m in p.mentions if m.kind != "pronoun"][:3], books.roles)
+        frame_owner = guarded("frames", lambda: frame_voices(doc, people.persons, people.quotes, owner, frames,
+                                                             category), owner)
+    else:
+        frame_owner = owner
+    return source_result(doc, people, owner, themes, frames, problems, frame_owner)
 
 
 def stage_failed(source_id: str, path: str, stage: str, error: Exception) -> Problem:
@@ -185,7 +196,7 @@ def _empty_rows(name: str) -> dict:
 
 
 def source_result(doc: Doc, people, owner: list[int], themes: dict | None, frames: dict | None,
-                  problems: list[Problem] = ()) -> SourceResult:
+                  problems: list[Problem] = (), frame_owner: list[int] | None = None) -> SourceResult:
     """Turn one article's extraction results into its table rows (None: the stage failed)."""
     cols = doc_columns(doc)
     quotes, mentions = people.quotes, people.mentions
@@ -196,7 +207,8 @@ def source_result(doc: Doc, people, owner: list[int], themes: dict | None, frame
     spans = [(qt.start, qt.end, qt.cluster) for qt in people.quotes if qt.cluster >= 0]
     cols.update(quotes=q, mentions=m,
                 themes=_with_who(themes, doc, spans, owner) if themes is not None else _empty_rows("themes"),
-                frames=_with_who(frames, doc, (), owner) if frames is not None else _empty_rows("frames"),
+                frames=(_with_who(frames, doc, (), owner if frame_owner is None else frame_owner)
+                        if frames is not None else _empty_rows("frames")),
                 ingest_report=_problem_columns(list(problems)))
     return SourceResult(doc.source_id, doc.meta["sha256"], len(doc.sent_start), cols,
                         quotes_mod.summarize(people.persons))

@@ -25,10 +25,13 @@ label the sentence earns by itself keeps its own evidence: context only
 fills in the labels for which the sentence leans on its neighbour.
 
 Only body sentences are read: never titles, headings or photo captions.
-The pipeline adds ``speaker``.
+The pipeline adds ``speaker`` (the sentence's, with :func:`frame_voices` giving a
+statement summed up under a description of a person to the person quoted next).
 """
 
 from __future__ import annotations
+
+import bisect
 
 from ..codebooks import FrameCodebook, Group, Rule, sentence_hits
 from ..doc import Doc
@@ -212,3 +215,36 @@ def _frames_of(plan: dict, own_mask: int, prev_mask: int, own: Cues,
             found.append((label, ev))
             done.add(label)
     return found
+
+
+STAND_INS = ("desc", "unnamed")   # person keys of a description ("an official"), naming nobody
+
+
+def frame_voices(doc: Doc, persons: list, quotes: list, owner: list[int], frames: dict,
+                 category) -> list[int]:
+    """`owner` (local person per sentence) with each framed sentence that a description of
+    a person speaks ("an official said", "a senior diplomat told reporters") given to the
+    named person whose quote comes next in the article, when that person speaks for the
+    same side (`category(person)`, the role category, is the same): news writing sums a
+    statement up under a description first and names its author with the quote. A
+    description quoted before anyone else keeps its sentences; institutions and states
+    ("North Korea said", "the UN office said") keep theirs."""
+    framed = sorted({int(s[1:]) - 1 for s in frames.get("sent_id", ())})
+    if not framed or not quotes:
+        return owner
+    spoken = sorted((q.start, q.cluster) for q in quotes if q.cluster >= 0)
+    starts = [a for a, _ in spoken]
+    out = list(owner)
+    for s in framed:
+        o = owner[s]
+        if o < 0 or persons[o].key[0] not in STAND_INS or persons[o].kind != "person":
+            continue
+        k = bisect.bisect_left(starts, doc.sent_start[s])
+        if k == len(spoken):
+            continue
+        nxt = spoken[k][1]
+        p = persons[nxt]
+        if nxt != o and p.kind == "person" and p.key[0] not in (*STAND_INS, "org") \
+                and category(p) == category(persons[o]):
+            out[s] = nxt
+    return out
