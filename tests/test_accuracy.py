@@ -110,6 +110,12 @@ def test_evaluate_errors_lists_each_miss_with_its_sentence_and_why(extra_dir, ca
     assert wrong_q.gold_speaker.str.len().gt(0).all() and wrong_q.why.str.startswith("cue ").all()
     assert all(t[:20] in s for t, s in zip(wrong_q.text, wrong_q.sentence, strict=True)
                if s and len(t) < len(s))
+    # speakers: each gold speaker not listed or listed in another role category, with both
+    speakers = rows[rows.item == "speaker"]
+    assert (speakers.error == "not_listed").sum() == len(scores["role_errors"]["not_found"])
+    wrong_r = speakers[speakers.error == "wrong_role"]
+    assert len(wrong_r) == len(scores["role_errors"]["wrong_category"])
+    assert (wrong_r.gold_labels != wrong_r.predicted_labels).all() and wrong_r.why.str.startswith("role: ").all()
     # the CLI prints the headline table, and the listing only when asked
     plain = _run(capsys, extra_dir)
     assert "frame_sentence" in plain and "frame missed" not in plain and "sentence:" not in plain

@@ -108,27 +108,33 @@ def score_quotes(gold: dict, pred: Tables) -> dict:
     return out
 
 
-def score_roles(gold: dict, pred: Tables) -> dict:
+def role_pairs(gold: dict, pred: Tables) -> list[tuple]:
+    """(gold speaker row, the predicted speaker row it is found as, or None), for each gold speaker."""
     gs = gold.get("speakers")
     if gs is None or gs.empty:
-        return {}
+        return []
     aliases = gold_aliases(gs)
-    sp = pred["speakers"]
-    right, missing, wrong = 0, [], []
+    sp = list(pred["speakers"].itertuples())
+    out = []
     for g in gs.itertuples():
         # by canonical name first, then by a full-name alias (a bare surname is never enough)
-        found = next((p for p in sp.itertuples() if names_match(p.name, g.speaker, aliases)), None)
+        found = next((p for p in sp if names_match(p.name, g.speaker, aliases)), None)
         if found is None:
-            found = next((p for p in sp.itertuples()
-                          if any(names_match(a, g.speaker, aliases)
-                                 for a in str(p.aliases).split("|") if " " in a)), None)
-        if found is None:
-            missing.append(g.speaker)
-        elif found.role_category == g.role_category:
-            right += 1
-        else:
-            wrong.append(f"{g.speaker}: {found.role_category} (gold {g.role_category})")
-    return {"role_category_accuracy": round(right / len(gs), 4),
+            found = next((p for p in sp if any(names_match(a, g.speaker, aliases)
+                                               for a in str(p.aliases).split("|") if " " in a)), None)
+        out.append((g, found))
+    return out
+
+
+def score_roles(gold: dict, pred: Tables) -> dict:
+    pairs = role_pairs(gold, pred)
+    if not pairs:
+        return {}
+    missing = [g.speaker for g, p in pairs if p is None]
+    wrong = [f"{g.speaker}: {p.role_category} (gold {g.role_category})" for g, p in pairs
+             if p is not None and p.role_category != g.role_category]
+    right = len(pairs) - len(missing) - len(wrong)
+    return {"role_category_accuracy": round(right / len(pairs), 4),
             "role_errors": {"not_found": missing, "wrong_category": wrong}}
 
 

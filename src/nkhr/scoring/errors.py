@@ -10,9 +10,13 @@ One row per problem, matched as the scores match (:mod:`nkhr.scoring`):
   and the frame cues the codebook finds in it and in the sentence before it, so a reader
   sees which side of the link was not recognized), a predicted frame sentence the gold
   does not have (``spurious``: its labels, speaker and evidence), and a matched sentence
-  with other labels or another speaker (``wrong_labels``, ``wrong_speaker``).
+  with other labels or another speaker (``wrong_labels``, ``wrong_speaker``);
+- speakers: a gold speaker the speakers table does not list (``not_listed``), or lists in
+  another role category (``wrong_role``: gold and predicted category, and the role text the
+  articles gave). Filed under the first source that quotes the speaker in the gold.
 
-Every row carries the sentence it sits in (for a quote, the sentence where it opens).
+Every row carries the sentence it sits in (for a quote, the sentence where it opens; for a
+speaker, the sentence of the first gold quote).
 """
 
 from __future__ import annotations
@@ -88,6 +92,29 @@ def _quote_rows(gold: dict, pred: Tables, sentences: _Sentences) -> list[dict]:
             rows.append(_row(p.source_id, int(p.start), "quote", "spurious", p.text,
                              sent[3] if sent else "", f"cue {_name(p.cue) or '-'}, method {_name(p.method) or '-'}",
                              predicted_speaker=_name(p.speaker)))
+    return rows
+
+
+def _speaker_rows(gold: dict, pred: Tables, sentences: _Sentences) -> list[dict]:
+    from . import role_pairs
+
+    first = {}
+    if "quotes" in gold:
+        for q in gold["quotes"].itertuples():
+            first.setdefault(q.speaker, (q.source_id, q.quote_start))
+    rows = []
+    for g, p in role_pairs(gold, pred):
+        if p is not None and p.role_category == g.role_category:
+            continue
+        source_id, quote_start = first.get(g.speaker, ("", ""))
+        sent = sentences.containing(source_id, quote_start) if source_id else None
+        if p is None:
+            rows.append(_row(source_id, sent[1] if sent else -1, "speaker", "not_listed", g.speaker,
+                             sent[3] if sent else "", gold_labels=g.role_category, gold_speaker=g.speaker))
+        else:
+            rows.append(_row(source_id, sent[1] if sent else -1, "speaker", "wrong_role", g.speaker,
+                             sent[3] if sent else "", f"role: {_name(p.role) or '-'}", g.role_category,
+                             p.role_category, g.speaker, p.name))
     return rows
 
 
@@ -167,6 +194,8 @@ def error_rows(gold, pred) -> pd.DataFrame:
         rows += _quote_rows(g, p, sentences)
     if "frames" in g and "frames" in p:
         rows += _frame_rows(g, p, sentences, _frame_codebook(p))
+    if "speakers" in g and "speakers" in p:
+        rows += _speaker_rows(g, p, sentences)
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     return out.sort_values(["source_id", "start", "item"], kind="stable").reset_index(drop=True)
 
@@ -174,7 +203,7 @@ def error_rows(gold, pred) -> pd.DataFrame:
 def format_errors(rows: pd.DataFrame) -> str:
     """The error rows as text, grouped by source."""
     if rows.empty:
-        return "No errors: every gold quote and frame sentence was found as annotated."
+        return "No errors: every gold quote, frame sentence and speaker was found as annotated."
     lines = []
     for source_id, group in rows.groupby("source_id", sort=False):
         lines.append(f"\n{source_id}")
@@ -186,6 +215,10 @@ def format_errors(rows: pd.DataFrame) -> str:
                        f"gold {r.gold_speaker} / predicted {r.predicted_speaker or '-'}")
                 lines.append(f"{head}: {who}")
                 lines.append(f"      quote: {r.text}")
+            elif r.item == "speaker":
+                lines.append(f"{head}: {r.gold_speaker}, gold {r.gold_labels}"
+                             + (f" / predicted {r.predicted_labels} [{r.predicted_speaker}]"
+                                if r.error == "wrong_role" else ""))
             else:
                 gold_part = f"gold {r.gold_labels} [{r.gold_speaker}]" if r.gold_labels else ""
                 pred_part = (f"predicted {r.predicted_labels} [{r.predicted_speaker}]"
@@ -193,5 +226,5 @@ def format_errors(rows: pd.DataFrame) -> str:
                 lines.append(f"{head}: {' / '.join(x for x in (gold_part, pred_part) if x)}")
             lines.append(f"      sentence: {r.sentence or '(not found in the analyzed text: ' + r.text + ')'}")
             if r.why:
-                lines.append(f"      {r.why if r.why.startswith('cue') else 'evidence: ' + r.why}")
+                lines.append(f"      {r.why if r.why.startswith(('cue', 'role')) else 'evidence: ' + r.why}")
     return "\n".join(lines).lstrip("\n")
