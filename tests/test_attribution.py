@@ -416,3 +416,17 @@ def test_a_verb_after_and_takes_the_subject_of_its_clause():
 def test_what_someone_called():
     assert speakers('A third would be what Dale Horvath called a "wait and see, then act" approach.') == \
         {"wait and see,": "Dale Horvath"}
+
+
+def test_a_name_after_the_quote_keeps_its_verb_across_an_apposition_without_its_closing_comma():
+    assert speakers('"The port stays shut," Dara Quill, who heads the Marovia Trust wrote in an '
+                    'email.') == {"The port stays": "Dara Quill"}
+    assert speakers('"We had more," Tamsin Vell, 52, of Dorton, who joined the crew in May, told the '
+                    'radio.') == {"We had more,": "Tamsin Vell"}
+    assert speakers('"We had more," Tamsin Vell, deputy minister for ports, ships, and harbors, said '
+                    'at the pier.') == {"We had more,": "Tamsin Vell"}
+
+
+def test_a_name_between_the_quote_and_the_verb_after_a_comma_is_the_verbs_own_subject():
+    assert speakers('The ship was built "as a gift to" Tamsin Vell, Dara Quill wrote.') == \
+        {"as a gift": "Dara Quill"}

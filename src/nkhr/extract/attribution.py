@@ -105,6 +105,12 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 _SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+[A-Z“\"]")
 # "in the Doe ad ", "of the Center for Maritime Studies ": one or two prepositional phrases
 _PP = re.compile(r"\s+(?:(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}){1,2}")
+_NAMED = re.compile(r"(?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'.-]*")  # capitalized words only: a name
+# ', the envoy who led the talks for a decade ': an apposition or relative clause after a name,
+# its closing comma perhaps left out, before the name's verb (not a clause: ', and Roe said'; not
+# another name, the verb's own subject: '"as a gift to" Roe, Quill wrote')
+_APPOSED = re.compile(r",\s+(?=[a-z\d])(?!(?:and|but|or|nor|so|yet|while|as|though|although|because|if|when|after|before|"
+                      r"since|then|adding|saying|he|she|they|it|we|i)\b)[^;:()“”\"]{3,160}?,?\s*(?:[a-z]+ly\s+)?")
 _PAST = re.compile(r"\b[a-z]{3,}ed\b")
 _ENDS_SENTENCE = re.compile(r"\.[”\"’']$")
 _INTRODUCES_NEXT = re.compile(r"(?:\s+[\w’'-]+){0,3}\s*[,:]?\s*")
@@ -364,7 +370,8 @@ class Sieve:
                 if np_ is None or text[pos:np_.start].strip():  # ," a narrator in the ad asks
                     np_ = self.people.np_after(pos, v.start())
                     if np_ is not None and text[np_.end:v.start()].strip() \
-                            and not _PP.fullmatch(text, np_.end, v.start()):
+                            and not _PP.fullmatch(text, np_.end, v.start()) \
+                            and not (_APPOSED.fullmatch(text, np_.end, v.start()) and _NAMED.fullmatch(text, np_.start, np_.end)):
                         np_ = None  # (," councilmember X said: the phrase reaches the verb)
                 if np_ is not None and not text[pos:np_.start].strip():
                     who = self._speaker(np_)
