@@ -430,3 +430,12 @@ def test_a_name_after_the_quote_keeps_its_verb_across_an_apposition_without_its_
 def test_a_name_between_the_quote_and_the_verb_after_a_comma_is_the_verbs_own_subject():
     assert speakers('The ship was built "as a gift to" Tamsin Vell, Dara Quill wrote.') == \
         {"as a gift": "Dara Quill"}
+
+
+def test_a_name_before_of_the_institution_is_the_speaker_not_the_institution():
+    assert speakers('Dara Quill of the Marovia Trust said, "The nets are empty."') == \
+        {"The nets are": "Dara Quill"}
+    assert speakers('Yet as Canon Omar Teller of the Marovian Chapel of Dorton told the radio, '
+                    '"The nets are empty."') == {"The nets are": "Omar Teller"}
+    assert speakers('The Foreign Ministry of the Marovian Republic said, "The nets are empty."') == \
+        {"The nets are": "Foreign Ministry of the Marovian Republic"}

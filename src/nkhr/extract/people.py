@@ -422,10 +422,20 @@ class People:
         k = i  # "Sen. Jane Doe of Ohio said": the person, "of Ohio" is where from
         while k > 0 and self._capword(toks[k - 1][2]) and i - k < 4:
             k -= 1
-        if k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") and self._capword(toks[k - 2][2]) \
+        named = self._of_the(toks, k - 2) if k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") \
+            and self._capword(toks[k - 2][2]) else None  # "Jane Doe of the Marovian Chapel of Dorton said"
+        if named is not None:
+            role = "; ".join(filter(None, [self.text[toks[named + 1][0]:toks[i][1]], role]))
+            i = named
+        elif k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") and self._capword(toks[k - 2][2]) \
                 and not self._headword(_low(toks[k - 2][2])):
             role = "; ".join(filter(None, [self.text[toks[k - 1][0]:toks[i][1]], role]))
             i = k - 2
+        elif k >= 3 and i - k < 4 and toks[k - 1][2] == "the" and toks[k - 2][2] in ("of", "from"):
+            named = self._of_the(toks, i)  # "Jane Doe of the Center for X said": Doe, not the center
+            if named is not None:
+                role = "; ".join(filter(None, [self.text[toks[named + 1][0]:toks[i][1]], role]))
+                i = named
         k = i
         while k > 0:
             t = toks[k - 1][2]
@@ -460,6 +470,28 @@ class People:
         if i - k > 10:
             return None
         return NP(toks[k][0], toks[i][1], role)
+
+    def _of_the(self, toks, j: int) -> int | None:
+        """For an institution's capitalized name ending at toks[j] after "the" ("... of the
+        Marovian Chapel", then perhaps "of Dorton"), the last word of the person's name before
+        "of the" ("Canon Jane Doe of the Marovian Chapel"), when one stands there; else None."""
+        k = j
+        while k > 0 and self._capword(toks[k - 1][2]) and j - k < 4:
+            k -= 1
+        if k < 3 or toks[k - 1][2] != "the" or toks[k - 2][2] not in ("of", "from"):
+            return None
+        n = k - 3
+        if not self._capword(toks[n][2]) or self._headword(_low(toks[n][2])):
+            return None
+        m = n
+        while m > 0 and self._capword(toks[m - 1][2]) and n - m < 4:
+            m -= 1
+        words = [_low(t[2]) for t in toks[m:n + 1]]
+        if m > 0 and toks[m - 1][2].lower() in _DETERMINERS or not any(
+                w in self.lex.given or w in self.lex.titles for w in words) and (
+                n == m or self._headword(words[-1]) or words[-1] in self.lex.org_heads):
+            return None  # "the Republic of the ...", "Foreign Ministry of the ...": no person's name
+        return n
 
     def _before_phrase(self, toks, i: int) -> int:
         """Skip a prepositional phrase between a name and its verb ("X in his first
