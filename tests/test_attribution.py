@@ -439,3 +439,8 @@ def test_a_name_before_of_the_institution_is_the_speaker_not_the_institution():
                     '"The nets are empty."') == {"The nets are": "Omar Teller"}
     assert speakers('The Foreign Ministry of the Marovian Republic said, "The nets are empty."') == \
         {"The nets are": "Foreign Ministry of the Marovian Republic"}
+
+
+def test_a_party_in_brackets_then_a_comma_before_the_verb_keeps_the_name():
+    assert speakers('At the harbor on Sunday, Gov. Dara Quill (R-Ore.), said, "The boats sail at dawn."') == \
+        {"The boats sail": "Dara Quill"}

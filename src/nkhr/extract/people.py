@@ -371,6 +371,8 @@ class People:
         while i >= 0 and self._skippable(toks[i][2]):
             i -= 1
         i = self._before_phrase(toks, i)
+        if i >= 1 and toks[i][2] == "," and _PARTY.fullmatch(toks[i - 1][2]):
+            i -= 1  # "Gov. Jane Doe (R-Ore.), said": a comma after the party, none before it
         roles, named = [], None
         for _ in range(3):  # "X, a senior researcher at the group, told"; "X, at a briefing, said"
             if i < 0 or toks[i][2] != ",":
