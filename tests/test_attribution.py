@@ -444,3 +444,8 @@ def test_a_name_before_of_the_institution_is_the_speaker_not_the_institution():
 def test_a_party_in_brackets_then_a_comma_before_the_verb_keeps_the_name():
     assert speakers('At the harbor on Sunday, Gov. Dara Quill (R-Ore.), said, "The boats sail at dawn."') == \
         {"The boats sail": "Dara Quill"}
+
+
+def test_according_to_before_a_colon_introduces_the_quote():
+    assert speakers('According to the Marovia Ledger: "The mayor kept the harbor closed for weeks."') == \
+        {"The mayor kept": "Marovia Ledger"}

@@ -76,7 +76,7 @@ _ACCORDING_START = re.compile(r"(?:[\w’'-]+,?\s+){0,3}?according to\s+", re.I)
 _ACCORDING_LAST = re.compile(r",\s*according to\s+(?=[^,;:“”\"]{1,150}[.!?]?[”\"’']?\s*$)", re.I)
 _CONTENT = re.compile(r"\s*(?:that\s+(?:[\w’'-]+\s+){0,4}|:\s*|(?:was|is),?\s+(?:that\s+)?)")
 _ACCORDING_CLAUSE = re.compile(r"\baccording to\s+([^,;:“”\"]{1,120}?),", re.I)
-_ACCORDING_END = re.compile(r"\baccording to\s+(.{1,120}?)\s*,\s*$", re.I)
+_ACCORDING_END = re.compile(r"\baccording to\s+(.{1,120}?)\s*[,:]\s*$", re.I)  # (": "...": a colon too)
 _INTRO_TAIL = re.compile(r"(?:\s+(?!(?:said|says|told)\b)[^\s“”\"]+){0,9}?\s*[,:]?\s*(?:that\s*)?,?\s*$")
 _WORD = re.compile(r"\w*")
 _RELATIVE = re.compile(r",?\s*\b(?:who|that|which)\s+(?:(?:also|has|had|have|reportedly|later|once|then|"
