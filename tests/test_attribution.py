@@ -449,3 +449,8 @@ def test_a_party_in_brackets_then_a_comma_before_the_verb_keeps_the_name():
 def test_according_to_before_a_colon_introduces_the_quote():
     assert speakers('According to the Marovia Ledger: "The mayor kept the harbor closed for weeks."') == \
         {"The mayor kept": "Marovia Ledger"}
+
+
+def test_a_name_right_before_the_colon_speaks_when_the_subject_cannot():
+    assert speakers('The storm did not shock forecaster Dara Quill: "Warm water feeds such winds."') == \
+        {"Warm water feeds": "Dara Quill"}

@@ -445,6 +445,11 @@ class Sieve:
             who = self._sentence_subject(lo, q.open)  # 'Doe leaned in and boomed: "'
             if who is not None:
                 return who, ":", "subject"
+            colon = lo + len(pre.rstrip()) - 1
+            np_ = self.people.np_before(colon, lo)  # 'The storm did not shock forecaster Jane Doe: "'
+            who = self._speaker(np_) if np_ is not None and not text[np_.end:colon].strip() else None
+            if who is not None and who.kind in ("name", "title"):
+                return who, ":", "subject"
         return None
 
     def in_sentence(self, q) -> tuple | None:
