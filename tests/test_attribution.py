@@ -454,3 +454,8 @@ def test_according_to_before_a_colon_introduces_the_quote():
 def test_a_name_right_before_the_colon_speaks_when_the_subject_cannot():
     assert speakers('The storm did not shock forecaster Dara Quill: "Warm water feeds such winds."') == \
         {"Warm water feeds": "Dara Quill"}
+
+
+def test_an_indefinite_pronoun_alone_before_the_verb_is_an_unnamed_speaker():
+    assert speakers('Another wrote, "The ferry is late again."') == {"The ferry is": "Another"}
+    assert speakers('Several said they would rather sail "with the tide."') == {"with the tide.": "Several"}

@@ -138,6 +138,8 @@ _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
+# a pronoun that stands alone for unnamed people who speak ("Another tweeted", "Several said")
+_INDEFINITE = frozenset(["another", "others", "several", "some", "many"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+(?:[,\s]|-year-old)", re.I)  # an apposition that introduces someone
 _CONJ = (r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since|"
          r"who|whom|which|what)\b")  # "the miners who the rapporteur said have ...", "what X called"
@@ -661,6 +663,8 @@ class People:
             return self.pronoun(toks[0][0], toks[0][1], _PRONOUNS[low0])
         if low0 in _FUNCTION or low0 in _NOT_SPEAKERS:
             return None  # "We", "What's", "It"
+        if len(words) == 1 and low0 in _INDEFINITE:  # "Another said", "Others shouted": unnamed people
+            return self._described(toks[0][0], toks[0][1], "person", False, np_.role)
         definite = low0 in _DEFINITE or any(w.endswith(("’s", "'s")) for w in words[:-1])
         if low0 in _DETERMINERS:
             toks, words = toks[1:], words[1:]
