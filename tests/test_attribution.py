@@ -459,3 +459,8 @@ def test_a_name_right_before_the_colon_speaks_when_the_subject_cannot():
 def test_an_indefinite_pronoun_alone_before_the_verb_is_an_unnamed_speaker():
     assert speakers('Another wrote, "The ferry is late again."') == {"The ferry is": "Another"}
     assert speakers('Several said they would rather sail "with the tide."') == {"with the tide.": "Several"}
+
+
+def test_an_age_before_the_role_noun_is_part_of_the_speakers_noun_phrase():
+    assert speakers('"The nets were cut," said 41-year-old activist Dara Quill.') == {"The nets were": "Dara Quill"}
+    assert speakers('"The nets were cut," 41-year-old activist Dara Quill said.') == {"The nets were": "Dara Quill"}

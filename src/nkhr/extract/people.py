@@ -125,6 +125,7 @@ _NEXT_LOWER = re.compile(r"\s+([a-z]+)\b")
 _OF_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
 _OF_HEAD = re.compile(r"^(?:[A-Z][\w’'.-]*\s+)*([A-Z][a-z]+)\s+(?:of|for)\s")  # "Association of ..."
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_NUMBER_MODIFIER = re.compile(r"\d+(?:-[a-z]+)+|\d+/\d+")  # "30-year-old fisher X", "9/11 widow X"
 _AGE = re.compile(r"\d+-year-old")
 _ASIDES = frozenset(["however", "meanwhile", "too", "though", "instead", "nonetheless", "nevertheless",
                      "moreover", "furthermore", "also", "now", "then", "again", "still", "later", "today"])
@@ -465,6 +466,9 @@ class People:
             if tl in self.lex.particles and k >= 2 and self._cap(right) and self._cap(toks[k - 2][2]):
                 k -= 1  # "Jan de Vries"
                 continue
+            if _NUMBER_MODIFIER.fullmatch(t) and right[:1].islower():
+                k -= 1  # "30-year-old fisher Jane Doe said"
+                continue
             if t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and (
                     self._noun(tl) and not right[:1].islower() or right[:1].islower() and right != "of"
                     or self._cap(right) and k >= 2 and self._capword(toks[k - 2][2])):  # "Times columnist Jane"
@@ -524,6 +528,10 @@ class People:
             tl = t.lower()
             if _PARTY.fullmatch(t) or _ORDINAL.fullmatch(t) and last == "cap":
                 i += 1  # "(D-Pa.)", "Air Force 1st Lt. X"
+                continue
+            if end_i < 0 and last in ("", "modifier") and _NUMBER_MODIFIER.fullmatch(t):
+                last = "modifier"  # "said 30-year-old fisher Jane Doe"
+                i += 1
                 continue
             if self._capword(t) or self._names_at(toks[i][0]):
                 if t.endswith(("’s", "'s")):
