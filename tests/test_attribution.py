@@ -464,3 +464,8 @@ def test_an_indefinite_pronoun_alone_before_the_verb_is_an_unnamed_speaker():
 def test_an_age_before_the_role_noun_is_part_of_the_speakers_noun_phrase():
     assert speakers('"The nets were cut," said 41-year-old activist Dara Quill.') == {"The nets were": "Dara Quill"}
     assert speakers('"The nets were cut," 41-year-old activist Dara Quill said.') == {"The nets were": "Dara Quill"}
+
+
+def test_a_name_ending_in_jr_before_a_party_in_brackets_is_the_speaker():
+    assert speakers('"We must be careful," said Sen. Dara P. Quill Jr. (D-Ore.), a harbor backer.') == \
+        {"We must be": "Dara P. Quill Jr"}

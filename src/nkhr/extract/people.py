@@ -660,6 +660,8 @@ class People:
         toks = self.tokens(np_.start, np_.end)
         while toks and _PARTY.fullmatch(toks[-1][2]):
             toks = toks[:-1]
+        if len(toks) > 2 and toks[-1][2] in ("Jr.", "Sr."):  # "Jane Doe Jr. (D-Ore.)": the name as
+            toks[-1] = (toks[-1][0], toks[-1][1] - 1, toks[-1][2][:-1])  # in "Jane Doe Jr, a ..."
         if not toks:
             return None
         words = [t[2] for t in toks]
