@@ -469,3 +469,7 @@ def test_an_age_before_the_role_noun_is_part_of_the_speakers_noun_phrase():
 def test_a_name_ending_in_jr_before_a_party_in_brackets_is_the_speaker():
     assert speakers('"We must be careful," said Sen. Dara P. Quill Jr. (D-Ore.), a harbor backer.') == \
         {"We must be": "Dara P. Quill Jr"}
+
+
+def test_reacted_after_the_quote_is_a_cue():
+    assert speakers('"Is the mayor asleep?" reacted Dara Quill.') == {"Is the mayor": "Dara Quill"}
