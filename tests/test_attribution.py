@@ -473,3 +473,8 @@ def test_a_name_ending_in_jr_before_a_party_in_brackets_is_the_speaker():
 
 def test_reacted_after_the_quote_is_a_cue():
     assert speakers('"Is the mayor asleep?" reacted Dara Quill.') == {"Is the mayor": "Dara Quill"}
+
+
+def test_a_speech_noun_and_a_comma_before_the_quote_give_it_to_the_sentences_subject():
+    assert speakers('Right after the storm, Dara Quill issued a statement, "Our harbor was hit."') == \
+        {"Our harbor was": "Dara Quill"}

@@ -59,7 +59,7 @@ import weakref
 
 from ..doc import Doc
 from .names import Lexicon, Mention
-from .people import _DETERMINERS, _DOCUMENTS, _TEMPORAL, NP, People, _low, _plural
+from .people import _DETERMINERS, _DOCUMENTS, _FUNCTION, _TEMPORAL, NP, People, _low, _plural
 
 CONFIDENCE = {"transcript": 0.9, "name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85,
               "organization": 0.9, "description": 0.85, "pronoun": 0.8, "subject": 0.7,
@@ -111,6 +111,8 @@ _NAMED = re.compile(r"(?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'.-]*")  # capitali
 # another name, the verb's own subject: '"as a gift to" Roe, Quill wrote')
 _APPOSED = re.compile(r",\s+(?=[a-z\d])(?!(?:and|but|or|nor|so|yet|while|as|though|although|because|if|when|after|before|"
                       r"since|then|adding|saying|he|she|they|it|we|i)\b)[^;:()“”\"]{3,160}?,?\s*(?:[a-z]+ly\s+)?")
+# 'issued a statement, "', 'posted a short message, "': a verb, its speech noun and a comma
+_ISSUED = re.compile(r"\b([a-z]+)\s+(?:a|an|the|this|his|her|its|their)\s+(?:[\w-]+\s+)?([a-z]+),\s*$")
 _PAST = re.compile(r"\b[a-z]{3,}ed\b")
 _ENDS_SENTENCE = re.compile(r"\.[”\"’']$")
 _INTRODUCES_NEXT = re.compile(r"(?:\s+[\w’'-]+){0,3}\s*[,:]?\s*")
@@ -441,6 +443,12 @@ class Sieve:
             who = self._subject_of(v.start(), lo)
             if who is not None:
                 return who, v.group(), _method(who, None)
+        noun = _ISSUED.search(pre)
+        if noun and noun.group(1).lower() not in _FUNCTION and _plural(noun.group(2).lower()) in self.lex.speech_nouns \
+                and not self.people.in_quote(q.open - 1):  # 'Doe issued a statement, "'
+            who = self._sentence_subject(lo, q.open)
+            if who is not None:
+                return who, ",", "subject"
         if pre.rstrip().endswith(":") and not self.people.in_quote(q.open - 1):
             who = self._sentence_subject(lo, q.open)  # 'Doe leaned in and boomed: "'
             if who is not None:
