@@ -478,3 +478,8 @@ def test_reacted_after_the_quote_is_a_cue():
 def test_a_speech_noun_and_a_comma_before_the_quote_give_it_to_the_sentences_subject():
     assert speakers('Right after the storm, Dara Quill issued a statement, "Our harbor was hit."') == \
         {"Our harbor was": "Dara Quill"}
+
+
+def test_a_passive_cue_with_by_after_the_quote_names_the_agent():
+    assert speakers('The plan was "plainly reckless" -- as described by harbor chief Dara Quill -- and '
+                    'few disagree.') == {"plainly reckless": "Dara Quill"}

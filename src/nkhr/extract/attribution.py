@@ -362,6 +362,11 @@ class Sieve:
             return (who, "according to", _METHOD[who.kind]) if who is not None else None
         found = None
         v = self._verb_at(pos, hi)
+        by = _BY.match(text, v.end()) if v is not None and v.group().lower().endswith("ed") else None
+        if by is not None:  # '" -- as described by harbor chief Jane Doe --'
+            who = self._speaker(self.people.np_after(by.end(), hi))
+            if who is not None:
+                return who, v.group(), _METHOD[who.kind]
         if v is not None and not v.group().endswith("ing"):  # ," said Kim (not ," telling reporters)
             who = self._speaker(self.people.np_after(_skip_ws(text, v.end(), hi), hi))
             if who is not None:
