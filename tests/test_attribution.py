@@ -483,3 +483,8 @@ def test_a_speech_noun_and_a_comma_before_the_quote_give_it_to_the_sentences_sub
 def test_a_passive_cue_with_by_after_the_quote_names_the_agent():
     assert speakers('The plan was "plainly reckless" -- as described by harbor chief Dara Quill -- and '
                     'few disagree.') == {"plainly reckless": "Dara Quill"}
+
+
+def test_touted_is_a_speech_verb():
+    assert speakers('Dara Quill touts the new ferry as "a lifeline for the islands."') == \
+        {"a lifeline for": "Dara Quill"}
