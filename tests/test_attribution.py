@@ -488,3 +488,7 @@ def test_a_passive_cue_with_by_after_the_quote_names_the_agent():
 def test_touted_is_a_speech_verb():
     assert speakers('Dara Quill touts the new ferry as "a lifeline for the islands."') == \
         {"a lifeline for": "Dara Quill"}
+
+
+def test_a_description_that_opens_with_a_capitalized_acronym_is_no_pronoun():
+    assert speakers('"The talks are stuck," US officials said.') == {"The talks are": "US officials"}

@@ -671,8 +671,9 @@ class People:
             return self._described_again(known, toks[0][0], np_.role)
         if len(words) == 1 and low0 in _PRONOUNS:
             return self.pronoun(toks[0][0], toks[0][1], _PRONOUNS[low0])
-        if low0 in _FUNCTION or low0 in _NOT_SPEAKERS:
-            return None  # "We", "What's", "It"
+        if (low0 in _FUNCTION or low0 in _NOT_SPEAKERS) and not (
+                len(words) > 1 and len(words[0]) > 1 and words[0].isupper() and words[1][:1].islower()):
+            return None  # "We", "What's", "It" (not the acronym of "UN envoy", "IT workers")
         if len(words) == 1 and low0 in _INDEFINITE:  # "Another said", "Others shouted": unnamed people
             return self._described(toks[0][0], toks[0][1], "person", False, np_.role)
         definite = low0 in _DEFINITE or any(w.endswith(("’s", "'s")) for w in words[:-1])
