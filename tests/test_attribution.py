@@ -492,3 +492,10 @@ def test_touted_is_a_speech_verb():
 
 def test_a_description_that_opens_with_a_capitalized_acronym_is_no_pronoun():
     assert speakers('"The talks are stuck," US officials said.') == {"The talks are": "US officials"}
+
+
+def test_a_description_that_opens_with_an_acronym_can_speak():
+    assert speakers('The weekly cited an unnamed UN envoy who said the aim is the "rebirth of the old '
+                    'guild."') == {"rebirth of the": "unnamed UN envoy"}
+    assert speakers('The weekly cited an unnamed US diplomat who said the aim is the "rebirth of the old '
+                    'guild."') == {"rebirth of the": "unnamed US diplomat"}

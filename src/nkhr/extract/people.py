@@ -471,7 +471,9 @@ class People:
                 continue
             if t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and (
                     self._noun(tl) and not right[:1].islower() or right[:1].islower() and right != "of"
-                    or self._cap(right) and k >= 2 and self._capword(toks[k - 2][2])):  # "Times columnist Jane"
+                    or self._cap(right) and k >= 2 and self._capword(toks[k - 2][2])  # "Times columnist Jane"
+                    or right.isupper() and len(right) > 1 and k >= 2 and toks[k - 2][2].lower() in _DETERMINERS
+                    and i + 1 - k <= 3 and self._noun(_low(toks[i][2]))):  # "an unnamed UN envoy"
                 k -= 1
                 continue
             break
