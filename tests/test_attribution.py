@@ -499,3 +499,7 @@ def test_a_description_that_opens_with_an_acronym_can_speak():
                     'guild."') == {"rebirth of the": "unnamed UN envoy"}
     assert speakers('The weekly cited an unnamed US diplomat who said the aim is the "rebirth of the old '
                     'guild."') == {"rebirth of the": "unnamed US diplomat"}
+
+
+def test_an_honorific_makes_a_title_word_a_family_name():
+    assert speakers('"The boats are all that matter," said Mr. Bishop.') == {"The boats are": "Bishop"}

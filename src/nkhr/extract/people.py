@@ -139,6 +139,7 @@ _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
+_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "mx"])  # always before a family name
 # a pronoun that stands alone for unnamed people who speak ("Another tweeted", "Several said")
 _INDEFINITE = frozenset(["another", "others", "several", "some", "many"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+(?:[,\s]|-year-old)", re.I)  # an apposition that introduces someone
@@ -793,11 +794,12 @@ class People:
         if re.search(r"\s(?:of|for)\s", bare):  # "UN Panel of Experts", "Ministry of Fisheries"
             return self._institution(start, end, bare, role)
         # one word, after titles at most: a single name, unless it is an institution's
+        honored = len(words) > 1 and words[-2].lower().rstrip(".") in _HONORIFICS  # "Mr. King", "Ms. Young"
         if (len(words) == 1 or all(w.lower().rstrip(".") in lex.titles for w in words[:-1])) \
                 and not (word.isupper() and len(word) > 1) \
-                and (word.lower() not in lex.not_name or self.same_name(word, start) is not None) \
+                and (word.lower() not in lex.not_name or honored or self.same_name(word, start) is not None) \
                 and word.lower() not in lex.org_heads and word.lower() not in lex.speech_verbs \
-                and not (word.endswith(("ing", "ed")) and word.lower() not in lex.given):
+                and not (word.endswith(("ing", "ed")) and word.lower() not in lex.given and not honored):
             s = end - len(words[-1])
             m = Mention(s, s + len(word), word, (word,), "surname", text[start:s].strip())
             return self._single(m, role)
