@@ -416,3 +416,90 @@ def test_a_verb_after_and_takes_the_subject_of_its_clause():
 def test_what_someone_called():
     assert speakers('A third would be what Dale Horvath called a "wait and see, then act" approach.') == \
         {"wait and see,": "Dale Horvath"}
+
+
+def test_a_name_after_the_quote_keeps_its_verb_across_an_apposition_without_its_closing_comma():
+    assert speakers('"The port stays shut," Dara Quill, who heads the Marovia Trust wrote in an '
+                    'email.') == {"The port stays": "Dara Quill"}
+    assert speakers('"We had more," Tamsin Vell, 52, of Dorton, who joined the crew in May, told the '
+                    'radio.') == {"We had more,": "Tamsin Vell"}
+    assert speakers('"We had more," Tamsin Vell, deputy minister for ports, ships, and harbors, said '
+                    'at the pier.') == {"We had more,": "Tamsin Vell"}
+
+
+def test_a_name_between_the_quote_and_the_verb_after_a_comma_is_the_verbs_own_subject():
+    assert speakers('The ship was built "as a gift to" Tamsin Vell, Dara Quill wrote.') == \
+        {"as a gift": "Dara Quill"}
+
+
+def test_a_name_before_of_the_institution_is_the_speaker_not_the_institution():
+    assert speakers('Dara Quill of the Marovia Trust said, "The nets are empty."') == \
+        {"The nets are": "Dara Quill"}
+    assert speakers('Yet as Canon Omar Teller of the Marovian Chapel of Dorton told the radio, '
+                    '"The nets are empty."') == {"The nets are": "Omar Teller"}
+    assert speakers('The Foreign Ministry of the Marovian Republic said, "The nets are empty."') == \
+        {"The nets are": "Foreign Ministry of the Marovian Republic"}
+
+
+def test_a_party_in_brackets_then_a_comma_before_the_verb_keeps_the_name():
+    assert speakers('At the harbor on Sunday, Gov. Dara Quill (R-Ore.), said, "The boats sail at dawn."') == \
+        {"The boats sail": "Dara Quill"}
+
+
+def test_according_to_before_a_colon_introduces_the_quote():
+    assert speakers('According to the Marovia Ledger: "The mayor kept the harbor closed for weeks."') == \
+        {"The mayor kept": "Marovia Ledger"}
+
+
+def test_a_name_right_before_the_colon_speaks_when_the_subject_cannot():
+    assert speakers('The storm did not shock forecaster Dara Quill: "Warm water feeds such winds."') == \
+        {"Warm water feeds": "Dara Quill"}
+
+
+def test_an_indefinite_pronoun_alone_before_the_verb_is_an_unnamed_speaker():
+    assert speakers('Another wrote, "The ferry is late again."') == {"The ferry is": "Another"}
+    assert speakers('Several said they would rather sail "with the tide."') == {"with the tide.": "Several"}
+
+
+def test_an_age_before_the_role_noun_is_part_of_the_speakers_noun_phrase():
+    assert speakers('"The nets were cut," said 41-year-old activist Dara Quill.') == {"The nets were": "Dara Quill"}
+    assert speakers('"The nets were cut," 41-year-old activist Dara Quill said.') == {"The nets were": "Dara Quill"}
+
+
+def test_a_name_ending_in_jr_before_a_party_in_brackets_is_the_speaker():
+    assert speakers('"We must be careful," said Sen. Dara P. Quill Jr. (D-Ore.), a harbor backer.') == \
+        {"We must be": "Dara P. Quill Jr"}
+
+
+def test_reacted_after_the_quote_is_a_cue():
+    assert speakers('"Is the mayor asleep?" reacted Dara Quill.') == {"Is the mayor": "Dara Quill"}
+
+
+def test_a_speech_noun_and_a_comma_before_the_quote_give_it_to_the_sentences_subject():
+    assert speakers('Right after the storm, Dara Quill issued a statement, "Our harbor was hit."') == \
+        {"Our harbor was": "Dara Quill"}
+
+
+def test_a_passive_cue_with_by_after_the_quote_names_the_agent():
+    assert speakers('The plan was "plainly reckless" -- as described by harbor chief Dara Quill -- and '
+                    'few disagree.') == {"plainly reckless": "Dara Quill"}
+
+
+def test_touted_is_a_speech_verb():
+    assert speakers('Dara Quill touts the new ferry as "a lifeline for the islands."') == \
+        {"a lifeline for": "Dara Quill"}
+
+
+def test_a_description_that_opens_with_a_capitalized_acronym_is_no_pronoun():
+    assert speakers('"The talks are stuck," US officials said.') == {"The talks are": "US officials"}
+
+
+def test_a_description_that_opens_with_an_acronym_can_speak():
+    assert speakers('The weekly cited an unnamed UN envoy who said the aim is the "rebirth of the old '
+                    'guild."') == {"rebirth of the": "unnamed UN envoy"}
+    assert speakers('The weekly cited an unnamed US diplomat who said the aim is the "rebirth of the old '
+                    'guild."') == {"rebirth of the": "unnamed US diplomat"}
+
+
+def test_an_honorific_makes_a_title_word_a_family_name():
+    assert speakers('"The boats are all that matter," said Mr. Bishop.') == {"The boats are": "Bishop"}

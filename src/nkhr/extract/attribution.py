@@ -59,7 +59,7 @@ import weakref
 
 from ..doc import Doc
 from .names import Lexicon, Mention
-from .people import _DETERMINERS, _DOCUMENTS, _TEMPORAL, NP, People, _low, _plural
+from .people import _DETERMINERS, _DOCUMENTS, _FUNCTION, _TEMPORAL, NP, People, _low, _plural
 
 CONFIDENCE = {"transcript": 0.9, "name": 0.95, "apposition": 0.9, "title": 0.9, "surname": 0.85,
               "organization": 0.9, "description": 0.85, "pronoun": 0.8, "subject": 0.7,
@@ -76,7 +76,7 @@ _ACCORDING_START = re.compile(r"(?:[\w’'-]+,?\s+){0,3}?according to\s+", re.I)
 _ACCORDING_LAST = re.compile(r",\s*according to\s+(?=[^,;:“”\"]{1,150}[.!?]?[”\"’']?\s*$)", re.I)
 _CONTENT = re.compile(r"\s*(?:that\s+(?:[\w’'-]+\s+){0,4}|:\s*|(?:was|is),?\s+(?:that\s+)?)")
 _ACCORDING_CLAUSE = re.compile(r"\baccording to\s+([^,;:“”\"]{1,120}?),", re.I)
-_ACCORDING_END = re.compile(r"\baccording to\s+(.{1,120}?)\s*,\s*$", re.I)
+_ACCORDING_END = re.compile(r"\baccording to\s+(.{1,120}?)\s*[,:]\s*$", re.I)  # (": "...": a colon too)
 _INTRO_TAIL = re.compile(r"(?:\s+(?!(?:said|says|told)\b)[^\s“”\"]+){0,9}?\s*[,:]?\s*(?:that\s*)?,?\s*$")
 _WORD = re.compile(r"\w*")
 _RELATIVE = re.compile(r",?\s*\b(?:who|that|which)\s+(?:(?:also|has|had|have|reportedly|later|once|then|"
@@ -105,6 +105,14 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 _SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+[A-Z“\"]")
 # "in the Doe ad ", "of the Center for Maritime Studies ": one or two prepositional phrases
 _PP = re.compile(r"\s+(?:(?:in|at|for|from|of|with|on)\s+(?:[\w’'.-]+\s+){0,5}){1,2}")
+_NAMED = re.compile(r"(?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'.-]*")  # capitalized words only: a name
+# ', the envoy who led the talks for a decade ': an apposition or relative clause after a name,
+# its closing comma perhaps left out, before the name's verb (not a clause: ', and Roe said'; not
+# another name, the verb's own subject: '"as a gift to" Roe, Quill wrote')
+_APPOSED = re.compile(r",\s+(?=[a-z\d])(?!(?:and|but|or|nor|so|yet|while|as|though|although|because|if|when|after|before|"
+                      r"since|then|adding|saying|he|she|they|it|we|i)\b)[^;:()“”\"]{3,160}?,?\s*(?:[a-z]+ly\s+)?")
+# 'issued a statement, "', 'posted a short message, "': a verb, its speech noun and a comma
+_ISSUED = re.compile(r"\b([a-z]+)\s+(?:a|an|the|this|his|her|its|their)\s+(?:[\w-]+\s+)?([a-z]+),\s*$")
 _PAST = re.compile(r"\b[a-z]{3,}ed\b")
 _ENDS_SENTENCE = re.compile(r"\.[”\"’']$")
 _INTRODUCES_NEXT = re.compile(r"(?:\s+[\w’'-]+){0,3}\s*[,:]?\s*")
@@ -354,6 +362,11 @@ class Sieve:
             return (who, "according to", _METHOD[who.kind]) if who is not None else None
         found = None
         v = self._verb_at(pos, hi)
+        by = _BY.match(text, v.end()) if v is not None and v.group().lower().endswith("ed") else None
+        if by is not None:  # '" -- as described by harbor chief Jane Doe --'
+            who = self._speaker(self.people.np_after(by.end(), hi))
+            if who is not None:
+                return who, v.group(), _METHOD[who.kind]
         if v is not None and not v.group().endswith("ing"):  # ," said Kim (not ," telling reporters)
             who = self._speaker(self.people.np_after(_skip_ws(text, v.end(), hi), hi))
             if who is not None:
@@ -364,7 +377,8 @@ class Sieve:
                 if np_ is None or text[pos:np_.start].strip():  # ," a narrator in the ad asks
                     np_ = self.people.np_after(pos, v.start())
                     if np_ is not None and text[np_.end:v.start()].strip() \
-                            and not _PP.fullmatch(text, np_.end, v.start()):
+                            and not _PP.fullmatch(text, np_.end, v.start()) \
+                            and not (_APPOSED.fullmatch(text, np_.end, v.start()) and _NAMED.fullmatch(text, np_.start, np_.end)):
                         np_ = None  # (," councilmember X said: the phrase reaches the verb)
                 if np_ is not None and not text[pos:np_.start].strip():
                     who = self._speaker(np_)
@@ -434,9 +448,20 @@ class Sieve:
             who = self._subject_of(v.start(), lo)
             if who is not None:
                 return who, v.group(), _method(who, None)
+        noun = _ISSUED.search(pre)
+        if noun and noun.group(1).lower() not in _FUNCTION and _plural(noun.group(2).lower()) in self.lex.speech_nouns \
+                and not self.people.in_quote(q.open - 1):  # 'Doe issued a statement, "'
+            who = self._sentence_subject(lo, q.open)
+            if who is not None:
+                return who, ",", "subject"
         if pre.rstrip().endswith(":") and not self.people.in_quote(q.open - 1):
             who = self._sentence_subject(lo, q.open)  # 'Doe leaned in and boomed: "'
             if who is not None:
+                return who, ":", "subject"
+            colon = lo + len(pre.rstrip()) - 1
+            np_ = self.people.np_before(colon, lo)  # 'The storm did not shock forecaster Jane Doe: "'
+            who = self._speaker(np_) if np_ is not None and not text[np_.end:colon].strip() else None
+            if who is not None and who.kind in ("name", "title"):
                 return who, ":", "subject"
         return None
 

@@ -125,6 +125,7 @@ _NEXT_LOWER = re.compile(r"\s+([a-z]+)\b")
 _OF_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
 _OF_HEAD = re.compile(r"^(?:[A-Z][\w’'.-]*\s+)*([A-Z][a-z]+)\s+(?:of|for)\s")  # "Association of ..."
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_NUMBER_MODIFIER = re.compile(r"\d+(?:-[a-z]+)+|\d+/\d+")  # "30-year-old fisher X", "9/11 widow X"
 _AGE = re.compile(r"\d+-year-old")
 _ASIDES = frozenset(["however", "meanwhile", "too", "though", "instead", "nonetheless", "nevertheless",
                      "moreover", "furthermore", "also", "now", "then", "again", "still", "later", "today"])
@@ -138,6 +139,9 @@ _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
                           "it", "we", "i", "you", "they", "everyone", "everybody", "nobody", "none"])
+_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "mx"])  # always before a family name
+# a pronoun that stands alone for unnamed people who speak ("Another tweeted", "Several said")
+_INDEFINITE = frozenset(["another", "others", "several", "some", "many"])
 _INTRODUCES = re.compile(r"(?:a|an)\s|\d+(?:[,\s]|-year-old)", re.I)  # an apposition that introduces someone
 _CONJ = (r"\b(?:and|but|then|that|while|when|as|so|where|because|after|before|if|though|although|since|"
          r"who|whom|which|what)\b")  # "the miners who the rapporteur said have ...", "what X called"
@@ -371,6 +375,8 @@ class People:
         while i >= 0 and self._skippable(toks[i][2]):
             i -= 1
         i = self._before_phrase(toks, i)
+        if i >= 1 and toks[i][2] == "," and _PARTY.fullmatch(toks[i - 1][2]):
+            i -= 1  # "Gov. Jane Doe (R-Ore.), said": a comma after the party, none before it
         roles, named = [], None
         for _ in range(3):  # "X, a senior researcher at the group, told"; "X, at a briefing, said"
             if i < 0 or toks[i][2] != ",":
@@ -422,10 +428,20 @@ class People:
         k = i  # "Sen. Jane Doe of Ohio said": the person, "of Ohio" is where from
         while k > 0 and self._capword(toks[k - 1][2]) and i - k < 4:
             k -= 1
-        if k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") and self._capword(toks[k - 2][2]) \
+        named = self._of_the(toks, k - 2) if k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") \
+            and self._capword(toks[k - 2][2]) else None  # "Jane Doe of the Marovian Chapel of Dorton said"
+        if named is not None:
+            role = "; ".join(filter(None, [self.text[toks[named + 1][0]:toks[i][1]], role]))
+            i = named
+        elif k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") and self._capword(toks[k - 2][2]) \
                 and not self._headword(_low(toks[k - 2][2])):
             role = "; ".join(filter(None, [self.text[toks[k - 1][0]:toks[i][1]], role]))
             i = k - 2
+        elif k >= 3 and i - k < 4 and toks[k - 1][2] == "the" and toks[k - 2][2] in ("of", "from"):
+            named = self._of_the(toks, i)  # "Jane Doe of the Center for X said": Doe, not the center
+            if named is not None:
+                role = "; ".join(filter(None, [self.text[toks[named + 1][0]:toks[i][1]], role]))
+                i = named
         k = i
         while k > 0:
             t = toks[k - 1][2]
@@ -451,15 +467,42 @@ class People:
             if tl in self.lex.particles and k >= 2 and self._cap(right) and self._cap(toks[k - 2][2]):
                 k -= 1  # "Jan de Vries"
                 continue
+            if _NUMBER_MODIFIER.fullmatch(t) and right[:1].islower():
+                k -= 1  # "30-year-old fisher Jane Doe said"
+                continue
             if t[:1].islower() and tl not in _FUNCTION and tl not in _TEMPORAL and (
                     self._noun(tl) and not right[:1].islower() or right[:1].islower() and right != "of"
-                    or self._cap(right) and k >= 2 and self._capword(toks[k - 2][2])):  # "Times columnist Jane"
+                    or self._cap(right) and k >= 2 and self._capword(toks[k - 2][2])  # "Times columnist Jane"
+                    or right.isupper() and len(right) > 1 and k >= 2 and toks[k - 2][2].lower() in _DETERMINERS
+                    and i + 1 - k <= 3 and self._noun(_low(toks[i][2]))):  # "an unnamed UN envoy"
                 k -= 1
                 continue
             break
         if i - k > 10:
             return None
         return NP(toks[k][0], toks[i][1], role)
+
+    def _of_the(self, toks, j: int) -> int | None:
+        """For an institution's capitalized name ending at toks[j] after "the" ("... of the
+        Marovian Chapel", then perhaps "of Dorton"), the last word of the person's name before
+        "of the" ("Canon Jane Doe of the Marovian Chapel"), when one stands there; else None."""
+        k = j
+        while k > 0 and self._capword(toks[k - 1][2]) and j - k < 4:
+            k -= 1
+        if k < 3 or toks[k - 1][2] != "the" or toks[k - 2][2] not in ("of", "from"):
+            return None
+        n = k - 3
+        if not self._capword(toks[n][2]) or self._headword(_low(toks[n][2])):
+            return None
+        m = n
+        while m > 0 and self._capword(toks[m - 1][2]) and n - m < 4:
+            m -= 1
+        words = [_low(t[2]) for t in toks[m:n + 1]]
+        if m > 0 and toks[m - 1][2].lower() in _DETERMINERS or not any(
+                w in self.lex.given or w in self.lex.titles for w in words) and (
+                n == m or self._headword(words[-1]) or words[-1] in self.lex.org_heads):
+            return None  # "the Republic of the ...", "Foreign Ministry of the ...": no person's name
+        return n
 
     def _before_phrase(self, toks, i: int) -> int:
         """Skip a prepositional phrase between a name and its verb ("X in his first
@@ -488,6 +531,10 @@ class People:
             tl = t.lower()
             if _PARTY.fullmatch(t) or _ORDINAL.fullmatch(t) and last == "cap":
                 i += 1  # "(D-Pa.)", "Air Force 1st Lt. X"
+                continue
+            if end_i < 0 and last in ("", "modifier") and _NUMBER_MODIFIER.fullmatch(t):
+                last = "modifier"  # "said 30-year-old fisher Jane Doe"
+                i += 1
                 continue
             if self._capword(t) or self._names_at(toks[i][0]):
                 if t.endswith(("’s", "'s")):
@@ -616,6 +663,8 @@ class People:
         toks = self.tokens(np_.start, np_.end)
         while toks and _PARTY.fullmatch(toks[-1][2]):
             toks = toks[:-1]
+        if len(toks) > 2 and toks[-1][2] in ("Jr.", "Sr."):  # "Jane Doe Jr. (D-Ore.)": the name as
+            toks[-1] = (toks[-1][0], toks[-1][1] - 1, toks[-1][2][:-1])  # in "Jane Doe Jr, a ..."
         if not toks:
             return None
         words = [t[2] for t in toks]
@@ -625,8 +674,11 @@ class People:
             return self._described_again(known, toks[0][0], np_.role)
         if len(words) == 1 and low0 in _PRONOUNS:
             return self.pronoun(toks[0][0], toks[0][1], _PRONOUNS[low0])
-        if low0 in _FUNCTION or low0 in _NOT_SPEAKERS:
-            return None  # "We", "What's", "It"
+        if (low0 in _FUNCTION or low0 in _NOT_SPEAKERS) and not (
+                len(words) > 1 and len(words[0]) > 1 and words[0].isupper() and words[1][:1].islower()):
+            return None  # "We", "What's", "It" (not the acronym of "UN envoy", "IT workers")
+        if len(words) == 1 and low0 in _INDEFINITE:  # "Another said", "Others shouted": unnamed people
+            return self._described(toks[0][0], toks[0][1], "person", False, np_.role)
         definite = low0 in _DEFINITE or any(w.endswith(("’s", "'s")) for w in words[:-1])
         if low0 in _DETERMINERS:
             toks, words = toks[1:], words[1:]
@@ -742,11 +794,12 @@ class People:
         if re.search(r"\s(?:of|for)\s", bare):  # "UN Panel of Experts", "Ministry of Fisheries"
             return self._institution(start, end, bare, role)
         # one word, after titles at most: a single name, unless it is an institution's
+        honored = len(words) > 1 and words[-2].lower().rstrip(".") in _HONORIFICS  # "Mr. King", "Ms. Young"
         if (len(words) == 1 or all(w.lower().rstrip(".") in lex.titles for w in words[:-1])) \
                 and not (word.isupper() and len(word) > 1) \
-                and (word.lower() not in lex.not_name or self.same_name(word, start) is not None) \
+                and (word.lower() not in lex.not_name or honored or self.same_name(word, start) is not None) \
                 and word.lower() not in lex.org_heads and word.lower() not in lex.speech_verbs \
-                and not (word.endswith(("ing", "ed")) and word.lower() not in lex.given):
+                and not (word.endswith(("ing", "ed")) and word.lower() not in lex.given and not honored):
             s = end - len(words[-1])
             m = Mention(s, s + len(word), word, (word,), "surname", text[start:s].strip())
             return self._single(m, role)
