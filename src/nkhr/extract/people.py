@@ -71,6 +71,9 @@ class NP:
 
 
 _TOKEN = re.compile(
+    # most tokens are words that do not start with a capital A-Z: only the word branch below
+    # can match those, and trying it first spares `re` the other branches at each of them
+    r"[^\W_A-Z][\w’'&.-]*[^\W_](?:[’'](?=\s))?|[^\W_A-Z]|"
     r"\([^()\n]{0,40}\)"                                            # a bracket: (D-Wis.), (Nov 19)
     r"|(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Prof|Rev|Amb|Jr|Sr|St)\.(?=\s)"
     r"|[A-Z]{1,2}-(?:[A-Z]\.){1,2}|[A-Z]{1,2}-[A-Z][a-z]+\.(?=,)"     # a party tag: R-Calif., D-N.Y.
