@@ -170,6 +170,7 @@ class People:
         self.quote_ranges = quote_ranges
         self._midcaps: set | None = None  # capitalized words not at a sentence's start
         self._tokens: dict = {}  # sentence -> (its tokens, their starts)
+        self._subjects: dict = {}  # (sentence start, pos) -> is_subject (asked again per verb, per quote)
         self._full: dict = {}  # family name (or ("given", folded)) -> persons named in full
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
@@ -940,6 +941,12 @@ class People:
         start or after an opening phrase ("In a radio interview Doe declared"), after a
         comma or a conjunction ("and", "that"), with at most a capitalized adverb
         ("Meanwhile") or a determiner before it?"""
+        known = self._subjects.get((sent_start, pos))
+        if known is None:
+            known = self._subjects[(sent_start, pos)] = self._is_subject(sent_start, pos)
+        return known
+
+    def _is_subject(self, sent_start: int, pos: int) -> bool:
         lead = self.text[max(sent_start, pos - 120):pos]
         b = None
         for b in _CLAUSE_BOUNDARY.finditer(lead):  # noqa: B007 -- the last one is wanted
