@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -47,6 +48,19 @@ def _exit_code(tables, strict: bool) -> int:
 
 
 def _analyze(a) -> int:
+    # the cyclic garbage collector is paused for the whole command, as it is for the analysis
+    # itself (see pipeline._gc_paused): its passes over the objects that the imports, the
+    # codebooks and the summary make find next to no cycles, and cost about 2% of a run
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyze_paused(a)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyze_paused(a) -> int:
     from .ingest import summarize_report
     from .pipeline import analyze
 

@@ -114,7 +114,26 @@ def load_yaml(path: str | os.PathLike) -> tuple[object, str]:
         raise CodebookError(str(path), f"invalid YAML: {problem}", line) from None
     except RecursionError:
         raise CodebookError(str(path), "invalid YAML: nested too deeply") from None
-    return data, sha256_bytes(raw)
+    digest = sha256_bytes(raw)
+    _VERSIONS[digest] = data.get("version") if isinstance(data, dict) else None
+    return data, digest
+
+
+# sha256 of a YAML file's bytes -> the `version:` it declares, noted by load_yaml: the run's
+# record asks for the version of every codebook it has just loaded, and parsing them all
+# again costs a tenth of a second
+_VERSIONS: dict[str, object] = {}
+
+
+def yaml_version(path: str | os.PathLike):
+    """The `version:` YAML file `path` declares (None when it declares none)."""
+    try:
+        digest = sha256_bytes(Path(path).read_bytes())
+    except OSError:
+        digest = None
+    if digest not in _VERSIONS:
+        data, digest = load_yaml(path)  # (raises CodebookError for what it cannot read)
+    return _VERSIONS[digest]
 
 
 MAX_ALIAS_ITEMS = 10_000  # what aliases (*name) may add to a YAML file, in items

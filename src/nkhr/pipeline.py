@@ -95,14 +95,11 @@ class Codebooks:
     @staticmethod
     def versions(themes=None, frames=None, speakers=None) -> dict:
         """The `version:` each codebook file declares (None when it declares none)."""
-        from .codebooks import load_yaml, locate
+        from .codebooks import locate, yaml_version
 
         given = {"themes": themes, "frames": frames, "speakers": speakers}
-        out = {}
-        for name in ("cues", "frames", "furniture", "korean", "names", "roles", "speakers", "themes"):
-            data, _ = load_yaml(locate(name, given.get(name)))
-            out[name] = data.get("version") if isinstance(data, dict) else None
-        return out
+        return {name: yaml_version(locate(name, given.get(name)))
+                for name in ("cues", "frames", "furniture", "korean", "names", "roles", "speakers", "themes")}
 
     def per_source_hash(self) -> str:
         """What the map step depends on (the registry only matters to the reduce step)."""

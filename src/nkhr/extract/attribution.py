@@ -56,6 +56,7 @@ from __future__ import annotations
 import bisect
 import re
 import weakref
+from itertools import chain
 
 from ..doc import Doc
 from .names import Lexicon, Mention
@@ -597,8 +598,11 @@ class Sieve:
             who = self._speaker(people.np_after(acc.end(), se))
             if who is not None:
                 return who
-        verbs = list(lex.verb_re.finditer(text, ss, se))
+        # the verbs are read as they are needed: most sentences that report someone name
+        # them before their first verbs, and the rest of the sentence is not scanned
+        verbs, seen = lex.verb_re.finditer(text, ss, se), []
         for v in verbs:
+            seen.append(v)
             if v.start() >= ss + 200:
                 break
             if people.in_quote(v.start()):
@@ -606,7 +610,7 @@ class Sieve:
             who = self._subject_of(v.start(), ss)
             if who is not None and not self._bare(who):
                 return who  # not a bare plural ("Participants stressed ..."): the reporter's summary
-        final = self.final_cue(ss, se, [v for v in verbs if v.start() >= se - 300])  # "..., an official said."
+        final = self.final_cue(ss, se, [v for v in chain(seen, verbs) if v.start() >= se - 300])  # "..., an official said."
         if final is not None:
             return final[0]
         he = _HE_SHE.match(text, ss, se)

@@ -71,6 +71,9 @@ class NP:
 
 
 _TOKEN = re.compile(
+    # most tokens are words that do not start with a capital A-Z: only the word branch below
+    # can match those, and trying it first spares `re` the other branches at each of them
+    r"[^\W_A-Z][\w’'&.-]*[^\W_](?:[’'](?=\s))?|[^\W_A-Z]|"
     r"\([^()\n]{0,40}\)"                                            # a bracket: (D-Wis.), (Nov 19)
     r"|(?:Mr|Mrs|Ms|Dr|Rep|Reps|Sen|Sens|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Prof|Rev|Amb|Jr|Sr|St)\.(?=\s)"
     r"|[A-Z]{1,2}-(?:[A-Z]\.){1,2}|[A-Z]{1,2}-[A-Z][a-z]+\.(?=,)"     # a party tag: R-Calif., D-N.Y.
@@ -171,6 +174,7 @@ class People:
         self.quote_ranges = quote_ranges
         self._midcaps: set | None = None  # capitalized words not at a sentence's start
         self._tokens: dict = {}  # sentence -> (its tokens, their starts)
+        self._subjects: dict = {}  # (sentence start, pos) -> is_subject (asked again per verb, per quote)
         self._full: dict = {}  # family name (or ("given", folded)) -> persons named in full
         self._opens = [a for a, _ in quote_ranges]
         self._caption = {i for i, k in enumerate(doc.para_kind) if k == "caption"}
@@ -992,6 +996,12 @@ class People:
         start or after an opening phrase ("In a radio interview Doe declared"), after a
         comma or a conjunction ("and", "that"), with at most a capitalized adverb
         ("Meanwhile") or a determiner before it?"""
+        known = self._subjects.get((sent_start, pos))
+        if known is None:
+            known = self._subjects[(sent_start, pos)] = self._is_subject(sent_start, pos)
+        return known
+
+    def _is_subject(self, sent_start: int, pos: int) -> bool:
         lead = self.text[max(sent_start, pos - 120):pos]
         b = None
         for b in _CLAUSE_BOUNDARY.finditer(lead):  # noqa: B007 -- the last one is wanted

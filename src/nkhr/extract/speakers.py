@@ -106,10 +106,12 @@ def role_category(texts: list[str], roles: Roles) -> str:
     said = "\n".join(t for t in texts if not t.startswith(("deed: ", "context: ")))  # ^ is a
     deeds = "\n".join(t for t in texts if t.startswith("deed: "))                  # text's start
     context = "\n".join(t for t in texts if t.startswith("context: "))
-    for tier in (said, context):  # an unnamed speaker's sentence counts only if nothing else does
-        for cat, pattern, on_deeds in roles.rules:
-            if pattern.search(deeds if on_deeds else tier):
-                return cat
+    for cat, pattern, on_deeds in roles.rules:
+        if pattern.search(deeds if on_deeds else said):
+            return cat
+    for cat, pattern, on_deeds in roles.rules:  # an unnamed speaker's sentence counts only if
+        if not on_deeds and pattern.search(context):  # nothing else does (the deeds were read
+            return cat                                # above, and nothing matched)
     return "other"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from .. import schemas
@@ -236,7 +237,7 @@ def concat(parts: list[dict[str, dict[str, list]]], name: str, names=None) -> di
     """One table's columns (`names`, default the first part's) from many articles'
     columns, in article order."""
     names = names or list(parts[0][name] if parts else schemas.SCHEMAS[name].names)
-    return {c: [x for part in parts for x in part[name][c]] for c in names}
+    return {c: list(chain.from_iterable(part[name][c] for part in parts)) for c in names}  # (in C)
 
 
 def report_table(problems: list[Problem]):
