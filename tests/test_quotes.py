@@ -219,3 +219,20 @@ def test_a_quoted_term_talked_about_is_not_speech(tmp_path):
         "\"We are watched everywhere,\" she said.\n", encoding="utf-8")
     q = nkhr.analyze(raw).quotes
     assert q.text.tolist() == ["We are watched everywhere,"]
+
+
+def test_an_unnamed_official_speaks_for_the_state_whose_media_carry_the_words(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(
+        "Envoy rejects the report\n\n"
+        "The report was \u201ca fabrication from start to end,\u201d a ministry spokesman told KCNA on Sunday.\n\n"
+        "\u201cWe will not accept it,\u201d a defense ministry official said in a statement carried by the "
+        "state-run Korean Central News Agency.\n\n"
+        "\u201cThe claims are false,\u201d a foreign ministry spokeswoman told reporters in Seoul, calling the "
+        "KCNA report propaganda.\n", encoding="utf-8")
+    t = nkhr.analyze(raw)
+    cat = dict(zip(t.speakers.name, t.speakers.role_category, strict=True))
+    assert cat["ministry spokesman"] == "dprk"           # "told KCNA": the North's state media carry it
+    assert cat["defense ministry official"] == "dprk"    # "in a statement carried by ... KCNA"
+    assert cat["foreign ministry spokeswoman"] == "government"  # KCNA named, but not as the channel

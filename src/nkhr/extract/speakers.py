@@ -35,7 +35,7 @@ CATEGORIES = ("defector", "government", "un", "ngo", "diplomat", "dprk", "expert
 
 @dataclass(frozen=True)
 class Roles:
-    rules: tuple  # (category, compiled pattern, whether it reads deeds too)
+    rules: tuple  # (category, compiled pattern, what it reads: "said", "deeds" or "context")
     sha256: str
 
 
@@ -50,6 +50,8 @@ def load_roles(path: str | None = None) -> Roles:
         if cat not in CATEGORIES:
             raise CodebookError(str(p), f"unknown role category {cat!r}; use one of {CATEGORIES}", line)
         patterns = rule.get("patterns") or []
+        if rule.get("deeds") and rule.get("context"):
+            raise CodebookError(str(p), "a rule reads either the deeds or the context, not both", line)
         for pattern in patterns:
             try:
                 re.compile(pattern)
@@ -57,7 +59,7 @@ def load_roles(path: str | None = None) -> Roles:
                 raise CodebookError(str(p), f"invalid regex {pattern!r}: {e}", line) from None
         if patterns:  # a rule's patterns as one regex, read over all of a person's texts at once
             rules.append((cat, re.compile("|".join(f"(?:{x})" for x in patterns), re.IGNORECASE | re.MULTILINE),
-                          bool(rule.get("deeds"))))
+                          "deeds" if rule.get("deeds") else "context" if rule.get("context") else "said"))
     return Roles(tuple(rules), digest)
 
 
@@ -101,17 +103,18 @@ def role_category(texts: list[str], roles: Roles) -> str:
     descriptions the articles give a person, and its name). Texts starting "deed: " (what
     the person did, e.g. "defected in 2009") are read by the rules marked `deeds:
     true`, and only by them; "context: " (the sentence that introduces an unnamed
-    speaker) only when nothing else decides."""
+    speaker) by the rules marked `context: true`, in their turn, and by the others only
+    when nothing else decides."""
     texts = list(dict.fromkeys(t.replace("\n", " ") for t in texts if t))  # one text a line:
-    said = "\n".join(t for t in texts if not t.startswith(("deed: ", "context: ")))  # ^ is a
-    deeds = "\n".join(t for t in texts if t.startswith("deed: "))                  # text's start
-    context = "\n".join(t for t in texts if t.startswith("context: "))
-    for cat, pattern, on_deeds in roles.rules:
-        if pattern.search(deeds if on_deeds else said):
+    tiers = {"said": "\n".join(t for t in texts if not t.startswith(("deed: ", "context: "))),  # ^ is a
+             "deeds": "\n".join(t for t in texts if t.startswith("deed: ")),                  # text's start
+             "context": "\n".join(t for t in texts if t.startswith("context: "))}
+    for cat, pattern, reads in roles.rules:
+        if pattern.search(tiers[reads]):
             return cat
-    for cat, pattern, on_deeds in roles.rules:  # an unnamed speaker's sentence counts only if
-        if not on_deeds and pattern.search(context):  # nothing else does (the deeds were read
-            return cat                                # above, and nothing matched)
+    for cat, pattern, reads in roles.rules:  # an unnamed speaker's sentence counts only if
+        if reads == "said" and pattern.search(tiers["context"]):  # nothing else does (the rules
+            return cat                                            # reading it were tried above)
     return "other"
 
 
