@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the scores as JSON (for scripts)")
     s.add_argument("--errors", action="store_true",
                    help="also list each missed, misattributed and spurious quote and frame sentence, "
-                        "with the sentence and why")
+                        "with the sentence and why, and each speaker not listed or in another role")
 
     s = _command(sub, "batch", "run notebooks with parameters from a batch spec (YAML)",
                  "  nkhr batch reports/batch.yml --workers 2\n"
