@@ -84,6 +84,9 @@ _DETERMINERS = frozenset([
     "the", "a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "his",
     "her", "its", "their", "our", "another", "this", "that", "these", "those", "each", "both"])
 _JOINS = frozenset(["of", "for", "to"])
+# "Ha-seul", "Min-ho": a hyphenated Korean given name after a family name the codebook does not list
+# ("said the group's leader, Kyeon Ha-seul.": a rare family name is still a person's)
+_KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,5}-[a-z]{2,5}")
 # "said the ministry's ambassador-at-large for refugees, Jane Doe.": a role, then the name
 _ROLE_THEN_NAME = re.compile(r"(?:\s+(?:for|of|on|at|in|to)\s+[^,.;:\"“”]{1,60}?)?,\s+"
                              r"([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){1,3})(?=\s*(?:[.,;]|$))")
@@ -441,12 +444,13 @@ class People:
                 and not self._headword(_low(toks[k - 2][2])):
             role = "; ".join(filter(None, [self.text[toks[k - 1][0]:toks[i][1]], role]))
             i = k - 2
-        elif k >= 3 and i - k < 4 and toks[k - 1][2] == "the" and toks[k - 2][2] in ("of", "from"):
+        elif i - k < 4 and self._after_the(toks, k) >= 3 and \
+                toks[self._after_the(toks, k) - 2][2] in ("of", "from"):
             named = self._of_the(toks, i)  # "Jane Doe of the Center for X said": Doe, not the center
             if named is not None:
                 role = "; ".join(filter(None, [self.text[toks[named + 1][0]:toks[i][1]], role]))
                 i = named
-        k = i
+        k, joined = i, None
         while k > 0:
             t = toks[k - 1][2]
             tl = t.lower()
@@ -456,7 +460,12 @@ class People:
             if tl in _DETERMINERS:
                 k -= 1
                 if k >= 2 and toks[k - 1][2].lower() in _JOINS and self._headword(_low(toks[k - 2][2])):
-                    k -= 1  # "the head of the Fishermen's Family Union", "Ambassador to the UN Park Min-ho"
+                    # "the head of the Fishermen's Family Union", "Ambassador to the UN Park Min-ho": on to
+                    # the head word itself (a lowercase one would stop the walk at "of": "the foreign
+                    # ministry of the DPRK said" named nobody; see `joined` below)
+                    if joined is None and toks[k - 1][2].lower() == "of" and not self._cap(toks[k - 2][2]):
+                        joined = k - 1
+                    k -= 2
                     continue
                 break
             if self._capword(t) or self._names_at(toks[k - 1][0]):
@@ -466,7 +475,9 @@ class People:
                 k -= 1  # "Former prosecutor and City Mayor Jane Doe": one person
                 continue
             if tl in _JOINS and k >= 2 and self._headword(_low(toks[k - 2][2])) and self._cap(right):
-                k -= 1
+                if joined is None and tl == "of" and not self._cap(toks[k - 2][2]):
+                    joined = k - 1
+                k -= 2  # on to the head word ("the foreign ministry of North Korea said")
                 continue
             if tl in self.lex.particles and k >= 2 and self._cap(right) and self._cap(toks[k - 2][2]):
                 k -= 1  # "Jan de Vries"
@@ -482,6 +493,10 @@ class People:
                 k -= 1
                 continue
             break
+        if joined is not None and k > 1 and toks[k - 1][2] == "," and self._cap(toks[k - 2][2]):
+            k = joined  # an apposition ("Jane Doe, executive director of the PAC, said"): its name stands
+            # before the comma, found by the caller when this phrase names nobody (not "In a statement,");
+            # the walk stopped at "of" before (past "for", "to" it went on: "director for the Party")
         if i - k > 10:
             return None
         return NP(toks[k][0], toks[i][1], role)
@@ -493,6 +508,7 @@ class People:
         k = j
         while k > 0 and self._capword(toks[k - 1][2]) and j - k < 4:
             k -= 1
+        k = self._after_the(toks, k)
         if k < 3 or toks[k - 1][2] != "the" or toks[k - 2][2] not in ("of", "from"):
             return None
         n = k - 3
@@ -507,6 +523,18 @@ class People:
                 n == m or self._headword(words[-1]) or words[-1] in self.lex.org_heads):
             return None  # "the Republic of the ...", "Foreign Ministry of the ...": no person's name
         return n
+
+    def _after_the(self, toks, k: int) -> int:
+        """Where the institution's name that starts at toks[k] starts with one or two lowercase
+        modifiers between it and "the" ("of the ruling People Power Party", "of the main
+        opposition Democratic Party", "of the Seoul-based ..."): the first modifier's index when
+        "the" stands before them, else k."""
+        for m in (1, 2):
+            if k - m < 1 or not toks[k - m][2][:1].islower() or toks[k - m][2] in _FUNCTION:
+                return k
+            if toks[k - m - 1][2] == "the":
+                return k - m
+        return k
 
     def _before_phrase(self, toks, i: int) -> int:
         """Skip a prepositional phrase between a name and its verb ("X in his first
@@ -756,7 +784,8 @@ class People:
             return False
         tokens, korean = names[-1][2], names[-1][3]
         return len(tokens) > 1 and bool(korean or tokens[0].lower() in self.lex.given
-                                        or any(_INITIAL.fullmatch(t) for t in tokens))
+                                        or any(_INITIAL.fullmatch(t) for t in tokens)
+                                        or len(tokens) == 2 and _KOREAN_GIVEN.fullmatch(tokens[1]))
 
     def _named(self, start: int, end: int, role: str) -> Mention | None:
         """A capitalized noun phrase: a person's name (a title may precede it), a place that
