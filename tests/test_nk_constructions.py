@@ -276,6 +276,15 @@ CASES = [
      '"The North is preparing another launch," a senior South Korean official said on condition of anonymity '
      'because he was not authorized to speak to the media.',
      {"The North is": "senior South Korean official"}, {"senior South Korean official": "government"}),
+    ("according_to_statement_from",
+     'According to a statement from the Unification Ministry, the North has "not responded" to the proposal.',
+     {"not responded": "Unification Ministry"}, {"Unification Ministry": "government"}),
+    ("statement_from_said",
+     'A statement from the Ministry of Foreign Affairs said Seoul was "deeply concerned" by the executions.',
+     {"deeply concerned": "Ministry of Foreign Affairs"}, {}),
+    ("according_to_report_by",
+     'According to a report by Human Rights Watch, detainees are "routinely beaten" during interrogation.',
+     {"routinely beaten": "Human Rights Watch"}, {"Human Rights Watch": "ngo"}),
     ("qa_transcript",
      'Byun Sang-hoon spoke to NK News about his escape.\n\n'
      'NK News: Why did you decide to leave?\n\n'

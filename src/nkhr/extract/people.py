@@ -141,6 +141,7 @@ _OPENING = frozenset([
     "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
                         "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
+_BY_AUTHOR = frozenset(["from", "by"])  # "a statement from the ministry", "a report by the group"
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
@@ -467,6 +468,9 @@ class People:
                         joined = k - 1
                     k -= 2
                     continue
+                if k >= 2 and toks[k - 1][2].lower() in _BY_AUTHOR and _plural(_low(toks[k - 2][2])) in _DOCUMENTS:
+                    k -= 2  # "A statement from the Unification Ministry said": the ministry's (see resolve)
+                    continue
                 break
             if self._capword(t) or self._names_at(toks[k - 1][0]):
                 k -= 1
@@ -575,8 +579,10 @@ class People:
                     end_i, last = i, "cap"
             elif tl in self.lex.particles and last == "cap" and i + 1 < len(toks) and self._cap(toks[i + 1][2]):
                 pass  # "Jan de Vries"
-            elif tl in _JOINS and end_i == i - 1 and self._headword(_low(toks[i - 1][2])):
-                last = "join"  # "a spokesman for the ministry", "Ambassador to the UN Park Min-ho"
+            elif (tl in _JOINS and self._headword(_low(toks[i - 1][2])) or tl in _BY_AUTHOR
+                  and _plural(_low(toks[i - 1][2])) in _DOCUMENTS) and end_i == i - 1:
+                last = "join"  # "a spokesman for the ministry", "Ambassador to the UN Park Min-ho",
+                # "a statement from the Unification Ministry" (see resolve: the ministry's words)
             elif tl in _DETERMINERS and last == "join":
                 pass
             elif tl == "and" and end_i == i - 1 and self._title_word(toks[i - 1][2]) \
@@ -720,6 +726,14 @@ class People:
         head = words[-1]
         if len(words) == 1 and self._noun(head.lower()) and head.lower() not in self.lex.given:
             return self._described(start, end, head.lower(), definite, np_.role)  # "Participants said"
+        authored = next((k for k in range(1, len(words) - 1) if words[k].lower() in _BY_AUTHOR
+                         and _plural(words[k - 1].lower()) in _DOCUMENTS), None)
+        if authored is not None:
+            # "a statement from the Unification Ministry", "a report by Human Rights Watch", "the
+            # statement from the ministry": the document speaks for whoever issued it
+            who = self.resolve(NP(toks[authored + 1][0], end, np_.role))
+            if who is not None and who.kind in ("org", "name", "surname", "title", "description"):
+                return who
         if self._cap(head):
             known = self._at(start, end)
             if known is not None:
