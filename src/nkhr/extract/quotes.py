@@ -278,7 +278,8 @@ def _is_speech(text: str, q: Quote, doc: Doc, lex: Lexicon) -> bool:
             and _CLAUSE_OPENS.search(text, max(doc.para_start[q.para], q.open - 12), q.open):
         return False  # a term talked about: 'where "North Korean human rights" has become ...'
     before = text[max(doc.para_start[q.para], q.open - 40):q.open].lower().rstrip(" ,:")
-    return not before.endswith(lex.title_markers)
+    # a whole word ("called"), not a word's end ('Doe recalled: "We ate tree bark."' is speech)
+    return not any(before.endswith(m) and not before[-len(m) - 1:-len(m)].isalpha() for m in lex.title_markers)
 
 
 def _kind(text: str, q: Quote, doc: Doc) -> str:
