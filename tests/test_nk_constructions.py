@@ -285,6 +285,12 @@ CASES = [
     ("according_to_report_by",
      'According to a report by Human Rights Watch, detainees are "routinely beaten" during interrogation.',
      {"routinely beaten": "Human Rights Watch"}, {"Human Rights Watch": "ngo"}),
+    ("recalled_colon",
+     'Doh Eun-sil, who now lives in Incheon, recalled: "We ate tree bark for months."',
+     {"We ate tree": "Doh Eun-sil"}, {}),
+    ("title_then_the_lawmaker",
+     '"The bill is overdue," said Rep. Bang Seung-hwa. "We will pass it this month," the lawmaker added.',
+     {"The bill is": "Bang Seung-hwa", "We will pass": "Bang Seung-hwa"}, {"Bang Seung-hwa": "government"}),
     ("qa_transcript",
      'Byun Sang-hoon spoke to NK News about his escape.\n\n'
      'NK News: Why did you decide to leave?\n\n'

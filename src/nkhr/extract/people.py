@@ -141,6 +141,13 @@ _OPENING = frozenset([
     "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
                         "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
+# What an abbreviated title says the person is, for a later definite description ("the lawmaker")
+_TITLE_NOUNS = {"rep": "lawmaker legislator representative congressman congresswoman",
+                "sen": "lawmaker legislator senator", "prof": "professor", "gov": "governor",
+                "gen": "general", "amb": "ambassador", "assemblyman": "lawmaker legislator",
+                "assemblywoman": "lawmaker legislator", "congressman": "lawmaker legislator",
+                "congresswoman": "lawmaker legislator", "senator": "lawmaker legislator"}
+_TITLE_ABBREV = re.compile(r"\b(?:(rep|sen|prof|gov|gen|amb)\.|((?:assembly|congress)(?:man|woman)|senator)\b)")
 _BY_AUTHOR = frozenset(["from", "by"])  # "a statement from the ministry", "a report by the group"
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
@@ -974,7 +981,10 @@ class People:
         noun_re = re.compile(r"\b%s" % re.escape(noun))
 
         def says(p) -> str:
-            return " ".join([*p.names, *(e for _, e in p.roles)]).lower()
+            said = " ".join([*p.names, *(e for _, e in p.roles)]).lower()
+            # a title's abbreviation names the office ("said Rep. Seo Min-gyu. '...,' the lawmaker added")
+            return said + "".join(" " + _TITLE_NOUNS[a] for a in dict.fromkeys(
+                m.group(1) or m.group(2) for m in _TITLE_ABBREV.finditer(said)))
 
         named = [m for m in before if self.persons[m.cluster].key[0] != "desc"] if kind == "org" else before
         for m in reversed(named):
