@@ -291,6 +291,19 @@ CASES = [
     ("title_then_the_lawmaker",
      '"The bill is overdue," said Rep. Bang Seung-hwa. "We will pass it this month," the lawmaker added.',
      {"The bill is": "Bang Seung-hwa", "We will pass": "Bang Seung-hwa"}, {"Bang Seung-hwa": "government"}),
+    ("surname_only_apposition_first",
+     'Jeong, a former North Korean soldier, said: "We were told the South was starving."',
+     {"We were told": "Jeong"}, {"Jeong": "defector"}),
+    ("surname_only_relative_first",
+     'Hwangbo, who asked that only her surname be used for fear of reprisals, said the guards were "worse '
+     'than animals."',
+     {"worse than animals.": "Hwangbo"}, {}),
+    ("source_in_province",
+     'A Daily NK source in Ryanggang Province said that "people are arrested for watching dramas."',
+     {"people are arrested": "Daily NK source"}, {}),
+    ("official_at_ministry",
+     'An official at the Unification Ministry said the camps were "still open."',
+     {"still open.": "official"}, {}),
     ("qa_transcript",
      'Byun Sang-hoon spoke to NK News about his escape.\n\n'
      'NK News: Why did you decide to leave?\n\n'

@@ -556,6 +556,13 @@ class People:
                 break
             if t in _PP_OPEN and j > 0 and (self._capword(toks[j - 1][2]) or toks[j - 1][2].lower() in _PRONOUNS):
                 return j - 1
+            if t in ("in", "at") and j > 1 and _plural(_low(toks[j - 1][2])) in self.lex.person_nouns:
+                d = j - 2
+                while d > 0 and j - d < 5 and self._capword(toks[d][2]):
+                    d -= 1  # "a Daily NK source in ..."
+                if toks[d][2].lower() in ("a", "an"):
+                    return j - 1  # an unnamed speaker placed where they are ("A source in Hyesan said",
+                    # "an official at the ministry said"): the source
         return i
 
     def np_after(self, pos: int, hi: int) -> NP | None:
@@ -881,8 +888,14 @@ class People:
         if known is None:
             key = ("w", m.tokens[0].lower())
             known = self.by_key.get(key)
-            if known is None and not (sure or m.pre_title or self._name_like(m.tokens[0], m.start)):
-                return None  # "Hours later, ...", "Specifically, ...": a capitalized word, no name
+            if known is None and not (sure or m.pre_title or self._name_like(m.tokens[0], m.start)
+                                      or _INTRODUCES.match(role) or _RELATIVE_ROLE.match(role)
+                                      or m.tokens[0].lower() in self.lex.surnames):
+                # "Hours later, ...", "Specifically, ...": a capitalized word, no name; but a word
+                # with an apposition or relative clause ("Doe, a former soldier, said", "Kim, who asked
+                # that only her surname be used, said") or a Korean family name ("Park said the ...")
+                # is a person's name even where it opens the sentence
+                return None
             if known is None:
                 known = self._new(key, m.tokens[0].lower(), "person")
                 p = self.persons[known]
