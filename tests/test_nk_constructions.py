@@ -304,6 +304,10 @@ CASES = [
     ("official_at_ministry",
      'An official at the Unification Ministry said the camps were "still open."',
      {"still open.": "official"}, {}),
+    ("short_quote_one_long_word",
+     '"This is not the end," said Kang Ji-woo of the Transitional Justice Working Group, adding that the group '
+     'would "keep documenting every case."',
+     {"This is not": "Kang Ji-woo", "keep documenting every": "Kang Ji-woo"}, {}),
     ("qa_transcript",
      'Byun Sang-hoon spoke to NK News about his escape.\n\n'
      'NK News: Why did you decide to leave?\n\n'
