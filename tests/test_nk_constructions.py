@@ -307,7 +307,14 @@ CASES = [
     ("short_quote_one_long_word",
      '"This is not the end," said Kang Ji-woo of the Transitional Justice Working Group, adding that the group '
      'would "keep documenting every case."',
-     {"This is not": "Kang Ji-woo", "keep documenting every": "Kang Ji-woo"}, {}),
+     {"This is not": "Kang Ji-woo", "keep documenting every": "Kang Ji-woo"}, {"Kang Ji-woo": "ngo"}),
+    ("said_name_of_ngo",
+     '"No one should be forcibly returned," said Lim Ga-eun of the Seoul-based Citizens\' Alliance for North '
+     'Korean Human Rights.',
+     {"No one should": "Lim Ga-eun"}, {"Lim Ga-eun": "ngo"}),
+    ("said_name_of_institute",
+     '"The North is becoming more isolated," said Yun Seo-jin of the Korea Institute for National Unification.',
+     {"The North is": "Yun Seo-jin"}, {"Yun Seo-jin": "expert"}),
     ("qa_transcript",
      'Byun Sang-hoon spoke to NK News about his escape.\n\n'
      'NK News: Why did you decide to leave?\n\n'

@@ -148,6 +148,9 @@ _TITLE_NOUNS = {"rep": "lawmaker legislator representative congressman congressw
                 "assemblywoman": "lawmaker legislator", "congressman": "lawmaker legislator",
                 "congresswoman": "lawmaker legislator", "senator": "lawmaker legislator"}
 _TITLE_ABBREV = re.compile(r"\b(?:(rep|sen|prof|gov|gen|amb)\.|((?:assembly|congress)(?:man|woman)|senator)\b)")
+# "of the Seoul-based Citizens' Alliance for ..." after a name that follows its speech verb: where from
+_OF_AFFILIATION = re.compile(r"((?:of|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}[A-Z][^,.;:()“”\"]{1,100}?)"
+                             r"(?=\s*(?:[,.;:(]|$))")
 _BY_AUTHOR = frozenset(["from", "by"])  # "a statement from the ministry", "a report by the group"
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
@@ -642,6 +645,10 @@ class People:
                 return NP(group[0][0], group[-1][1], self.text[np_.start:np_.end])
             if group and self._apposition(group):
                 np_.role = self.text[rest[0][1]:rest[stop][0]].strip()
+        elif last == "cap" and rest and rest[0][2] in ("of", "from") and not np_.role:
+            of = _OF_AFFILIATION.match(self.text, rest[0][0], min(hi, rest[0][0] + 120))
+            if of is not None:  # 'said Kang Ji-woo of the Transitional Justice Working Group': her role
+                np_.role = of.group(1)
         return np_
 
     def _names_at(self, pos: int) -> bool:
