@@ -315,6 +315,16 @@ CASES = [
     ("said_name_of_institute",
      '"The North is becoming more isolated," said Yun Seo-jin of the Korea Institute for National Unification.',
      {"The North is": "Yun Seo-jin"}, {"Yun Seo-jin": "expert"}),
+    ("un_press_release_dateline_footnote",
+     'GENEVA (12 February 2025) – UN experts* today urged the Democratic People\'s Republic of Korea to '
+     '"immediately disclose the fate of all detainees."',
+     {"immediately disclose the": "UN experts"}, {"UN experts": "un"}),
+    ("the_age_refers_back",
+     'Gil Su-hyang, 27, arrived in Seoul last year.\n\n"I am grateful to be alive," the 27-year-old said.',
+     {"I am grateful": "Gil Su-hyang"}, {}),
+    ("trader_in_china",
+     'A North Korean trader in China told RFA Korean that border guards were "shooting on sight."',
+     {"shooting on sight.": "North Korean trader"}, {}),
     ("qa_transcript",
      'Byun Sang-hoon spoke to NK News about his escape.\n\n'
      'NK News: Why did you decide to leave?\n\n'

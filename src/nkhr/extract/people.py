@@ -151,6 +151,8 @@ _TITLE_ABBREV = re.compile(r"\b(?:(rep|sen|prof|gov|gen|amb)\.|((?:assembly|cong
 # "of the Seoul-based Citizens' Alliance for ..." after a name that follows its speech verb: where from
 _OF_AFFILIATION = re.compile(r"((?:of|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}[A-Z][^,.;:()“”\"]{1,100}?)"
                              r"(?=\s*(?:[,.;:(]|$))")
+_AGE = re.compile(r"(\d{1,3})-year-old")  # "the 27-year-old said"
+_AGE_AFTER = re.compile(r",\s*(\d{1,3})\b")  # "Gil Su-hyang, 27,"
 _BY_AUTHOR = frozenset(["from", "by"])  # "a statement from the ministry", "a report by the group"
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
@@ -441,8 +443,8 @@ class People:
         low = toks[i][2].lower()
         if low in _PRONOUNS:
             return NP(toks[i][0], toks[i][1], role)
-        if not (self._cap(toks[i][2]) or self._noun(low)):
-            return None
+        if not (self._cap(toks[i][2]) or self._noun(low) or _AGE.fullmatch(low)):
+            return None  # (an age is a noun phrase: '"...," the 27-year-old said')
         k = i  # "Sen. Jane Doe of Ohio said": the person, "of Ohio" is where from
         while k > 0 and self._capword(toks[k - 1][2]) and i - k < 4:
             k -= 1
@@ -587,6 +589,8 @@ class People:
                 continue
             if end_i < 0 and last in ("", "modifier") and _NUMBER_MODIFIER.fullmatch(t):
                 last = "modifier"  # "said 30-year-old fisher Jane Doe"
+                if _AGE.fullmatch(t) and (i + 1 == len(toks) or not toks[i + 1][2][:1].isalpha()):
+                    end_i, last = i, "age"  # "said the 27-year-old.": the age is the noun phrase
                 i += 1
                 continue
             if self._capword(t) or self._names_at(toks[i][0]):
@@ -691,7 +695,8 @@ class People:
         if tok[:1].isupper() and low not in _TEMPORAL:
             return False  # "Dorly said", "May said": a name, not an adverb or "may"
         return (low in _SKIP or low.endswith("ly") and len(low) > 4 and low not in _NOT_ADVERBS
-                or tok[:1] == "(" and not _PARTY.fullmatch(tok) or low.isdigit())
+                or tok[:1] == "(" and not _PARTY.fullmatch(tok) or low.isdigit()
+                or tok == "*")  # a footnote's mark: "UN experts* today urged" (UN press releases)
 
     def _cap(self, tok: str) -> bool:
         return bool(_CAP.match(tok)) and tok.lower() not in _PRONOUNS
@@ -745,6 +750,14 @@ class People:
             return None
         start, end = toks[0][0], toks[-1][1]
         head = words[-1]
+        age = _AGE.fullmatch(head) if len(words) == 1 else None
+        if age is not None:  # '"...," the 27-year-old said': the person given that age before, else unnamed
+            back = self._aged(start, age.group(1)) if definite else None
+            if back is not None:
+                m = Mention(start, end, self.text[start:end], (head,), "description")
+                m.cluster = back
+                return self._add(m)
+            return self._described(start, end, "person", False, np_.role)
         if len(words) == 1 and self._noun(head.lower()) and head.lower() not in self.lex.given:
             return self._described(start, end, head.lower(), definite, np_.role)  # "Participants said"
         authored = next((k for k in range(1, len(words) - 1) if words[k].lower() in _BY_AUTHOR
@@ -988,6 +1001,22 @@ class People:
         m = Mention(start, end, text, (noun,), "description")
         m.cluster = idx
         return self._add(m)
+
+    def _aged(self, pos: int, years: str) -> int | None:
+        """The person "the 27-year-old" at `pos` refers to: the latest one before it (within a few
+        paragraphs) named with that age ("Gil Su-hyang, 27,") or described by it."""
+        floor = self.doc.para_start[max(0, self.doc.paragraph_at(pos) - 4)]
+        for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)]):
+            if m.start < floor:
+                break
+            p = self.persons[m.cluster]
+            if m.in_quote or p.kind != "person" or m.kind not in ("name", "surname", "title"):
+                continue
+            after = _AGE_AFTER.match(self.text, m.end)
+            if after is not None and after.group(1) == years \
+                    or any(f"{years}-year-old" in e for _, e in p.roles):
+                return m.cluster
+        return None
 
     def _described_before(self, pos: int, noun: str, kind: str, modifiers=()) -> int | None:
         """The person or institution a definite description ("the rapporteur") refers to: the
