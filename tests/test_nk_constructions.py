@@ -325,6 +325,9 @@ CASES = [
     ("trader_in_china",
      'A North Korean trader in China told RFA Korean that border guards were "shooting on sight."',
      {"shooting on sight.": "North Korean trader"}, {}),
+    ("told_the_panel_colon",
+     'Ms. Kwon, 58, who escaped in 2016, told the panel: "My son is still in the camp."',
+     {"My son is": "Kwon"}, {"Kwon": "defector"}),
     ("qa_transcript",
      'Byun Sang-hoon spoke to NK News about his escape.\n\n'
      'NK News: Why did you decide to leave?\n\n'

@@ -281,7 +281,14 @@ def _is_speech(text: str, q: Quote, doc: Doc, lex: Lexicon) -> bool:
         return False  # a term talked about: 'where "North Korean human rights" has become ...'
     before = text[max(doc.para_start[q.para], q.open - 40):q.open].lower().rstrip(" ,:")
     # a whole word ("called"), not a word's end ('Doe recalled: "We ate tree bark."' is speech)
-    return not any(before.endswith(m) and not before[-len(m) - 1:-len(m)].isalpha() for m in lex.title_markers)
+    marker = next((m for m in lex.title_markers
+                   if before.endswith(m) and not before[-len(m) - 1:-len(m)].isalpha()), None)
+    if marker is not None and marker.startswith("the ") and text[:q.open].rstrip().endswith((":", ",")):
+        verb = _LEAD_WORDS.findall(before[:-len(marker)])[-1:]
+        if verb and verb[0] in lex.speech_verbs:
+            return True  # the people spoken to ('Doe told the panel: "My son is still there."'; not
+            # 'Doe called the show "the news show of record"')
+    return marker is None
 
 
 def _kind(text: str, q: Quote, doc: Doc) -> str:
