@@ -200,6 +200,7 @@ def test_roles_from_titles_appositions_and_deeds(tmp_path):
     ("WASHINGTON, Oct. 2 (Yonhap) -- The envoy said", "WASHINGTON, Oct. 2 (Yonhap) --"),
     ("SEOUL, South Korea (AP) — The envoy said", "SEOUL, South Korea (AP) —"),
     ("UNITED NATIONS: The envoy said", "UNITED NATIONS:"),
+    ("GENEVA (12 February 2025) – UN experts today said", "GENEVA (12 February 2025) –"),  # UN press release
     ("[도쿄=연합뉴스] 홍길동 특파원 = 일본 정부는 말했다", "[도쿄=연합뉴스] 홍길동 특파원 ="),
     ("(서울=뉴스1) 홍길동 기자 = 정부는 말했다", "(서울=뉴스1) 홍길동 기자 ="),
     ("FILE - A photo of the envoy", ""),

@@ -434,6 +434,8 @@ def _name_word(tok: str, lex: Lexicon) -> bool:
     low = word.lower()
     if not word or not word[0].isupper() or low in lex.not_name or low in lex.titles:
         return False
+    if "-turned-" in low:
+        return False  # "Defector-turned-lawmaker Jane Doe": a title that opens a sentence, no name
     if "." in word:
         return bool(_INITIAL.fullmatch(word))  # "F.", "G.K." -- but not U.N., Dr. (listed words)
     if len(word) > 1 and word.isupper():

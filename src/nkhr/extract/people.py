@@ -84,6 +84,9 @@ _DETERMINERS = frozenset([
     "the", "a", "an", "one", "two", "three", "four", "five", "several", "some", "many", "his",
     "her", "its", "their", "our", "another", "this", "that", "these", "those", "each", "both"])
 _JOINS = frozenset(["of", "for", "to"])
+# "Ha-seul", "Min-ho": a hyphenated Korean given name after a family name the codebook does not list
+# ("said the group's leader, Kyeon Ha-seul.": a rare family name is still a person's)
+_KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,5}-[a-z]{2,5}")
 # "said the ministry's ambassador-at-large for refugees, Jane Doe.": a role, then the name
 _ROLE_THEN_NAME = re.compile(r"(?:\s+(?:for|of|on|at|in|to)\s+[^,.;:\"“”]{1,60}?)?,\s+"
                              r"([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){1,3})(?=\s*(?:[.,;]|$))")
@@ -138,6 +141,19 @@ _OPENING = frozenset([
     "over", "under", "by", "amid", "speaking", "addressing", "asked", "writing"])
 _DOCUMENTS = frozenset(["report", "statement", "resolution", "letter", "study", "survey", "document",
                         "editorial", "commentary", "declaration", "speech", "message", "post", "tweet"])
+# What an abbreviated title says the person is, for a later definite description ("the lawmaker")
+_TITLE_NOUNS = {"rep": "lawmaker legislator representative congressman congresswoman",
+                "sen": "lawmaker legislator senator", "prof": "professor", "gov": "governor",
+                "gen": "general", "amb": "ambassador", "assemblyman": "lawmaker legislator",
+                "assemblywoman": "lawmaker legislator", "congressman": "lawmaker legislator",
+                "congresswoman": "lawmaker legislator", "senator": "lawmaker legislator"}
+_TITLE_ABBREV = re.compile(r"\b(?:(rep|sen|prof|gov|gen|amb)\.|((?:assembly|congress)(?:man|woman)|senator)\b)")
+# "of the Seoul-based Citizens' Alliance for ..." after a name that follows its speech verb: where from
+_OF_AFFILIATION = re.compile(r"((?:of|from)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}[A-Z][^,.;:()“”\"]{1,100}?)"
+                             r"(?=\s*(?:[,.;:(]|$))")
+_AGE = re.compile(r"(\d{1,3})-year-old")  # "the 27-year-old said"
+_AGE_AFTER = re.compile(r",\s*(\d{1,3})\b")  # "Gil Su-hyang, 27,"
+_BY_AUTHOR = frozenset(["from", "by"])  # "a statement from the ministry", "a report by the group"
 _MIDCAP = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _RELATIVE_ROLE = re.compile(r"(?:who|which|whose|whom|that)\b", re.I)
 _NOT_SPEAKERS = frozenset(["what", "what's", "who", "this", "that", "these", "those", "there", "here",
@@ -427,8 +443,8 @@ class People:
         low = toks[i][2].lower()
         if low in _PRONOUNS:
             return NP(toks[i][0], toks[i][1], role)
-        if not (self._cap(toks[i][2]) or self._noun(low)):
-            return None
+        if not (self._cap(toks[i][2]) or self._noun(low) or _AGE.fullmatch(low)):
+            return None  # (an age is a noun phrase: '"...," the 27-year-old said')
         k = i  # "Sen. Jane Doe of Ohio said": the person, "of Ohio" is where from
         while k > 0 and self._capword(toks[k - 1][2]) and i - k < 4:
             k -= 1
@@ -441,12 +457,13 @@ class People:
                 and not self._headword(_low(toks[k - 2][2])):
             role = "; ".join(filter(None, [self.text[toks[k - 1][0]:toks[i][1]], role]))
             i = k - 2
-        elif k >= 3 and i - k < 4 and toks[k - 1][2] == "the" and toks[k - 2][2] in ("of", "from"):
+        elif i - k < 4 and self._after_the(toks, k) >= 3 and \
+                toks[self._after_the(toks, k) - 2][2] in ("of", "from"):
             named = self._of_the(toks, i)  # "Jane Doe of the Center for X said": Doe, not the center
             if named is not None:
                 role = "; ".join(filter(None, [self.text[toks[named + 1][0]:toks[i][1]], role]))
                 i = named
-        k = i
+        k, joined = i, None
         while k > 0:
             t = toks[k - 1][2]
             tl = t.lower()
@@ -456,7 +473,15 @@ class People:
             if tl in _DETERMINERS:
                 k -= 1
                 if k >= 2 and toks[k - 1][2].lower() in _JOINS and self._headword(_low(toks[k - 2][2])):
-                    k -= 1  # "the head of the Fishermen's Family Union", "Ambassador to the UN Park Min-ho"
+                    # "the head of the Fishermen's Family Union", "Ambassador to the UN Park Min-ho": on to
+                    # the head word itself (a lowercase one would stop the walk at "of": "the foreign
+                    # ministry of the DPRK said" named nobody; see `joined` below)
+                    if joined is None and toks[k - 1][2].lower() == "of" and not self._cap(toks[k - 2][2]):
+                        joined = k - 1
+                    k -= 2
+                    continue
+                if k >= 2 and toks[k - 1][2].lower() in _BY_AUTHOR and _plural(_low(toks[k - 2][2])) in _DOCUMENTS:
+                    k -= 2  # "A statement from the Unification Ministry said": the ministry's (see resolve)
                     continue
                 break
             if self._capword(t) or self._names_at(toks[k - 1][0]):
@@ -466,7 +491,9 @@ class People:
                 k -= 1  # "Former prosecutor and City Mayor Jane Doe": one person
                 continue
             if tl in _JOINS and k >= 2 and self._headword(_low(toks[k - 2][2])) and self._cap(right):
-                k -= 1
+                if joined is None and tl == "of" and not self._cap(toks[k - 2][2]):
+                    joined = k - 1
+                k -= 2  # on to the head word ("the foreign ministry of North Korea said")
                 continue
             if tl in self.lex.particles and k >= 2 and self._cap(right) and self._cap(toks[k - 2][2]):
                 k -= 1  # "Jan de Vries"
@@ -482,6 +509,10 @@ class People:
                 k -= 1
                 continue
             break
+        if joined is not None and k > 1 and toks[k - 1][2] == "," and self._cap(toks[k - 2][2]):
+            k = joined  # an apposition ("Jane Doe, executive director of the PAC, said"): its name stands
+            # before the comma, found by the caller when this phrase names nobody (not "In a statement,");
+            # the walk stopped at "of" before (past "for", "to" it went on: "director for the Party")
         if i - k > 10:
             return None
         return NP(toks[k][0], toks[i][1], role)
@@ -493,6 +524,7 @@ class People:
         k = j
         while k > 0 and self._capword(toks[k - 1][2]) and j - k < 4:
             k -= 1
+        k = self._after_the(toks, k)
         if k < 3 or toks[k - 1][2] != "the" or toks[k - 2][2] not in ("of", "from"):
             return None
         n = k - 3
@@ -508,6 +540,18 @@ class People:
             return None  # "the Republic of the ...", "Foreign Ministry of the ...": no person's name
         return n
 
+    def _after_the(self, toks, k: int) -> int:
+        """Where the institution's name that starts at toks[k] starts with one or two lowercase
+        modifiers between it and "the" ("of the ruling People Power Party", "of the main
+        opposition Democratic Party", "of the Seoul-based ..."): the first modifier's index when
+        "the" stands before them, else k."""
+        for m in (1, 2):
+            if k - m < 1 or not toks[k - m][2][:1].islower() or toks[k - m][2] in _FUNCTION:
+                return k
+            if toks[k - m - 1][2] == "the":
+                return k - m
+        return k
+
     def _before_phrase(self, toks, i: int) -> int:
         """Skip a prepositional phrase between a name and its verb ("X in his first
         speech called", "X during a rally thanked"): the index of the word before it."""
@@ -517,6 +561,13 @@ class People:
                 break
             if t in _PP_OPEN and j > 0 and (self._capword(toks[j - 1][2]) or toks[j - 1][2].lower() in _PRONOUNS):
                 return j - 1
+            if t in ("in", "at") and j > 1 and _plural(_low(toks[j - 1][2])) in self.lex.person_nouns:
+                d = j - 2
+                while d > 0 and j - d < 5 and self._capword(toks[d][2]):
+                    d -= 1  # "a Daily NK source in ..."
+                if toks[d][2].lower() in ("a", "an"):
+                    return j - 1  # an unnamed speaker placed where they are ("A source in Hyesan said",
+                    # "an official at the ministry said"): the source
         return i
 
     def np_after(self, pos: int, hi: int) -> NP | None:
@@ -538,6 +589,8 @@ class People:
                 continue
             if end_i < 0 and last in ("", "modifier") and _NUMBER_MODIFIER.fullmatch(t):
                 last = "modifier"  # "said 30-year-old fisher Jane Doe"
+                if _AGE.fullmatch(t) and (i + 1 == len(toks) or not toks[i + 1][2][:1].isalpha()):
+                    end_i, last = i, "age"  # "said the 27-year-old.": the age is the noun phrase
                 i += 1
                 continue
             if self._capword(t) or self._names_at(toks[i][0]):
@@ -547,8 +600,10 @@ class People:
                     end_i, last = i, "cap"
             elif tl in self.lex.particles and last == "cap" and i + 1 < len(toks) and self._cap(toks[i + 1][2]):
                 pass  # "Jan de Vries"
-            elif tl in _JOINS and end_i == i - 1 and self._headword(_low(toks[i - 1][2])):
-                last = "join"  # "a spokesman for the ministry", "Ambassador to the UN Park Min-ho"
+            elif (tl in _JOINS and self._headword(_low(toks[i - 1][2])) or tl in _BY_AUTHOR
+                  and _plural(_low(toks[i - 1][2])) in _DOCUMENTS) and end_i == i - 1:
+                last = "join"  # "a spokesman for the ministry", "Ambassador to the UN Park Min-ho",
+                # "a statement from the Unification Ministry" (see resolve: the ministry's words)
             elif tl in _DETERMINERS and last == "join":
                 pass
             elif tl == "and" and end_i == i - 1 and self._title_word(toks[i - 1][2]) \
@@ -594,6 +649,10 @@ class People:
                 return NP(group[0][0], group[-1][1], self.text[np_.start:np_.end])
             if group and self._apposition(group):
                 np_.role = self.text[rest[0][1]:rest[stop][0]].strip()
+        elif last == "cap" and rest and rest[0][2] in ("of", "from") and not np_.role:
+            of = _OF_AFFILIATION.match(self.text, rest[0][0], min(hi, rest[0][0] + 120))
+            if of is not None:  # 'said Kang Ji-woo of the Transitional Justice Working Group': her role
+                np_.role = of.group(1)
         return np_
 
     def _names_at(self, pos: int) -> bool:
@@ -636,7 +695,8 @@ class People:
         if tok[:1].isupper() and low not in _TEMPORAL:
             return False  # "Dorly said", "May said": a name, not an adverb or "may"
         return (low in _SKIP or low.endswith("ly") and len(low) > 4 and low not in _NOT_ADVERBS
-                or tok[:1] == "(" and not _PARTY.fullmatch(tok) or low.isdigit())
+                or tok[:1] == "(" and not _PARTY.fullmatch(tok) or low.isdigit()
+                or tok == "*")  # a footnote's mark: "UN experts* today urged" (UN press releases)
 
     def _cap(self, tok: str) -> bool:
         return bool(_CAP.match(tok)) and tok.lower() not in _PRONOUNS
@@ -690,8 +750,24 @@ class People:
             return None
         start, end = toks[0][0], toks[-1][1]
         head = words[-1]
+        age = _AGE.fullmatch(head) if len(words) == 1 else None
+        if age is not None:  # '"...," the 27-year-old said': the person given that age before, else unnamed
+            back = self._aged(start, age.group(1)) if definite else None
+            if back is not None:
+                m = Mention(start, end, self.text[start:end], (head,), "description")
+                m.cluster = back
+                return self._add(m)
+            return self._described(start, end, "person", False, np_.role)
         if len(words) == 1 and self._noun(head.lower()) and head.lower() not in self.lex.given:
             return self._described(start, end, head.lower(), definite, np_.role)  # "Participants said"
+        authored = next((k for k in range(1, len(words) - 1) if words[k].lower() in _BY_AUTHOR
+                         and _plural(words[k - 1].lower()) in _DOCUMENTS), None)
+        if authored is not None:
+            # "a statement from the Unification Ministry", "a report by Human Rights Watch", "the
+            # statement from the ministry": the document speaks for whoever issued it
+            who = self.resolve(NP(toks[authored + 1][0], end, np_.role))
+            if who is not None and who.kind in ("org", "name", "surname", "title", "description"):
+                return who
         if self._cap(head):
             known = self._at(start, end)
             if known is not None:
@@ -756,7 +832,8 @@ class People:
             return False
         tokens, korean = names[-1][2], names[-1][3]
         return len(tokens) > 1 and bool(korean or tokens[0].lower() in self.lex.given
-                                        or any(_INITIAL.fullmatch(t) for t in tokens))
+                                        or any(_INITIAL.fullmatch(t) for t in tokens)
+                                        or len(tokens) == 2 and _KOREAN_GIVEN.fullmatch(tokens[1]))
 
     def _named(self, start: int, end: int, role: str) -> Mention | None:
         """A capitalized noun phrase: a person's name (a title may precede it), a place that
@@ -831,8 +908,14 @@ class People:
         if known is None:
             key = ("w", m.tokens[0].lower())
             known = self.by_key.get(key)
-            if known is None and not (sure or m.pre_title or self._name_like(m.tokens[0], m.start)):
-                return None  # "Hours later, ...", "Specifically, ...": a capitalized word, no name
+            if known is None and not (sure or m.pre_title or self._name_like(m.tokens[0], m.start)
+                                      or _INTRODUCES.match(role) or _RELATIVE_ROLE.match(role)
+                                      or m.tokens[0].lower() in self.lex.surnames):
+                # "Hours later, ...", "Specifically, ...": a capitalized word, no name; but a word
+                # with an apposition or relative clause ("Doe, a former soldier, said", "Kim, who asked
+                # that only her surname be used, said") or a Korean family name ("Park said the ...")
+                # is a person's name even where it opens the sentence
+                return None
             if known is None:
                 known = self._new(key, m.tokens[0].lower(), "person")
                 p = self.persons[known]
@@ -919,6 +1002,22 @@ class People:
         m.cluster = idx
         return self._add(m)
 
+    def _aged(self, pos: int, years: str) -> int | None:
+        """The person "the 27-year-old" at `pos` refers to: the latest one before it (within a few
+        paragraphs) named with that age ("Gil Su-hyang, 27,") or described by it."""
+        floor = self.doc.para_start[max(0, self.doc.paragraph_at(pos) - 4)]
+        for m in reversed(self.mentions[:bisect.bisect_left(self._starts, pos)]):
+            if m.start < floor:
+                break
+            p = self.persons[m.cluster]
+            if m.in_quote or p.kind != "person" or m.kind not in ("name", "surname", "title"):
+                continue
+            after = _AGE_AFTER.match(self.text, m.end)
+            if after is not None and after.group(1) == years \
+                    or any(f"{years}-year-old" in e for _, e in p.roles):
+                return m.cluster
+        return None
+
     def _described_before(self, pos: int, noun: str, kind: str, modifiers=()) -> int | None:
         """The person or institution a definite description ("the rapporteur") refers to: the
         latest one before `pos` whose name or roles contain the noun. For an institution, a
@@ -931,7 +1030,10 @@ class People:
         noun_re = re.compile(r"\b%s" % re.escape(noun))
 
         def says(p) -> str:
-            return " ".join([*p.names, *(e for _, e in p.roles)]).lower()
+            said = " ".join([*p.names, *(e for _, e in p.roles)]).lower()
+            # a title's abbreviation names the office ("said Rep. Seo Min-gyu. '...,' the lawmaker added")
+            return said + "".join(" " + _TITLE_NOUNS[a] for a in dict.fromkeys(
+                m.group(1) or m.group(2) for m in _TITLE_ABBREV.finditer(said)))
 
         named = [m for m in before if self.persons[m.cluster].key[0] != "desc"] if kind == "org" else before
         for m in reversed(named):

@@ -272,13 +272,23 @@ def _is_speech(text: str, q: Quote, doc: Doc, lex: Lexicon) -> bool:
     if len(words) <= 14 and words[0][0].isupper() and content.rstrip("”’\"'").rstrip()[-1:] not in ".!?" \
             and not _SENTENCE_BREAK.search(content):
         long_words = [w for w in words if len(w) >= 4] or words
-        if sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words):
-            return False  # a title or name in Title Case
+        if sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words) \
+                and (len(long_words) > 1 or all(w[0].isupper() for w in words)):
+            return False  # a title or name in Title Case (not '"This is not the end," she said': one
+            # long word, the sentence's first)
     if len(words) <= 5 and q.closed and _TERM_IS.match(text, q.close) \
             and _CLAUSE_OPENS.search(text, max(doc.para_start[q.para], q.open - 12), q.open):
         return False  # a term talked about: 'where "North Korean human rights" has become ...'
     before = text[max(doc.para_start[q.para], q.open - 40):q.open].lower().rstrip(" ,:")
-    return not before.endswith(lex.title_markers)
+    # a whole word ("called"), not a word's end ('Doe recalled: "We ate tree bark."' is speech)
+    marker = next((m for m in lex.title_markers
+                   if before.endswith(m) and not before[-len(m) - 1:-len(m)].isalpha()), None)
+    if marker is not None and marker.startswith("the ") and text[:q.open].rstrip().endswith((":", ",")):
+        verb = _LEAD_WORDS.findall(before[:-len(marker)])[-1:]
+        if verb and verb[0] in lex.speech_verbs:
+            return True  # the people spoken to ('Doe told the panel: "My son is still there."'; not
+            # 'Doe called the show "the news show of record"')
+    return marker is None
 
 
 def _kind(text: str, q: Quote, doc: Doc) -> str:

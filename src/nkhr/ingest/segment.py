@@ -50,12 +50,14 @@ _NOT_LATIN_BYTES = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61
 # A dateline opens a wire story's lead: a place in capitals, maybe a region or a date, maybe
 # the agency in brackets, then a dash or a colon ("GENEVA, May 3 (Kyodo) --",
 # "SEOUL, South Korea (AP) —", "UNITED NATIONS:"); Korean wires bracket the place and the
-# agency and may name the reporter ("[도쿄=통신사] 홍길동 특파원 =", "(부산=통신사) 홍길순 기자 =").
+# agency and may name the reporter ("[도쿄=통신사] 홍길동 특파원 =", "(부산=통신사) 홍길순 기자 =");
+# a UN press release brackets its date ("GENEVA (12 February 2025) –", "NEW YORK (March 4, 2025) -").
 _DATELINE = re.compile(
     r"(?!(?:FILE|PHOTO|VIDEO|UPDATE|UPDATED|WATCH|EXCLUSIVE|BREAKING|NOTE|EDITOR|CORRECTION|READ)\b)"
     r"(?:[A-Z][A-Z.'’-]{2,}(?:\s[A-Z][A-Z.'’-]+){0,3}"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s\d{1,2}|[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+)?))?"
-    r"(?:\s*\([A-Za-z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,2}\))?\s*(?:--|—|–|―|-)"
+    r"(?:\s*\((?:[A-Za-z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,2}"
+    r"|\d{1,2}\s[A-Z][a-z]+\s\d{4}|[A-Z][a-z]+\.?\s\d{1,2},\s\d{4})\))?\s*(?:--|—|–|―|-)"
     r"|[A-Z][A-Z.'’-]{4,}(?:\s[A-Z][A-Z.'’-]+){0,3}:"
     r"|(?:\[[^\]=\n]{1,20}=[^\]\n]{1,30}\]|\([^)=\n]{1,20}=[^)\n]{1,20}\))"
     r"(?:\s*[\uac00-\ud7a3]{2,4}\s*(?:기자|특파원)\s*=)?)\s+")
