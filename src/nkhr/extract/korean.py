@@ -256,6 +256,11 @@ def _cue_after(text: str, pos: int, end: int, lex: KoreanLexicon) -> bool:
 
 # ---------------------------------------------------------------- phrases
 
+# A university as the press abbreviates it ("고려대", "이화여대", "북한대학원대"), between a
+# name and a title ("엄태윤 고려대 교수"): an affiliation, never the family name of a
+# transliterated name ("주디스 모란")
+_UNIVERSITY = re.compile(r"^[\uac00-\ud7a3]{2,}(?:대|대학교|대학원|대학)$")
+
 _NOMINAL = {"NNG", "NNP", "NNB", "NR", "SL", "SH", "SN", "XSN", "XPN"}
 _DETERMINERS = {"전", "한", "이", "그", "해당", "前", "현", "두", "세", "몇몇", "일부"}
 _SUBJECT = {"은", "는", "이", "가", "도", "께서", "께서는"}
@@ -506,18 +511,39 @@ class _Article:
         n, w = len(words), words[i]
         text = w.text_tokens
         nxt_titled = i + 1 < n and self._titled(words[i + 1])
-        if self._proper(w) and not w.paren and i + 1 < n and self._proper(words[i + 1]):
+        if self._proper(w) and not w.paren and i + 1 < n and self._proper(words[i + 1]) \
+                and not _UNIVERSITY.search(words[i + 1].text_tokens):
             j = i + 1
-            while j < n and j - i < 4 and not words[j - 1].paren and self._proper(words[j]):
+            while j < n and j - i < 4 and not words[j - 1].paren and self._proper(words[j]) \
+                    and not _UNIVERSITY.search(words[j].text_tokens):
                 j += 1
             return j, True
-        if self._korean_name(text) and (self._proper(w) or (nxt_titled and len(text) >= 3)):
+        if self._korean_name(text) and (self._proper(w) or (nxt_titled and len(text) >= 3)
+                                        or len(text) >= 3 and self._titled_after_affiliation(words, i)):
             return i + 1, True
         if text in self.lex.family_names and w.tokens[0][1] != "MM" and len(w.tokens) == 1 and nxt_titled:
             return i + 1, False
         if self._proper(w) and len(text) >= 2:
             return i + 1, False
         return None
+
+    def _titled_after_affiliation(self, words: list, i: int) -> bool:
+        """A Korean name the analyzer cut into common nouns ("설민재" as 설/민/재, "박세웅" as
+        박/세/웅), then one or two affiliations and a title ("설민재 북한인권시민연대 대표",
+        "박세웅 서울대 교수"): the press's usual order, name + affiliation + title. Not a
+        dictionary word ("고위급"): one common noun is no name."""
+        w = words[i]
+        if len(w.tokens) == 1 and w.tokens[0][1] == "NNG" or w.paren:
+            return False
+        for k in range(i + 1, min(len(words), i + 4)):
+            x = words[k]
+            if self._titled(x):
+                return k > i + 1
+            t = x.text_tokens
+            if x.paren or not (_UNIVERSITY.search(t) or self._not_name(t)
+                               or all(tok[1] in ("NNP", "SL") for tok in x.tokens)):
+                return False
+        return False
 
     # the phrase's speaker candidates ---------------------------------------------
 
