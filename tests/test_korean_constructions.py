@@ -55,6 +55,11 @@ CASES = [
      {"수용소에서 매일": "김 모 씨"}, {"김 모 씨": "defector"}),
     ("mo_age_ssi", '탈북민 박 모(45) 씨는 "국경에서 두 번 붙잡혔다"고 말했다.\n',
      {"국경에서 두 번": "박 모 씨"}, {"박 모 씨": "defector"}),
+    ("mo_glued_apart", '도한결 통일부 장관은 "정착 지원을 늘리겠다"고 말했다.\n\n탈북민 도모씨(52)는 '
+     '"아직 일자리를 못 구했다"고 말했다.\n',
+     {"정착 지원을": "도한결", "아직 일자리를": "도모씨"}, {"도한결": "government", "도모씨": "defector"}),
+    ("mo_title", '북한 경제를 연구하는 이 모 교수는 "장마당이 다시 위축됐다"고 말했다.\n',
+     {"장마당이 다시": "이 모 교수"}, {"이 모 교수": "expert"}),
     ("glued_ssi", '탈북민 마선영씨는 "어머니를 북에 두고 왔다"라고 말했다.\n\n마씨는 "매일 기도한다"고 덧붙였다.\n',
      {"어머니를 북에": "마선영", "매일 기도한다": "마선영"}, {"마선영": "defector"}),
     ("name_age_ssi", '탈북민 한수아(32)씨는 "중국에서 팔려 다녔다"고 증언했다.\n',
@@ -169,12 +174,8 @@ CASES = [
 # Constructions the rules do not read yet, with why (the probe keeps them, to show the gap)
 KNOWN_GAPS = {
     "quote_first_jijeok": "the analyzer reads the name 방은비 as 방 + topic 은 + verb",
-    "mo_ssi": "X 모 씨", "mo_age_ssi": "X 모(45) 씨",
-    "glued_ssi": "a description before the name", "name_age_ssi": "a description before the name",
     "pastor": "a rare family name (편) the analyzer cuts into 편지 + 석",
     "unnamed_genitive_quote": "X의 말이다", "quote_para_then_igatchi": "a paragraph of quote only",
-    "defector_lawmaker": "a description before the name", "defector_diplomat_lawmaker": "북한 … 출신",
-    "dprk_vice_minister": "부상 as a title", "dprk_party_official": "노동당 officials",
 }
 
 

@@ -338,11 +338,14 @@ def _phrases(text: str, seg_start: int, seg_end: int, tokens) -> list[_Phrase]:
             continue
         nominal = tag in _NOMINAL or (tag == "MM" and form in _DETERMINERS) or tag == "NP"
         if nominal:
+            # "김 모 씨", "박모(45)씨": the 모 that hides a name stays in the family name's phrase
+            anonymous = tag == "NP" and form == "모" and words and words[-1].tokens[-1][1] == "NNP" \
+                and len(words[-1].tokens[-1][0]) <= 2
             if words and not words[-1].paren and words[-1].end == s and tag != "NP":
                 words[-1].tokens.append((form, tag, s, e))
                 words[-1].end = e
             else:
-                if words and tag == "NP":
+                if words and tag == "NP" and not anonymous:
                     close("", words[-1].end)
                 words.append(_Word(s, e, [(form, tag, s, e)], relative=prev_tag == "ETM" and not words))
             prev_tag = tag
@@ -527,6 +530,23 @@ class _Article:
             return i + 1, False
         return None
 
+    def _anonymous(self, words: list, i: int) -> tuple[int, str] | None:
+        """(index of the last word, title or "") of a family name + 모 + an honorific or a
+        title ("김 모 씨", "박 모(45) 씨", "김모씨", "이 모 교수"): the press's way of
+        hiding a name. The person is the description as written (age left out), never
+        the named person of that family name."""
+        for k in range(i, min(len(words), i + 3)):
+            joined = "".join(x.text_tokens for x in words[i:k + 1])
+            at = joined.find("모", 1)
+            if at < 0 or joined[:at] not in self.lex.family_names:
+                continue
+            after = joined[at + 1:]
+            if after in self.lex.honorifics:
+                return k, ""
+            if after and self._title_of(after) == after:
+                return k, after
+        return None
+
     def _titled_after_affiliation(self, words: list, i: int) -> bool:
         """A Korean name the analyzer cut into common nouns ("설민재" as 설/민/재, "박세웅" as
         박/세/웅), then one or two affiliations and a title ("설민재 북한인권시민연대 대표",
@@ -562,17 +582,36 @@ class _Article:
             return []
         out: list[Cand] = []
         role_before = None  # a title before the name: "북한인권특사 메리 브라운은"
-        i = 0
+        i = p = 0  # p: the first word after the last person found in the phrase
+
+        def described(i):
+            """What the phrase says of the person before the name: the clause before the
+            phrase, and the words before the name that are no name ("탈북민 마선영씨",
+            "탈북민 출신 지성민 의원")."""
+            return " ".join(x for x in (self._clause(ph) if p == 0 else "",
+                                        text[words[p].start:words[i].start].strip() if i > p else "") if x)
+
         while i < n:
+            hidden = self._anonymous(words, i)
+            if hidden is not None:  # "김 모 씨", "이모 교수": a person the article does not name
+                k, title = hidden
+                c = cand(words[i].start, words[k].end, "unnamed", "unnamed", k)
+                c.mention.text = re.sub(r"\s*\([^)]*\)\s*", " ", text[words[i].start:words[k].end]).strip()
+                c.mention.tokens = tuple(c.mention.text.split())
+                c.head, c.role = (title or "씨"), (title or "")
+                c.evidence = " ".join(x for x in (described(i), title or "") if x)
+                out.append(c)
+                i = p = k + 1
+                continue
             glued = self._honorific(words[i])
             if glued is not None:  # "최일씨", "한씨": a name and its honorific in one word
                 full = glued not in lex.family_names
                 w = words[i]
                 c = cand(w.start, w.start + len(glued) if full else w.end, "person" if full else "surname",
                          "hangul", i)
-                c.evidence = self._clause(ph) if i == 0 else ""
+                c.evidence = described(i)
                 out.append(c)
-                i += 1
+                i = p = i + 1
                 continue
             found = self._name_at(words, i)
             if found is None:
@@ -601,11 +640,11 @@ class _Article:
             c.role = role.strip()
             c.untitled = not titled and not role_before
             parens = " ".join(text[x.paren[0]:x.paren[1]] for x in words[i:last + 1] if x.paren)
-            c.evidence = " ".join(x for x in (self._clause(ph) if i == 0 else "", c.role, parens) if x)
+            c.evidence = " ".join(x for x in (described(i), c.role, parens) if x)
             c.head = (self._title_of(words[k].text_tokens) or "") if titled else ""
             out.append(c)
             role_before = None
-            i = last + 1
+            i = p = last + 1
         return out or self._unnamed_or_institution(ph, cand)
 
     def _unnamed_or_institution(self, ph: _Phrase, cand) -> list[Cand]:
