@@ -133,6 +133,9 @@ CASES = [
     ("quote_para_then_igatchi", '"강제북송을 멈춰야 한다."\n\n설민재 북한인권시민연대 대표는 이날 기자회견에서 '
      '이같이 말했다.\n', {"강제북송을 멈춰야": "설민재"}, {}),
     # ---- carry-over
+    ("carry_quote_paragraph", '차승호 의원은 "인권은 협상 대상이 아니다"라고 말했다.\n\n'
+     '"북한 주민도 같은 권리를 누려야 합니다. 그것이 우리의 원칙입니다."\n',
+     {"인권은 협상": "차승호", "북한 주민도 같은": "차승호"}, {}),
     ("carry_pronoun", '차승호 의원은 "인권은 보편적 가치"라고 말했다.\n\n그는 "북한도 예외가 아니다"고 덧붙였다.\n',
      {"인권은 보편적": "차승호", "북한도 예외가": "차승호"}, {}),
     ("carry_ieo", '엄태윤 교수는 "제재는 수단일 뿐"이라고 말했다.\n\n이어 "목표는 주민의 삶"이라고 말했다.\n',
@@ -175,7 +178,7 @@ CASES = [
 KNOWN_GAPS = {
     "quote_first_jijeok": "the analyzer reads the name 방은비 as 방 + topic 은 + verb",
     "pastor": "a rare family name (편) the analyzer cuts into 편지 + 석",
-    "unnamed_genitive_quote": "X의 말이다", "quote_para_then_igatchi": "a paragraph of quote only",
+    "unnamed_genitive_quote": "X의 말이다",
 }
 
 
