@@ -89,7 +89,7 @@ CASES = [
      '이 당국자는 "북한의 반발이 예상된다"고 덧붙였다.\n',
      {"이번 보고서는": "통일부 고위 당국자", "북한의 반발이": "통일부 고위 당국자"},
      {"통일부 고위 당국자": "government"}),
-    ("unnamed_genitive_quote", '"배급은 끊긴 지 오래다." 함경북도의 한 주민의 말이다.\n', {"배급은 끊긴": "한 주민"}, {}),
+    ("unnamed_genitive_quote", '"배급은 끊긴 지 오래다." 함경북도의 한 주민의 말이다.\n', {"배급은 끊긴": "함경북도의 한 주민"}, {}),
     # ---- institutions
     ("org_ministry", '통일부는 이날 보도자료에서 "북한인권보고서를 공개 발간한다"고 밝혔다.\n',
      {"북한인권보고서를": "통일부"}, {"통일부": "government"}),
@@ -178,7 +178,6 @@ CASES = [
 KNOWN_GAPS = {
     "quote_first_jijeok": "the analyzer reads the name 방은비 as 방 + topic 은 + verb",
     "pastor": "a rare family name (편) the analyzer cuts into 편지 + 석",
-    "unnamed_genitive_quote": "X의 말이다",
 }
 
 

@@ -261,6 +261,10 @@ def _cue_after(text: str, pos: int, end: int, lex: KoreanLexicon) -> bool:
 # transliterated name ("주디스 모란")
 _UNIVERSITY = re.compile(r"^[\uac00-\ud7a3]{2,}(?:대|대학교|대학원|대학)$")
 
+# '"…" 함경북도의 한 주민의 말이다': the sentence after a quote says whose words it was
+_SAID_BY = re.compile(r"의\s*(?:말|설명|지적|주장|얘기|이야기|증언|전언|분석|평가|진단|전망|귀띔|하소연|답변)"
+                      r"(?:이다|이었다|입니다|이었습니다|였다)")
+
 _NOMINAL = {"NNG", "NNP", "NNB", "NR", "SL", "SH", "SN", "XSN", "XPN"}
 _DETERMINERS = {"전", "한", "이", "그", "해당", "前", "현", "두", "세", "몇몇", "일부"}
 _SUBJECT = {"은", "는", "이", "가", "도", "께서", "께서는"}
@@ -689,7 +693,10 @@ class _Article:
         return self.text[ph.genitive:ph.words[0].start].strip() if ph.genitive >= 0 else ""
 
     def speaks(self, c: Cand) -> bool:
-        """Is the candidate a subject with a speech verb after it in its sentence?"""
+        """Is the candidate a subject with a speech verb after it in its sentence, or the
+        one whose words the sentence says the quote before was ("…의 말이다")?"""
+        if c.particle == "의":
+            return _SAID_BY.match(self.text, c.mention.end) is not None
         if c.particle not in _SUBJECT:
             return False
         k = bisect.bisect_right(self.sent_starts, c.mention.start) - 1
@@ -826,6 +833,9 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
                 who = subject
             if back is not None and subject is not None and verb is not None:
                 who = subject
+            if who is None and not own:
+                who = next((c for c in cands if c.particle == "의" and c.mention.cluster >= 0
+                            and _SAID_BY.match(text, c.mention.end)), None)
             for q, method in pending:
                 if who is not None and (method == "back" and back is not None or method == "next" and not own):
                     _set(q, art.org_person(who) if who.kind in ("org", "country") else who.mention.cluster,
