@@ -262,7 +262,8 @@ def _cue_after(text: str, pos: int, end: int, lex: KoreanLexicon) -> bool:
 _UNIVERSITY = re.compile(r"^[\uac00-\ud7a3]{2,}(?:대|대학교|대학원|대학)$")
 
 # '"…" 함경북도의 한 주민의 말이다': the sentence after a quote says whose words it was
-_SAID_BY = re.compile(r"의\s*(?:말|설명|지적|주장|얘기|이야기|증언|전언|분석|평가|진단|전망|귀띔|하소연|답변)"
+# ('"…"는 것이 통일부의 입장이다': the same, in the quote's own sentence)
+_SAID_BY = re.compile(r"의\s*(?:말|설명|지적|주장|얘기|이야기|증언|전언|분석|평가|진단|전망|귀띔|하소연|답변|입장|견해)"
                       r"(?:이다|이었다|입니다|이었습니다|였다)")
 
 _NOMINAL = {"NNG", "NNP", "NNB", "NR", "SL", "SH", "SN", "XSN", "XPN"}
@@ -664,11 +665,17 @@ class _Article:
         last = words[-1].text_tokens
         head = next((h for h in lex.unnamed_heads if whole.endswith(h)), None) if whole.endswith(lex.unnamed_heads) \
             else None
-        if head and not (head in lex.honorifics and last == head):
+        # "탈북민 B(30)씨": a letter that stands for a name, its age, then 씨 on its own
+        coded = n >= 2 and words[-2].paren is not None and len(words[-2].tokens) == 1 \
+            and words[-2].tokens[0][1] == "SL" and len(words[-2].text_tokens) <= 2
+        if head and not (head in lex.honorifics and last == head and not coded):
             bare = whole == head and ph.genitive < 0
             c = cand(start, ph.end, "unnamed_ref" if anaphoric or bare else "unnamed", "unnamed", n - 1)
+            if coded:  # named as the description without the age: "탈북민 B씨"
+                c.mention.text = re.sub(r"\s*\([^)]*\)\s*", "", text[start:ph.end])
+                c.mention.tokens = tuple(c.mention.text.split())
             c.head = head
-            c.role = text[start:ph.end]
+            c.role = c.mention.text
             relative = text[ph.before:first.start].strip() if ph.relative else ""
             c.evidence = " ".join(x for x in (relative, c.role) if x)
             return [c]
@@ -834,8 +841,7 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
             if back is not None and subject is not None and verb is not None:
                 who = subject
             if who is None and not own:
-                who = next((c for c in cands if c.particle == "의" and c.mention.cluster >= 0
-                            and _SAID_BY.match(text, c.mention.end)), None)
+                who = _said_by(cands, ss, text)
             for q, method in pending:
                 if who is not None and (method == "back" and back is not None or method == "next" and not own):
                     _set(q, art.org_person(who) if who.kind in ("org", "country") else who.mention.cluster,
@@ -847,6 +853,10 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
             found = _cue_subject(q, cands, se, art, lex, text)
             if found is not None:
                 _set(q, _cluster(found, art), _verb_after(q, se, art, lex, text), _method(found))
+                continue
+            found = _said_by(cands, q.close, text)  # '"…"는 것이 통일부의 입장이다'
+            if found is not None and lex.quotative_re.match(text, q.close, se):
+                _set(q, _cluster(found, art), None, _method(found))
                 continue
             v = _verb_after(q, se, art, lex, text)
             adnominal = v is not None and _is_adnominal(v)
@@ -884,6 +894,14 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
             _set(q, last[0], None, "carried")
     quotes[:] = [q for q in quotes if not q.single or q.cluster >= 0]
     return out
+
+
+def _said_by(cands: list, lo: int, text: str):
+    """The candidate after `lo` whose words the sentence says a quote was ("…의 말이다",
+    "…의 입장이다"): a person, an unnamed speaker, or an institution."""
+    return next((c for c in cands if c.mention.start >= lo and c.particle == "의"
+                 and (c.mention.cluster >= 0 or c.kind in ("org", "country"))
+                 and _SAID_BY.match(text, c.mention.end)), None)
 
 
 def _set(q, cluster: int, verb, method: str) -> None:
