@@ -266,6 +266,10 @@ _UNIVERSITY = re.compile(r"^[\uac00-\ud7a3]{2,}(?:대|대학교|대학원|대학
 _SAID_BY = re.compile(r"의\s*(?:말|설명|지적|주장|얘기|이야기|증언|전언|분석|평가|진단|전망|귀띔|하소연|답변|입장|견해)"
                       r"(?:이다|이었다|입니다|이었습니다|였다)")
 
+# 'RFA는 함경북도 소식통을 인용해 "…"라고 보도했다': the outlet passes on the words of the
+# one it cites, who is the quote's speaker
+_CITING = re.compile(r"[을를]\s*인용(?:해|하여|해서|하며|하면서|한)")
+
 _NOMINAL = {"NNG", "NNP", "NNB", "NR", "SL", "SH", "SN", "XSN", "XPN"}
 _DETERMINERS = {"전", "한", "이", "그", "해당", "前", "현", "두", "세", "몇몇", "일부"}
 _SUBJECT = {"은", "는", "이", "가", "도", "께서", "께서는"}
@@ -704,6 +708,8 @@ class _Article:
         one whose words the sentence says the quote before was ("…의 말이다")?"""
         if c.particle == "의":
             return _SAID_BY.match(self.text, c.mention.end) is not None
+        if c.particle in ("을", "를"):  # "함경북도 소식통을 인용해"
+            return _CITING.match(self.text, c.mention.end) is not None
         if c.particle not in _SUBJECT:
             return False
         k = bisect.bisect_right(self.sent_starts, c.mention.start) - 1
@@ -852,6 +858,12 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
         for q in own:
             found = _cue_subject(q, cands, se, art, lex, text)
             if found is not None:
+                _set(q, _cluster(found, art), _verb_after(q, se, art, lex, text), _method(found))
+                continue
+            found = next((c for c in cands if c.mention.start < q.open and c.particle in ("을", "를")
+                          and (c.mention.cluster >= 0 or c.kind == "org") and _CITING.match(text, c.mention.end)),
+                         None)  # 'RFA는 함경북도 소식통을 인용해 "…"라고 보도했다'
+            if found is not None and not art.in_quote(found.mention.start):
                 _set(q, _cluster(found, art), _verb_after(q, se, art, lex, text), _method(found))
                 continue
             found = _said_by(cands, q.close, text)  # '"…"는 것이 통일부의 입장이다'
