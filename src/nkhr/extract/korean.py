@@ -633,6 +633,8 @@ class _Article:
             while k < n and not self._titled(words[k]):
                 k += 1
             titled = k < n
+            while titled and k + 1 < n and self._title_of(words[k + 1].text_tokens):
+                k += 1  # "옥세진 통일연구원 선임연구위원": the institution ends in a title too; the last is the title
             if not titled and j < n:
                 i = j  # a name used as a modifier ("김정은 정권")
                 continue
