@@ -862,6 +862,10 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
             if found is not None:
                 _set(q, _cluster(found, art), _verb_after(q, se, art, lex, text), _method(found))
                 continue
+            found = _labelled(q, cands, text)  # '"…"(도한결 통일부 장관)', '도한결 통일부 장관: "…"'
+            if found is not None:
+                _set(q, _cluster(found, art), None, _method(found))
+                continue
             found = next((c for c in cands if c.mention.start < q.open and c.particle in ("을", "를")
                           and (c.mention.cluster >= 0 or c.kind == "org") and _CITING.match(text, c.mention.end)),
                          None)  # 'RFA는 함경북도 소식통을 인용해 "…"라고 보도했다'
@@ -908,6 +912,28 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
             _set(q, last[0], None, "carried")
     quotes[:] = [q for q in quotes if not q.single or q.cluster >= 0]
     return out
+
+
+_LABEL_BEFORE = re.compile(r"[\w·\s]{0,40}:\s*$")
+
+
+def _labelled(q, cands: list, text: str):
+    """A speaker given as a label: in a parenthesis right after the quote ('"…"(도한결 통일부
+    장관)는 발언'), or before a colon right before it ('도한결 통일부 장관: "…"', as in
+    transcripts). A person, an unnamed speaker or an institution, never a byline's reporter."""
+    def speaker(c):
+        return c.kind in ("person", "surname", "unnamed", "org") and c.head not in ("기자", "특파원") \
+            and (c.mention.cluster >= 0 or c.kind == "org")
+
+    if text.startswith("(", q.close):
+        close = text.find(")", q.close, q.close + 60)
+        inside = [c for c in cands if q.close < c.mention.start < close]
+        if close > 0 and inside and speaker(inside[0]):
+            return inside[0]
+    before = [c for c in cands if c.mention.end <= q.open]
+    if before and speaker(before[-1]) and _LABEL_BEFORE.fullmatch(text, before[-1].mention.end, q.open):
+        return before[-1]
+    return None
 
 
 def _said_by(cands: list, lo: int, text: str):
