@@ -243,6 +243,9 @@ CASES = [
      {'북한은 ‘인권’이라는': '설민재'}, {}),
     ('bukcheuk', '북측은 "남측의 전단 살포는 도발"이라고 주장했다.\n',
      {'남측의 전단 살포는': '북측'}, {}),
+    # ---- no one's words: a term in quotes
+    ("term_in_quotes", '국회는 지난해 7월 14일을 "탈북민의 날"로 정했다.\n', {"탈북민의 날": "<no quote>"}, {}),
+    ("term_ironun", '정부는 이른바 "북한 인권 외교"를 강화하기로 했다.\n', {"북한 인권 외교": "<no quote>"}, {}),
     # ---- datelines: the reporter is not the speaker
     ("dateline_news1", '[서울=뉴스1] 변지훈 기자 = 도한결 통일부 장관은 12일 "북한 인권 개선에 힘쓰겠다"고 말했다.\n',
      {"북한 인권 개선에": "도한결"}, {"도한결": "government"}),

@@ -910,8 +910,22 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
     for q, _ in pending:
         if q.cluster < 0 and last[0] >= 0:
             _set(q, last[0], None, "carried")
-    quotes[:] = [q for q in quotes if not q.single or q.cluster >= 0]
+    quotes[:] = [q for q in quotes if not (q.single or _term(q, text, sentences, art, lex)) or q.cluster >= 0]
     return out
+
+
+_TERM_AFTER = re.compile(r"(?:으로|로|을|를|와|과|에|에서|의|이란|란)(?![\uac00-\ud7a3])|(?:이라는|라는)\s")
+
+
+def _term(q, text: str, sentences: list, art, lex: KoreanLexicon) -> bool:
+    """A term in double marks that no one is reported saying ('7월 14일을 "탈북민의 날"로
+    정했다', '이른바 "북한 인권 외교"를'): a short span with no speaker, a case particle
+    after it and no speech verb in its sentence."""
+    if len(text[q.start:q.end].split()) > 4 or not _TERM_AFTER.match(text, q.close):
+        return False
+    k = bisect.bisect_right([x[0] for x in sentences], q.open) - 1
+    se = sentences[k][1] if k >= 0 else len(text)
+    return _verb_outside(text, sentences[k][0] if k >= 0 else 0, se, art, lex) is None
 
 
 _LABEL_BEFORE = re.compile(r"[\w·\s]{0,40}:\s*$")
