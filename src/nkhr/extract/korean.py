@@ -40,6 +40,10 @@ applies (a sentence here never ends inside a quote):
 
 1. *cue after*: ``"…"라고 박민호 주유엔대사가 밝혔다``: a subject between the
    quotative and the speech verb;
+   Then, in this order: a speaker given as a label (``"…"(도한결 통일부 장관)``,
+   ``도한결 통일부 장관: "…"``); the source an outlet cites (``RFA는 함경북도 소식통을
+   인용해 "…"``); the one whose words the sentence says it was (``"…"는 것이 통일부의
+   입장이다``; in the next sentence: ``"…" 한 주민의 말이다``).
 2. *back reference*: when the quote's sentence has no speaker of its own (or
    only a country: ``북한이 "…"라고 비난했다``), the subject of the next sentence
    that says ``이같이 말했다``;
@@ -50,6 +54,9 @@ applies (a sentence here never ends inside a quote):
    the next sentence when that one has a speech verb and no quote of its own;
 5. *carried*: a sentence with no subject (``그러면서 "…"``, ``이어 "…"``,
    ``또 "…"라고 했다``) continues the last speaker's words.
+
+A short span in double marks with a case particle after it, no speaker and no speech
+verb in its sentence (``"탈북민의 날"로 정했다``) is a term, not a quote.
 
 Each sentence of a Korean paragraph also gets its speaker (for frames and
 themes): its quotes' speaker, else its subject when it has a speech verb,
