@@ -40,6 +40,10 @@ applies (a sentence here never ends inside a quote):
 
 1. *cue after*: ``"…"라고 박민호 주유엔대사가 밝혔다``: a subject between the
    quotative and the speech verb;
+   Then, in this order: a speaker given as a label (``"…"(도한결 통일부 장관)``,
+   ``도한결 통일부 장관: "…"``); the source an outlet cites (``RFA는 함경북도 소식통을
+   인용해 "…"``); the one whose words the sentence says it was (``"…"는 것이 통일부의
+   입장이다``; in the next sentence: ``"…" 한 주민의 말이다``).
 2. *back reference*: when the quote's sentence has no speaker of its own (or
    only a country: ``북한이 "…"라고 비난했다``), the subject of the next sentence
    that says ``이같이 말했다``;
@@ -50,6 +54,9 @@ applies (a sentence here never ends inside a quote):
    the next sentence when that one has a speech verb and no quote of its own;
 5. *carried*: a sentence with no subject (``그러면서 "…"``, ``이어 "…"``,
    ``또 "…"라고 했다``) continues the last speaker's words.
+
+A short span in double marks with a case particle after it, no speaker and no speech
+verb in its sentence (``"탈북민의 날"로 정했다``) is a term, not a quote.
 
 Each sentence of a Korean paragraph also gets its speaker (for frames and
 themes): its quotes' speaker, else its subject when it has a speech verb,
@@ -256,6 +263,20 @@ def _cue_after(text: str, pos: int, end: int, lex: KoreanLexicon) -> bool:
 
 # ---------------------------------------------------------------- phrases
 
+# A university as the press abbreviates it ("고려대", "이화여대", "북한대학원대"), between a
+# name and a title ("엄태윤 고려대 교수"): an affiliation, never the family name of a
+# transliterated name ("주디스 모란")
+_UNIVERSITY = re.compile(r"^[\uac00-\ud7a3]{2,}(?:대|대학교|대학원|대학)$")
+
+# '"…" 함경북도의 한 주민의 말이다': the sentence after a quote says whose words it was
+# ('"…"는 것이 통일부의 입장이다': the same, in the quote's own sentence)
+_SAID_BY = re.compile(r"의\s*(?:말|설명|지적|주장|얘기|이야기|증언|전언|분석|평가|진단|전망|귀띔|하소연|답변|입장|견해)"
+                      r"(?:이다|이었다|입니다|이었습니다|였다)")
+
+# 'RFA는 함경북도 소식통을 인용해 "…"라고 보도했다': the outlet passes on the words of the
+# one it cites, who is the quote's speaker
+_CITING = re.compile(r"[을를]\s*인용(?:해|하여|해서|하며|하면서|한)")
+
 _NOMINAL = {"NNG", "NNP", "NNB", "NR", "SL", "SH", "SN", "XSN", "XPN"}
 _DETERMINERS = {"전", "한", "이", "그", "해당", "前", "현", "두", "세", "몇몇", "일부"}
 _SUBJECT = {"은", "는", "이", "가", "도", "께서", "께서는"}
@@ -333,11 +354,14 @@ def _phrases(text: str, seg_start: int, seg_end: int, tokens) -> list[_Phrase]:
             continue
         nominal = tag in _NOMINAL or (tag == "MM" and form in _DETERMINERS) or tag == "NP"
         if nominal:
+            # "김 모 씨", "박모(45)씨": the 모 that hides a name stays in the family name's phrase
+            anonymous = tag == "NP" and form == "모" and words and words[-1].tokens[-1][1] == "NNP" \
+                and len(words[-1].tokens[-1][0]) <= 2
             if words and not words[-1].paren and words[-1].end == s and tag != "NP":
                 words[-1].tokens.append((form, tag, s, e))
                 words[-1].end = e
             else:
-                if words and tag == "NP":
+                if words and tag == "NP" and not anonymous:
                     close("", words[-1].end)
                 words.append(_Word(s, e, [(form, tag, s, e)], relative=prev_tag == "ETM" and not words))
             prev_tag = tag
@@ -506,18 +530,56 @@ class _Article:
         n, w = len(words), words[i]
         text = w.text_tokens
         nxt_titled = i + 1 < n and self._titled(words[i + 1])
-        if self._proper(w) and not w.paren and i + 1 < n and self._proper(words[i + 1]):
+        if self._proper(w) and not w.paren and i + 1 < n and self._proper(words[i + 1]) \
+                and not _UNIVERSITY.search(words[i + 1].text_tokens):
             j = i + 1
-            while j < n and j - i < 4 and not words[j - 1].paren and self._proper(words[j]):
+            while j < n and j - i < 4 and not words[j - 1].paren and self._proper(words[j]) \
+                    and not _UNIVERSITY.search(words[j].text_tokens):
                 j += 1
             return j, True
-        if self._korean_name(text) and (self._proper(w) or (nxt_titled and len(text) >= 3)):
+        if self._korean_name(text) and (self._proper(w) or (nxt_titled and len(text) >= 3)
+                                        or len(text) >= 3 and self._titled_after_affiliation(words, i)):
             return i + 1, True
         if text in self.lex.family_names and w.tokens[0][1] != "MM" and len(w.tokens) == 1 and nxt_titled:
             return i + 1, False
         if self._proper(w) and len(text) >= 2:
             return i + 1, False
         return None
+
+    def _anonymous(self, words: list, i: int) -> tuple[int, str] | None:
+        """(index of the last word, title or "") of a family name + 모 + an honorific or a
+        title ("김 모 씨", "박 모(45) 씨", "김모씨", "이 모 교수"): the press's way of
+        hiding a name. The person is the description as written (age left out), never
+        the named person of that family name."""
+        for k in range(i, min(len(words), i + 3)):
+            joined = "".join(x.text_tokens for x in words[i:k + 1])
+            at = joined.find("모", 1)
+            if at < 0 or joined[:at] not in self.lex.family_names:
+                continue
+            after = joined[at + 1:]
+            if after in self.lex.honorifics:
+                return k, ""
+            if after and self._title_of(after) == after:
+                return k, after
+        return None
+
+    def _titled_after_affiliation(self, words: list, i: int) -> bool:
+        """A Korean name the analyzer cut into common nouns ("설민재" as 설/민/재, "박세웅" as
+        박/세/웅), then one or two affiliations and a title ("설민재 북한인권시민연대 대표",
+        "박세웅 서울대 교수"): the press's usual order, name + affiliation + title. Not a
+        dictionary word ("고위급"): one common noun is no name."""
+        w = words[i]
+        if len(w.tokens) == 1 and w.tokens[0][1] == "NNG" or w.paren:
+            return False
+        for k in range(i + 1, min(len(words), i + 4)):
+            x = words[k]
+            if self._titled(x):
+                return k > i + 1
+            t = x.text_tokens
+            if x.paren or not (_UNIVERSITY.search(t) or self._not_name(t)
+                               or all(tok[1] in ("NNP", "SL") for tok in x.tokens)):
+                return False
+        return False
 
     # the phrase's speaker candidates ---------------------------------------------
 
@@ -536,17 +598,36 @@ class _Article:
             return []
         out: list[Cand] = []
         role_before = None  # a title before the name: "북한인권특사 메리 브라운은"
-        i = 0
+        i = p = 0  # p: the first word after the last person found in the phrase
+
+        def described(i):
+            """What the phrase says of the person before the name: the clause before the
+            phrase, and the words before the name that are no name ("탈북민 마선영씨",
+            "탈북민 출신 지성민 의원")."""
+            return " ".join(x for x in (self._clause(ph) if p == 0 else "",
+                                        text[words[p].start:words[i].start].strip() if i > p else "") if x)
+
         while i < n:
+            hidden = self._anonymous(words, i)
+            if hidden is not None:  # "김 모 씨", "이모 교수": a person the article does not name
+                k, title = hidden
+                c = cand(words[i].start, words[k].end, "unnamed", "unnamed", k)
+                c.mention.text = re.sub(r"\s*\([^)]*\)\s*", " ", text[words[i].start:words[k].end]).strip()
+                c.mention.tokens = tuple(c.mention.text.split())
+                c.head, c.role = (title or "씨"), (title or "")
+                c.evidence = " ".join(x for x in (described(i), title or "") if x)
+                out.append(c)
+                i = p = k + 1
+                continue
             glued = self._honorific(words[i])
             if glued is not None:  # "최일씨", "한씨": a name and its honorific in one word
                 full = glued not in lex.family_names
                 w = words[i]
                 c = cand(w.start, w.start + len(glued) if full else w.end, "person" if full else "surname",
                          "hangul", i)
-                c.evidence = self._clause(ph) if i == 0 else ""
+                c.evidence = described(i)
                 out.append(c)
-                i += 1
+                i = p = i + 1
                 continue
             found = self._name_at(words, i)
             if found is None:
@@ -559,6 +640,8 @@ class _Article:
             while k < n and not self._titled(words[k]):
                 k += 1
             titled = k < n
+            while titled and k + 1 < n and self._title_of(words[k + 1].text_tokens):
+                k += 1  # "옥세진 통일연구원 선임연구위원": the institution ends in a title too; the last is the title
             if not titled and j < n:
                 i = j  # a name used as a modifier ("김정은 정권")
                 continue
@@ -575,11 +658,11 @@ class _Article:
             c.role = role.strip()
             c.untitled = not titled and not role_before
             parens = " ".join(text[x.paren[0]:x.paren[1]] for x in words[i:last + 1] if x.paren)
-            c.evidence = " ".join(x for x in (self._clause(ph) if i == 0 else "", c.role, parens) if x)
+            c.evidence = " ".join(x for x in (described(i), c.role, parens) if x)
             c.head = (self._title_of(words[k].text_tokens) or "") if titled else ""
             out.append(c)
             role_before = None
-            i = last + 1
+            i = p = last + 1
         return out or self._unnamed_or_institution(ph, cand)
 
     def _unnamed_or_institution(self, ph: _Phrase, cand) -> list[Cand]:
@@ -595,11 +678,17 @@ class _Article:
         last = words[-1].text_tokens
         head = next((h for h in lex.unnamed_heads if whole.endswith(h)), None) if whole.endswith(lex.unnamed_heads) \
             else None
-        if head and not (head in lex.honorifics and last == head):
+        # "탈북민 B(30)씨": a letter that stands for a name, its age, then 씨 on its own
+        coded = n >= 2 and words[-2].paren is not None and len(words[-2].tokens) == 1 \
+            and words[-2].tokens[0][1] == "SL" and len(words[-2].text_tokens) <= 2
+        if head and not (head in lex.honorifics and last == head and not coded):
             bare = whole == head and ph.genitive < 0
             c = cand(start, ph.end, "unnamed_ref" if anaphoric or bare else "unnamed", "unnamed", n - 1)
+            if coded:  # named as the description without the age: "탈북민 B씨"
+                c.mention.text = re.sub(r"\s*\([^)]*\)\s*", "", text[start:ph.end])
+                c.mention.tokens = tuple(c.mention.text.split())
             c.head = head
-            c.role = text[start:ph.end]
+            c.role = c.mention.text
             relative = text[ph.before:first.start].strip() if ph.relative else ""
             c.evidence = " ".join(x for x in (relative, c.role) if x)
             return [c]
@@ -624,7 +713,12 @@ class _Article:
         return self.text[ph.genitive:ph.words[0].start].strip() if ph.genitive >= 0 else ""
 
     def speaks(self, c: Cand) -> bool:
-        """Is the candidate a subject with a speech verb after it in its sentence?"""
+        """Is the candidate a subject with a speech verb after it in its sentence, or the
+        one whose words the sentence says the quote before was ("…의 말이다")?"""
+        if c.particle == "의":
+            return _SAID_BY.match(self.text, c.mention.end) is not None
+        if c.particle in ("을", "를"):  # "함경북도 소식통을 인용해"
+            return _CITING.match(self.text, c.mention.end) is not None
         if c.particle not in _SUBJECT:
             return False
         k = bisect.bisect_right(self.sent_starts, c.mention.start) - 1
@@ -761,6 +855,8 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
                 who = subject
             if back is not None and subject is not None and verb is not None:
                 who = subject
+            if who is None and not own:
+                who = _said_by(cands, ss, text)
             for q, method in pending:
                 if who is not None and (method == "back" and back is not None or method == "next" and not own):
                     _set(q, art.org_person(who) if who.kind in ("org", "country") else who.mention.cluster,
@@ -772,6 +868,20 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
             found = _cue_subject(q, cands, se, art, lex, text)
             if found is not None:
                 _set(q, _cluster(found, art), _verb_after(q, se, art, lex, text), _method(found))
+                continue
+            found = _labelled(q, cands, text)  # '"…"(도한결 통일부 장관)', '도한결 통일부 장관: "…"'
+            if found is not None:
+                _set(q, _cluster(found, art), None, _method(found))
+                continue
+            found = next((c for c in cands if c.mention.start < q.open and c.particle in ("을", "를")
+                          and (c.mention.cluster >= 0 or c.kind == "org") and _CITING.match(text, c.mention.end)),
+                         None)  # 'RFA는 함경북도 소식통을 인용해 "…"라고 보도했다'
+            if found is not None and not art.in_quote(found.mention.start):
+                _set(q, _cluster(found, art), _verb_after(q, se, art, lex, text), _method(found))
+                continue
+            found = _said_by(cands, q.close, text)  # '"…"는 것이 통일부의 입장이다'
+            if found is not None and lex.quotative_re.match(text, q.close, se):
+                _set(q, _cluster(found, art), None, _method(found))
                 continue
             v = _verb_after(q, se, art, lex, text)
             adnominal = v is not None and _is_adnominal(v)
@@ -807,8 +917,52 @@ def attribute(doc, quotes: list, mentions: list, persons: list, lex: KoreanLexic
     for q, _ in pending:
         if q.cluster < 0 and last[0] >= 0:
             _set(q, last[0], None, "carried")
-    quotes[:] = [q for q in quotes if not q.single or q.cluster >= 0]
+    quotes[:] = [q for q in quotes if not (q.single or _term(q, text, sentences, art, lex)) or q.cluster >= 0]
     return out
+
+
+_TERM_AFTER = re.compile(r"(?:으로|로|을|를|와|과|에|에서|의|이란|란)(?![\uac00-\ud7a3])|(?:이라는|라는)\s")
+
+
+def _term(q, text: str, sentences: list, art, lex: KoreanLexicon) -> bool:
+    """A term in double marks that no one is reported saying ('7월 14일을 "탈북민의 날"로
+    정했다', '이른바 "북한 인권 외교"를'): a short span with no speaker, a case particle
+    after it and no speech verb in its sentence."""
+    if len(text[q.start:q.end].split()) > 4 or not _TERM_AFTER.match(text, q.close):
+        return False
+    k = bisect.bisect_right([x[0] for x in sentences], q.open) - 1
+    se = sentences[k][1] if k >= 0 else len(text)
+    return _verb_outside(text, sentences[k][0] if k >= 0 else 0, se, art, lex) is None
+
+
+_LABEL_BEFORE = re.compile(r"[\w·\s]{0,40}:\s*$")
+
+
+def _labelled(q, cands: list, text: str):
+    """A speaker given as a label: in a parenthesis right after the quote ('"…"(도한결 통일부
+    장관)는 발언'), or before a colon right before it ('도한결 통일부 장관: "…"', as in
+    transcripts). A person, an unnamed speaker or an institution, never a byline's reporter."""
+    def speaker(c):
+        return c.kind in ("person", "surname", "unnamed", "org") and c.head not in ("기자", "특파원") \
+            and (c.mention.cluster >= 0 or c.kind == "org")
+
+    if text.startswith("(", q.close):
+        close = text.find(")", q.close, q.close + 60)
+        inside = [c for c in cands if q.close < c.mention.start < close]
+        if close > 0 and inside and speaker(inside[0]):
+            return inside[0]
+    before = [c for c in cands if c.mention.end <= q.open]
+    if before and speaker(before[-1]) and _LABEL_BEFORE.fullmatch(text, before[-1].mention.end, q.open):
+        return before[-1]
+    return None
+
+
+def _said_by(cands: list, lo: int, text: str):
+    """The candidate after `lo` whose words the sentence says a quote was ("…의 말이다",
+    "…의 입장이다"): a person, an unnamed speaker, or an institution."""
+    return next((c for c in cands if c.mention.start >= lo and c.particle == "의"
+                 and (c.mention.cluster >= 0 or c.kind in ("org", "country"))
+                 and _SAID_BY.match(text, c.mention.end)), None)
 
 
 def _set(q, cluster: int, verb, method: str) -> None:

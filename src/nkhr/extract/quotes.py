@@ -213,7 +213,10 @@ def _korean_spans(text: str, para: int, ps: int, pe: int, klex, last: bool) -> l
         out.append(q)
     out = [q for q in out if q.end > q.start]
     ranges = [(q.open, q.close) for q in out]
-    if korean.hangul_outside(text, ps, pe, ranges):
+    # a paragraph of quotes only is Korean too when its quotes are ('"강제북송을 멈춰야 한다."' and
+    # then '설민재 대표는 이같이 말했다'): the Korean rules read the next sentence's 이같이
+    if korean.hangul_outside(text, ps, pe, ranges) or any(
+            len(korean.HANGUL.findall(text, q.start, q.end)) >= 6 for q in out):
         for q in out:
             q.korean = True
     return out
