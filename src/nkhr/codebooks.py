@@ -132,7 +132,7 @@ def yaml_version(path: str | os.PathLike):
     except OSError:
         digest = None
     if digest not in _VERSIONS:
-        data, digest = load_yaml(path)  # (raises CodebookError for what it cannot read)
+        _, digest = load_yaml(path)  # (raises CodebookError for what it cannot read)
     return _VERSIONS[digest]
 
 

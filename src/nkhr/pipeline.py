@@ -37,9 +37,11 @@ from .doc import Doc
 from .errors import NkhrError
 from .extract import korean as korean_mod
 from .extract import quotes as quotes_mod
+from .extract.frames import find_frames, frame_voices
 from .extract.korean import load_korean
 from .extract.names import load_lexicon
-from .extract.speakers import load_registry, load_roles, resolve
+from .extract.speakers import load_registry, load_roles, resolve, role_category
+from .extract.themes import find_themes
 from .ingest import (
     Problem,
     RawText,
@@ -128,9 +130,6 @@ def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
     """The map step for one cleaned article. A stage that fails on the article leaves its
     rows empty and is reported (``ingest_report``, problem ``stage_failed``); the other
     stages' rows are kept, and the rest of the corpus goes on."""
-    from .extract.frames import find_frames
-    from .extract.themes import find_themes
-
     problems: list[Problem] = []
 
     def guarded(stage: str, fn, empty):
@@ -148,9 +147,6 @@ def analyze_doc(doc: Doc, books: Codebooks) -> SourceResult:
     owner = guarded("quotes", lambda: quotes_mod.sentence_speakers(doc, people, books.lexicon, wanted),
                     [-1] * len(doc.sent_start))  # only the sentences that have theme or frame rows
     if frames:
-        from .extract.frames import frame_voices
-        from .extract.speakers import role_category
-
         def category(p):
             return role_category([e for _, e in p.roles] + list(p.names)
                                  + [m.text for m in p.mentions if m.kind != "pronoun"][:3], books.roles)

@@ -504,6 +504,11 @@ class _Article:
         return (len(word.tokens) == 1 and word.tokens[0][1] == "NNP" and bool(_SYLLABLES.match(word.tokens[0][0]))
                 and not self._not_name(word.tokens[0][0]))
 
+    def _name_part(self, word: _Word) -> bool:
+        """A proper noun that can go on a transliterated name: not a university ("고려대"
+        between a name and a title is the person's affiliation)."""
+        return self._proper(word) and not _UNIVERSITY.search(word.text_tokens)
+
     def _title_of(self, text: str) -> str | None:
         if not text.endswith(self.lex.titles):  # one C call for the usual answer, no
             return None
@@ -530,11 +535,9 @@ class _Article:
         n, w = len(words), words[i]
         text = w.text_tokens
         nxt_titled = i + 1 < n and self._titled(words[i + 1])
-        if self._proper(w) and not w.paren and i + 1 < n and self._proper(words[i + 1]) \
-                and not _UNIVERSITY.search(words[i + 1].text_tokens):
+        if self._proper(w) and not w.paren and i + 1 < n and self._name_part(words[i + 1]):
             j = i + 1
-            while j < n and j - i < 4 and not words[j - 1].paren and self._proper(words[j]) \
-                    and not _UNIVERSITY.search(words[j].text_tokens):
+            while j < n and j - i < 4 and not words[j - 1].paren and self._name_part(words[j]):
                 j += 1
             return j, True
         if self._korean_name(text) and (self._proper(w) or (nxt_titled and len(text) >= 3)

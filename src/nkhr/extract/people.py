@@ -132,7 +132,6 @@ _OF_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
 _OF_HEAD = re.compile(r"^(?:[A-Z][\w’'.-]*\s+)*([A-Z][a-z]+)\s+(?:of|for)\s")  # "Association of ..."
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _NUMBER_MODIFIER = re.compile(r"\d+(?:-[a-z]+)+|\d+/\d+")  # "30-year-old fisher X", "9/11 widow X"
-_AGE = re.compile(r"\d+-year-old")
 _ASIDES = frozenset(["however", "meanwhile", "too", "though", "instead", "nonetheless", "nevertheless",
                      "moreover", "furthermore", "also", "now", "then", "again", "still", "later", "today"])
 _PP_OPEN = frozenset(["in", "during", "at", "after", "before", "over", "throughout", "from"])
@@ -448,21 +447,16 @@ class People:
         k = i  # "Sen. Jane Doe of Ohio said": the person, "of Ohio" is where from
         while k > 0 and self._capword(toks[k - 1][2]) and i - k < 4:
             k -= 1
-        named = self._of_the(toks, k - 2) if k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") \
-            and self._capword(toks[k - 2][2]) else None  # "Jane Doe of the Marovian Chapel of Dorton said"
-        if named is not None:
+        of = k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") and self._capword(toks[k - 2][2])
+        named = self._of_the(toks, k - 2) if of else None  # "Jane Doe of the Marovian Chapel of Dorton said"
+        if named is None and of and not self._headword(_low(toks[k - 2][2])):
+            named = k - 2  # "Doe of Ohio" (not "Envoy of", "Federation of": a head word with its phrase)
+        elif named is None and i - k < 4 and (org := self._after_the(toks, k)) >= 3 \
+                and toks[org - 2][2] in ("of", "from"):
+            named = self._of_the(toks, i)  # "Jane Doe of the Center for X said": Doe, not the center
+        if named is not None:  # the name ends at toks[named]; what follows it up to the verb is its role
             role = "; ".join(filter(None, [self.text[toks[named + 1][0]:toks[i][1]], role]))
             i = named
-        elif k >= 2 and i - k < 4 and toks[k - 1][2] in ("of", "from") and self._capword(toks[k - 2][2]) \
-                and not self._headword(_low(toks[k - 2][2])):
-            role = "; ".join(filter(None, [self.text[toks[k - 1][0]:toks[i][1]], role]))
-            i = k - 2
-        elif i - k < 4 and self._after_the(toks, k) >= 3 and \
-                toks[self._after_the(toks, k) - 2][2] in ("of", "from"):
-            named = self._of_the(toks, i)  # "Jane Doe of the Center for X said": Doe, not the center
-            if named is not None:
-                role = "; ".join(filter(None, [self.text[toks[named + 1][0]:toks[i][1]], role]))
-                i = named
         k, joined = i, None
         while k > 0:
             t = toks[k - 1][2]

@@ -234,7 +234,7 @@ def _make(text, para, open_at, close_at, closed) -> Quote:
 def _mark_chains(doc: Doc, quotes: list[Quote], lex: Lexicon) -> None:
     """Keep an unclosed span only when it is a multi-paragraph quote, or when it opens
     right after a speech verb (and its addressee) and runs to the paragraph's end: 'X told
-    the panel "It is necessary to ...' whose closing mark the paragraph never gets to."""
+    the panel "We have to ...' whose closing mark the paragraph never gets to."""
     starts_with_mark = {i for i in range(len(doc.para_start))
                         if doc.text[doc.para_start[i]:doc.para_start[i] + 1] in _OPENERS + '"'}
     keep = []
@@ -254,7 +254,7 @@ _LEAD_CUT = re.compile(r"[.!?;”\"]\s")  # a sentence's or a closed quote's end
 
 def _after_verb(doc: Doc, q: Quote, lex: Lexicon) -> bool:
     """An unclosed mark that opens a quotation in upper case after a speech verb, at most two
-    words (its addressee) before it, in the same sentence: "said", "told Congress", "wrote:"."""
+    words (its addressee) before it, in the same sentence: "said", "told the panel", "wrote:"."""
     text = doc.text
     if not text[q.start:q.start + 1].isupper():
         return False

@@ -108,13 +108,13 @@ def _speaker_rows(gold: dict, pred: Tables, sentences: _Sentences) -> list[dict]
             continue
         source_id, quote_start = first.get(g.speaker, ("", ""))
         sent = sentences.containing(source_id, quote_start) if source_id else None
+        start, sentence = (sent[1], sent[3]) if sent else (-1, "")
         if p is None:
-            rows.append(_row(source_id, sent[1] if sent else -1, "speaker", "not_listed", g.speaker,
-                             sent[3] if sent else "", gold_labels=g.role_category, gold_speaker=g.speaker))
+            rows.append(_row(source_id, start, "speaker", "not_listed", g.speaker, sentence,
+                             gold_labels=g.role_category, gold_speaker=g.speaker))
         else:
-            rows.append(_row(source_id, sent[1] if sent else -1, "speaker", "wrong_role", g.speaker,
-                             sent[3] if sent else "", f"role: {_name(p.role) or '-'}", g.role_category,
-                             p.role_category, g.speaker, p.name))
+            rows.append(_row(source_id, start, "speaker", "wrong_role", g.speaker, sentence,
+                             f"role: {_name(p.role) or '-'}", g.role_category, p.role_category, g.speaker, p.name))
     return rows
 
 
