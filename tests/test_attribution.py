@@ -323,18 +323,18 @@ def test_a_place_word_after_a_given_name_is_a_family_name():
 
 
 def test_an_unclosed_quotation_after_a_speech_verb_runs_to_the_paragraph_end():
-    text = ('The envoy Dara Quill spoke for an hour. Quill told lawmakers \u201cIt is necessary to try all '
-            'other options first. Before any step is taken, I think it is necessary to\n\n'
+    text = ('The envoy Dara Quill spoke for an hour. Quill told the committee \u201cWe should weigh every '
+            'option again. Once the talks resume, I believe we will need to\n\n'
             'The hearing adjourned. The plan had a \u201cBig future in the region.\n\nIt ended.')
-    assert speakers(text) == {"It is necessary": "Dara Quill"}
+    assert speakers(text) == {"We should weigh": "Dara Quill"}
 
 
 def test_a_single_quotation_mark_closed_by_a_double_one_is_a_quote():
-    assert speakers('The envoy Dara Quill called the claims \'a pack of lies and fabrication" and insisted '
-                    'that all was well. Her \'new\' aide gave "a short talk" later.').keys() == \
-        {"a pack of", "a short talk"}  # 'new' aide gave ": no quote across a closed one
-    assert speakers('The envoy Dara Quill called the claims \'a pack of lies and fabrication" and insisted '
-                    'that all was well.') == {"a pack of": "Dara Quill"}
+    assert speakers('The envoy Dara Quill dismissed the report as \'a tissue of rumours and guesses" before she '
+                    'left the hall. Her \'new\' aide gave "a short talk" later.').keys() == \
+        {"a tissue of", "a short talk"}  # 'new' aide gave ": no quote across a closed one
+    assert speakers('The envoy Dara Quill dismissed the report as \'a tissue of rumours and guesses" before she '
+                    'left the hall.') == {"a tissue of": "Dara Quill"}
 
 
 def test_a_name_with_a_long_affiliation_before_the_verb_after_the_quote():

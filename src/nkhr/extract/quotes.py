@@ -49,7 +49,7 @@ _OPENERS = "“«„「『"
 _CLOSERS = "”»」』"
 # a single quote mark at the start of the text or after a space, bracket or dash (written
 # mark first, then looking back at what precedes it: `re` then only stops at quote marks)
-# (or closed by a double mark by mistake: "called the claims 'a pack of lies" and")
+# (or closed by a double mark by mistake: "dismissed it as 'a tissue of rumours" before")
 _SINGLE = re.compile(r"[‘'](?:(?<=^[‘'])|(?<=[\s(\[—–-][‘']))(?=\w)(.{2,300}?)(?<=[\w.,!?])[’'\"”](?![\w’'])")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 # a short quoted span that is the subject of "is/has become/means ..." names a term
